@@ -1,0 +1,51 @@
+//! The client handle.
+
+use std::sync::Arc;
+
+use crate::config::ClientBuilder;
+use crate::error::Result;
+use crate::transport::Transport;
+
+/// A blocking Images API client.
+///
+/// `Send + Sync` and cheap to clone: clones share one connection pool and one
+/// token, so a client can be handed to many threads.
+#[derive(Clone)]
+pub struct Client {
+    transport: Arc<Transport>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts building a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    pub(crate) fn from_builder(settings: ClientBuilder) -> Result<Client> {
+        Ok(Client {
+            transport: Transport::new(&settings)?,
+        })
+    }
+
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.transport
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync + Clone>() {}
+
+    #[test]
+    fn client_is_shareable() {
+        assert_send_sync::<Client>();
+    }
+}

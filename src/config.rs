@@ -1,0 +1,186 @@
+//! Client settings: the builder every way of making a [`Client`] goes through.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::auth::{AuthMethod, Interface};
+use crate::client::Client;
+use crate::error::Result;
+use crate::secret::Secret;
+
+/// Timeouts. Data transfers are never cut by a total timer: a multi-gigabyte
+/// download is only stopped when it *stalls*.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Establishing a connection, TLS handshake included. Default 30 s.
+    pub connect: Option<Duration>,
+    /// The longest the connection may stay silent: no byte sent or received for
+    /// this long fails the call with [`Error::Timeout`](crate::Error::Timeout).
+    /// Default 120 s.
+    pub stall: Option<Duration>,
+    /// An overall deadline for each API call that does not transfer image data
+    /// (listing, get, update...). Default none. Uploads and downloads ignore it
+    /// and rely on `stall`, so a long transfer is not killed by a global timer.
+    pub request: Option<Duration>,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Some(Duration::from_secs(30)),
+            stall: Some(Duration::from_secs(120)),
+            request: None,
+        }
+    }
+}
+
+/// How to reach the network.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ProxySetting {
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` from the environment.
+    #[default]
+    FromEnvironment,
+    /// Direct connections only.
+    None,
+    /// This proxy, e.g. `http://user:pass@proxy:3128`.
+    Url(String),
+}
+
+/// Retries of failed idempotent requests (GET, HEAD, PUT, DELETE).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Total attempts, the first included; 1 disables retries. Default 3.
+    pub max_attempts: u32,
+    /// Delay before the second attempt; doubled each time, with jitter. Default 500 ms.
+    pub initial_backoff: Duration,
+    /// Upper bound of a delay, `Retry-After` included. Default 10 s.
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Builds a [`Client`].
+///
+/// ```no_run
+/// let client = glance_client::Client::builder()
+///     .endpoint("http://127.0.0.1:9292")
+///     .token("gAAAAABh...")
+///     .build()?;
+/// # Ok::<(), glance_client::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ClientBuilder {
+    pub(crate) auth: AuthMethod,
+    pub(crate) endpoint_override: Option<String>,
+    pub(crate) region: Option<String>,
+    pub(crate) interface: Interface,
+    pub(crate) timeouts: Timeouts,
+    pub(crate) ca_file: Option<PathBuf>,
+    pub(crate) insecure: bool,
+    pub(crate) proxy: ProxySetting,
+    pub(crate) user_agent_suffix: Option<String>,
+    pub(crate) retry: RetryPolicy,
+}
+
+impl ClientBuilder {
+    /// The Image service URL, e.g. `http://127.0.0.1:9292` (with or without
+    /// `/v2`); skips the service catalog.
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint_override = Some(url.into());
+        self
+    }
+
+    /// An existing token, sent as `X-Auth-Token`. Needs [`endpoint`](Self::endpoint)
+    /// unless the authentication method provides a catalog.
+    pub fn token(mut self, token: impl Into<Secret>) -> Self {
+        self.auth = AuthMethod::Token(token.into());
+        self
+    }
+
+    /// How to authenticate (Keystone password, application credential, ...).
+    pub fn auth(mut self, method: AuthMethod) -> Self {
+        self.auth = method;
+        self
+    }
+
+    /// The region whose endpoints to use (matched without regard to case).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Which catalog interface to use (public by default).
+    pub fn interface(mut self, interface: Interface) -> Self {
+        self.interface = interface;
+        self
+    }
+
+    /// All timeouts at once.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// Connection timeout (TLS handshake included).
+    pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeouts.connect = timeout;
+        self
+    }
+
+    /// Stall timeout: the longest silence on a connection.
+    pub fn stall_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeouts.stall = timeout;
+        self
+    }
+
+    /// Overall deadline of calls that do not transfer image data.
+    pub fn request_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeouts.request = timeout;
+        self
+    }
+
+    /// Trusts the certificates of this PEM file (in place of the built-in roots).
+    pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_file = Some(path.into());
+        self
+    }
+
+    /// Skips TLS certificate verification. Only for tests: anyone on the path
+    /// can then read the token.
+    pub fn danger_accept_invalid_certs(mut self, insecure: bool) -> Self {
+        self.insecure = insecure;
+        self
+    }
+
+    /// Proxy choice (the environment's by default).
+    pub fn proxy(mut self, proxy: ProxySetting) -> Self {
+        self.proxy = proxy;
+        self
+    }
+
+    /// Appended to the `User-Agent` (`glance-client/<version> <suffix>`).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Retry policy for idempotent requests.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Makes the client. Settings are checked here; no request is sent until
+    /// the first call (authentication happens then).
+    pub fn build(self) -> Result<Client> {
+        Client::from_builder(self)
+    }
+}

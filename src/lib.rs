@@ -1,0 +1,44 @@
+//! A blocking client for the OpenStack Images API v2 (Glance), with a C ABI.
+//!
+//! ```no_run
+//! use glance_client::{Client, ListOptions, ImageStatus};
+//!
+//! let client = Client::builder()
+//!     .endpoint("http://127.0.0.1:9292")
+//!     .token(std::env::var("OS_TOKEN").unwrap_or_default())
+//!     .build()?;
+//! let active = ListOptions { status: Some(ImageStatus::Active.into()), ..Default::default() };
+//! for image in client.images(&active) {
+//!     let image = image?;
+//!     println!("{} {}", image.id, image.name.as_deref().unwrap_or(""));
+//! }
+//! # Ok::<(), glance_client::Error>(())
+//! ```
+#![warn(missing_docs)]
+
+mod auth;
+mod client;
+mod config;
+mod enums;
+mod error;
+mod image;
+mod images;
+mod listing;
+mod patch;
+mod secret;
+mod transport;
+mod url;
+
+pub use auth::{AuthMethod, Interface, Service};
+pub use client::Client;
+pub use config::{ClientBuilder, ProxySetting, RetryPolicy, Timeouts};
+pub use enums::{ImageStatus, MemberStatus, SortDir, Visibility};
+pub use error::{Error, Failure, HttpError, Result};
+pub use image::Image;
+pub use images::CreateImage;
+pub use listing::{
+    Compare, ImageIter, ImagePage, ListOptions, Match, MemberStatusFilter, StatusFilter,
+    VisibilityFilter,
+};
+pub use patch::Patch;
+pub use secret::Secret;
