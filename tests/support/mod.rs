@@ -1,0 +1,5 @@
+//! Shared test helpers: the test double and the local cloud's settings.
+#![allow(dead_code)]
+
+pub mod cloud;
+pub mod double;
