@@ -55,8 +55,16 @@ pub struct CreateImage {
 }
 
 const CREATE_FIELDS: &[&str] = &[
-    "id", "name", "disk_format", "container_format", "visibility", "min_disk", "min_ram",
-    "protected", "os_hidden", "tags",
+    "id",
+    "name",
+    "disk_format",
+    "container_format",
+    "visibility",
+    "min_disk",
+    "min_ram",
+    "protected",
+    "os_hidden",
+    "tags",
 ];
 
 /// Checks an image id before it goes into a path.
@@ -103,7 +111,11 @@ impl Client {
             1 => Ok(found.remove(0)),
             n => Err(Error::Ambiguous(format!(
                 "{n} images are named '{name}': {}",
-                found.iter().map(|i| i.id.as_str()).collect::<Vec<_>>().join(", ")
+                found
+                    .iter()
+                    .map(|i| i.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))),
         }
     }
@@ -122,8 +134,8 @@ impl Client {
                 "'{key}' is not a custom property name; use its own field"
             )));
         }
-        let call = Call::new(Method::POST, Service::Image, "/v2/images")
-            .payload(Payload::json(image)?);
+        let call =
+            Call::new(Method::POST, Service::Image, "/v2/images").payload(Payload::json(image)?);
         self.transport().json(call)
     }
 

@@ -42,3 +42,8 @@ pub use listing::{
 };
 pub use patch::Patch;
 pub use secret::Secret;
+
+/// The examples of README.md, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

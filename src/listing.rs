@@ -4,12 +4,12 @@ use std::collections::HashSet;
 
 use serde::Deserialize;
 
+use crate::auth::Service;
 use crate::client::Client;
 use crate::enums::{ImageStatus, MemberStatus, SortDir, Visibility};
 use crate::error::{Error, Result};
 use crate::image::Image;
 use crate::transport::{Call, Target};
-use crate::auth::Service;
 use crate::url::Query;
 
 /// A filter on a field that takes one value or an `in:` list.
@@ -93,7 +93,7 @@ impl Compare {
 /// ```
 /// use glance_client::{ListOptions, ImageStatus, SortDir};
 /// let opts = ListOptions {
-///     status: Some(ImageStatus::Active),
+///     status: Some(ImageStatus::Active.into()),
 ///     sort: vec![("name".into(), SortDir::Asc)],
 ///     limit: Some(100),
 ///     ..Default::default()
@@ -185,14 +185,33 @@ impl From<Visibility> for VisibilityFilter {
 }
 
 const RESERVED_KEYS: &[&str] = &[
-    "limit", "marker", "id", "name", "visibility", "member_status", "owner", "tag", "status",
-    "size_min", "size_max", "sort_key", "sort_dir", "sort", "created_at", "updated_at",
-    "os_hidden", "protected", "disk_format", "container_format",
+    "limit",
+    "marker",
+    "id",
+    "name",
+    "visibility",
+    "member_status",
+    "owner",
+    "tag",
+    "status",
+    "size_min",
+    "size_max",
+    "sort_key",
+    "sort_dir",
+    "sort",
+    "created_at",
+    "updated_at",
+    "os_hidden",
+    "protected",
+    "disk_format",
+    "container_format",
 ];
 
 fn non_empty<'a>(field: &str, value: &'a str) -> Result<&'a str> {
     if value.is_empty() {
-        Err(Error::invalid_argument(format!("'{field}' must not be empty")))
+        Err(Error::invalid_argument(format!(
+            "'{field}' must not be empty"
+        )))
     } else {
         Ok(value)
     }
@@ -222,7 +241,9 @@ impl ListOptions {
             }
         }
         match &self.visibility {
-            Some(VisibilityFilter::Only(v)) => q.push("visibility", non_empty("visibility", v.as_str())?),
+            Some(VisibilityFilter::Only(v)) => {
+                q.push("visibility", non_empty("visibility", v.as_str())?)
+            }
             Some(VisibilityFilter::All) => q.push("visibility", "all"),
             None => {}
         }
@@ -283,9 +304,15 @@ impl ListOptions {
             }
             q.push("sort", &parts.join(","));
         }
-        for (field, comparisons) in [("created_at", &self.created_at), ("updated_at", &self.updated_at)] {
+        for (field, comparisons) in [
+            ("created_at", &self.created_at),
+            ("updated_at", &self.updated_at),
+        ] {
             for (op, value) in comparisons {
-                q.push(field, &format!("{}:{}", op.as_str(), non_empty(field, value)?));
+                q.push(
+                    field,
+                    &format!("{}:{}", op.as_str(), non_empty(field, value)?),
+                );
             }
         }
         if let Some(hidden) = self.os_hidden {
@@ -342,7 +369,7 @@ impl Client {
             client: self.clone(),
             state: match first {
                 Ok(path) => IterState::First(path),
-                Err(e) => IterState::Failed(Some(e)),
+                Err(e) => IterState::Failed(e),
             },
             buffered: Vec::new().into_iter(),
             seen_links: HashSet::new(),
@@ -359,7 +386,7 @@ enum IterState {
     First(String),
     Next(String),
     Done,
-    Failed(Option<Error>),
+    Failed(Error),
 }
 
 /// Iterator over all images of a listing; fetches a page when the previous
@@ -383,14 +410,15 @@ impl ImageIter {
             IterState::First(path) => self.client.transport().json::<ImagePage>(Call::get(path))?,
             IterState::Next(link) => self.client.list_images_at(&link)?,
             IterState::Done => return Ok(None),
-            IterState::Failed(e) => return Err(e.unwrap_or_else(|| Error::invalid_argument("iterator already failed"))),
+            IterState::Failed(e) => return Err(e),
         };
         if let Some(next) = &page.next {
             if page.images.is_empty() {
                 // A page with nothing on it cannot move the marker forward.
                 self.state = IterState::Done;
             } else if !self.seen_links.insert(next.clone()) {
-                return Err(Error::invalid_response(
+                // Hand out this page, then fail instead of fetching it again.
+                self.state = IterState::Failed(Error::invalid_response(
                     "GET",
                     next,
                     "the 'next' link repeats an earlier page; pagination stopped",
@@ -440,7 +468,10 @@ mod tests {
             tags: vec!["x".into(), "y z".into()],
             status: Some(ImageStatus::Active.into()),
             visibility: Some(VisibilityFilter::All),
-            sort: vec![("name".into(), SortDir::Desc), ("created_at".into(), SortDir::Asc)],
+            sort: vec![
+                ("name".into(), SortDir::Desc),
+                ("created_at".into(), SortDir::Asc),
+            ],
             created_at: vec![(Compare::Gte, "2020-01-01T00:00:00Z".into())],
             properties: vec![("os_distro".into(), "debian".into())],
             ..Default::default()
@@ -465,19 +496,38 @@ mod tests {
     #[test]
     fn bad_options_fail_before_any_request() {
         let bad = [
-            ListOptions { limit: Some(0), ..Default::default() },
-            ListOptions { marker: Some(String::new()), ..Default::default() },
-            ListOptions { size_min: Some(5), size_max: Some(1), ..Default::default() },
+            ListOptions {
+                limit: Some(0),
+                ..Default::default()
+            },
+            ListOptions {
+                marker: Some(String::new()),
+                ..Default::default()
+            },
+            ListOptions {
+                size_min: Some(5),
+                size_max: Some(1),
+                ..Default::default()
+            },
             ListOptions {
                 sort: vec![("name".into(), SortDir::Asc)],
                 sort_key: Some("name".into()),
                 ..Default::default()
             },
-            ListOptions { properties: vec![("limit".into(), "1".into())], ..Default::default() },
-            ListOptions { name: Some(Match::In(vec![])), ..Default::default() },
+            ListOptions {
+                properties: vec![("limit".into(), "1".into())],
+                ..Default::default()
+            },
+            ListOptions {
+                name: Some(Match::In(vec![])),
+                ..Default::default()
+            },
         ];
         for o in bad {
-            assert!(matches!(o.to_query(), Err(Error::InvalidArgument(_))), "{o:?}");
+            assert!(
+                matches!(o.to_query(), Err(Error::InvalidArgument(_))),
+                "{o:?}"
+            );
         }
     }
 }

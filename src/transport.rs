@@ -4,6 +4,10 @@
 //! Resource modules ask for "GET this path, decode JSON into T" or "PUT this
 //! stream"; they never see ureq.
 
+// Streaming payloads, raw responses and Keystone's unauthenticated calls are
+// used by the image-data and identity modules that build on this core.
+#![allow(dead_code)]
+
 use std::io::Read;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -144,10 +148,17 @@ impl Response {
             .with_config()
             .limit(JSON_BODY_LIMIT)
             .read_to_vec()
-            .map_err(|e| self.failure(format!("reading the body failed: {e}")))?;
+            .map_err(|e| match e {
+                ureq::Error::BodyExceedsLimit(limit) => {
+                    self.failure(format!("the body is larger than {limit} bytes"))
+                }
+                other => map_ureq_error(other, &self.method, &self.path),
+            })?;
         serde_json::from_slice(&bytes).map_err(|e| {
             let excerpt: String = String::from_utf8_lossy(&bytes).chars().take(120).collect();
-            self.failure(format!("the body is not the expected JSON ({e}): {excerpt:?}"))
+            self.failure(format!(
+                "the body is not the expected JSON ({e}): {excerpt:?}"
+            ))
         })
     }
 
@@ -176,11 +187,15 @@ impl Response {
 }
 
 fn request_id(headers: &HeaderMap) -> Option<String> {
-    ["x-openstack-request-id", "x-compute-request-id", "x-trans-id"]
-        .iter()
-        .find_map(|name| headers.get(*name))
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+    [
+        "x-openstack-request-id",
+        "x-compute-request-id",
+        "x-trans-id",
+    ]
+    .iter()
+    .find_map(|name| headers.get(*name))
+    .and_then(|v| v.to_str().ok())
+    .map(str::to_owned)
 }
 
 /// Unauthenticated HTTP: one ureq agent with the client's timeouts, TLS and proxy.
@@ -253,10 +268,17 @@ impl Http {
     }
 
     /// Sends one request once; statuses are not interpreted.
-    fn send_once(&self, url: &str, call: &mut Call<'_>, token: Option<&str>) -> Result<RawResponse> {
+    fn send_once(
+        &self,
+        url: &str,
+        call: &mut Call<'_>,
+        token: Option<&str>,
+    ) -> Result<RawResponse> {
         let path = path_of(url);
         let method = call.method.as_str().to_owned();
-        let mut builder = http::Request::builder().method(call.method.clone()).uri(url);
+        let mut builder = http::Request::builder()
+            .method(call.method.clone())
+            .uri(url);
         for (name, value) in &call.headers {
             builder = builder.header(*name, value.as_str());
         }
@@ -365,7 +387,11 @@ impl Http {
                     std::thread::sleep(delay);
                     attempt += 1;
                 }
-                _ => return outcome.map(|raw| raw.with_attempts(attempt)).map_err(|e| with_attempts(e, attempt)),
+                _ => {
+                    return outcome
+                        .map(|raw| raw.with_attempts(attempt))
+                        .map_err(|e| with_attempts(e, attempt))
+                }
             }
         }
     }
@@ -375,7 +401,9 @@ impl Http {
             .retry
             .initial_backoff
             .saturating_mul(1u32 << (attempt - 1).min(16));
-        let base = retry_after.unwrap_or(exponential).min(self.retry.max_backoff);
+        let base = retry_after
+            .unwrap_or(exponential)
+            .min(self.retry.max_backoff);
         // Jitter of up to a quarter spreads clients that failed together.
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -426,7 +454,11 @@ struct RawResponse {
 
 impl RawResponse {
     fn discard(mut self) {
-        let _ = self.body.with_config().limit(ERROR_BODY_LIMIT).read_to_vec();
+        let _ = self
+            .body
+            .with_config()
+            .limit(ERROR_BODY_LIMIT)
+            .read_to_vec();
     }
 
     fn with_attempts(mut self, attempts: u32) -> RawResponse {

@@ -118,7 +118,11 @@ impl Session {
     }
 
     /// Replaces `stale` with a fresh token (once, however many threads ask).
-    pub(crate) fn reauthenticate(&self, http: &Http, stale: &Arc<AuthState>) -> Result<Arc<AuthState>> {
+    pub(crate) fn reauthenticate(
+        &self,
+        http: &Http,
+        stale: &Arc<AuthState>,
+    ) -> Result<Arc<AuthState>> {
         {
             let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
             if current.as_ref().is_some_and(|c| Arc::ptr_eq(c, stale)) {
@@ -171,7 +175,11 @@ mod tests {
             "http://h:9292/v2/",
             "http://h:9292/v2.1",
         ] {
-            assert_eq!(normalize_image_endpoint(url).unwrap(), "http://h:9292", "{url}");
+            assert_eq!(
+                normalize_image_endpoint(url).unwrap(),
+                "http://h:9292",
+                "{url}"
+            );
         }
         assert_eq!(
             normalize_image_endpoint("https://c/image/v2").unwrap(),

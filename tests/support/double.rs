@@ -8,7 +8,6 @@ use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Duration;
 
 /// A request as the double received it.
 #[derive(Debug, Clone)]
@@ -72,7 +71,7 @@ impl Conn {
 
     /// Closes the connection abruptly (RST where the platform allows).
     pub fn reset(&mut self) {
-        let _ = self.stream.set_linger(Some(Duration::ZERO));
+        set_zero_linger(&self.stream);
         let _ = self.stream.shutdown(Shutdown::Both);
         self.closed = true;
     }
@@ -235,5 +234,24 @@ fn reason(status: u16) -> &'static str {
         503 => "Service Unavailable",
         504 => "Gateway Timeout",
         _ => "Status",
+    }
+}
+
+/// SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+fn set_zero_linger(stream: &TcpStream) {
+    use std::os::fd::AsRawFd;
+    let linger = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    // SAFETY: a valid socket descriptor and a correctly sized linger struct.
+    unsafe {
+        libc::setsockopt(
+            stream.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            (&linger as *const libc::linger).cast(),
+            std::mem::size_of::<libc::linger>() as libc::socklen_t,
+        );
     }
 }
