@@ -314,29 +314,51 @@ fn hidden_and_community_images_are_listed_only_on_request() {
         .unwrap();
     cleanup.add(&community.id);
 
-    let count = |options: ListOptions| {
+    let count = |client: &glance_client::Client, options: ListOptions| {
         client
             .list_all_images(&ListOptions {
                 properties: vec![("test_run".into(), run.clone())],
                 ..options
             })
             .unwrap()
-            .len()
+            .into_iter()
+            .map(|i| i.name.unwrap())
+            .collect::<Vec<_>>()
     };
-    assert_eq!(count(ListOptions::default()), 0);
+    // The owner sees its community image by default, never its hidden one.
+    assert_eq!(count(&client, ListOptions::default()), ["community"]);
     assert_eq!(
-        count(ListOptions {
-            os_hidden: Some(true),
-            ..Default::default()
-        }),
-        1
+        count(
+            &client,
+            ListOptions {
+                os_hidden: Some(true),
+                ..Default::default()
+            }
+        ),
+        ["hidden"]
+    );
+    // Another project sees the community image only when it asks for it.
+    let other = support::cloud::client("ALT");
+    assert!(count(&other, ListOptions::default()).is_empty());
+    assert_eq!(
+        count(
+            &other,
+            ListOptions {
+                visibility: Some(VisibilityFilter::Only(Visibility::Community)),
+                ..Default::default()
+            }
+        ),
+        ["community"]
     );
     assert_eq!(
-        count(ListOptions {
-            visibility: Some(VisibilityFilter::All),
-            ..Default::default()
-        }),
-        1
+        count(
+            &other,
+            ListOptions {
+                visibility: Some(VisibilityFilter::All),
+                ..Default::default()
+            }
+        ),
+        ["community"]
     );
 }
 

@@ -125,3 +125,19 @@ impl Drop for Cleanup<'_> {
         }
     }
 }
+
+/// Uploads bytes with a plain HTTP call (no library code), to give a test an
+/// active image without depending on the image-data module.
+pub fn upload_without_library(which: &str, image_id: &str, data: &[u8]) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .proxy(None)
+        .build()
+        .new_agent();
+    let response = agent
+        .put(format!("{}/v2/images/{image_id}/file", glance_url()))
+        .header("X-Auth-Token", token(&user(which)))
+        .header("Content-Type", "application/octet-stream")
+        .send(data)
+        .expect("upload answers");
+    assert_eq!(response.status().as_u16(), 204, "upload of {image_id}");
+}
