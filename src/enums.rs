@@ -106,6 +106,35 @@ open_enum! {
     }
 }
 
+open_enum! {
+    /// The state of an asynchronous task.
+    TaskStatus {
+        /// Accepted, not started.
+        Pending => "pending",
+        /// Running.
+        Processing => "processing",
+        /// Finished well; `result` holds what it made.
+        Success => "success",
+        /// Finished badly; `message` says why.
+        Failure => "failure",
+    }
+}
+
+open_enum! {
+    /// The kind of an asynchronous task.
+    TaskType {
+        /// Create an image from data elsewhere: a URL (upstream Glance, admin
+        /// only) or a `container/object` in object storage (Rackspace).
+        Import => "import",
+        /// Copy an image's data into an object-storage container (Rackspace).
+        Export => "export",
+        /// The task behind an interoperable image import (`/v2/images/{id}/import`).
+        ApiImageImport => "api_image_import",
+        /// The task behind adding a location to an image.
+        LocationImport => "location_import",
+    }
+}
+
 /// Sort direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SortDir {

@@ -41,6 +41,34 @@ pub enum Error {
     /// Any other non-success HTTP status.
     #[error("HTTP error: {0}")]
     Http(Box<HttpError>),
+    /// 404 on a membership: the project is not a member of the image (never
+    /// added, or removed), or, asked by the member itself, the image is gone.
+    #[error("not a member: {0}")]
+    NotAMember(Box<HttpError>),
+    /// 409 on adding a member: the project already is one.
+    #[error("already a member: {0}")]
+    AlreadyMember(Box<HttpError>),
+    /// 403 on adding a member: the image's visibility is not `shared`
+    /// (private, public and community images have no members); set it first.
+    #[error("image cannot be shared: {0}")]
+    Unsharable(Box<HttpError>),
+    /// 403 on a member status change: only the member project itself may
+    /// accept or reject an image shared with it, not the image's owner.
+    #[error("member status not yours to set: {0}")]
+    MemberStatusForbidden(Box<HttpError>),
+    /// 404 on an object-storage container that a call needs to exist.
+    #[error("no such container: {0}")]
+    NoSuchContainer(Box<HttpError>),
+    /// A task ended with status `failure`; `message` is the server's reason.
+    #[error("task {task_id} ({task_type}) failed: {message}")]
+    TaskFailed {
+        /// The task's id.
+        task_id: String,
+        /// The task's type, e.g. `import`.
+        task_type: String,
+        /// The task's `message`, empty when the server gave none.
+        message: String,
+    },
     /// The connection could not be made or broke off.
     #[error("transport error: {0}")]
     Transport(Box<Failure>),
@@ -184,7 +212,12 @@ impl Error {
             | Error::TooLarge(e)
             | Error::UnsupportedMediaType(e)
             | Error::ServiceUnavailable(e)
-            | Error::Http(e) => Some(e),
+            | Error::Http(e)
+            | Error::NotAMember(e)
+            | Error::AlreadyMember(e)
+            | Error::Unsharable(e)
+            | Error::MemberStatusForbidden(e)
+            | Error::NoSuchContainer(e) => Some(e),
             _ => None,
         }
     }

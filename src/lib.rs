@@ -24,15 +24,18 @@ mod error;
 mod image;
 mod images;
 mod listing;
+mod members;
 mod patch;
+mod schemas;
 mod secret;
+mod tags;
 mod transport;
 mod url;
 
 pub use auth::{AuthMethod, Interface, Service};
 pub use client::Client;
 pub use config::{ClientBuilder, ProxySetting, RetryPolicy, Timeouts};
-pub use enums::{ImageStatus, MemberStatus, SortDir, Visibility};
+pub use enums::{ImageStatus, MemberStatus, SortDir, TaskStatus, TaskType, Visibility};
 pub use error::{Error, Failure, HttpError, Result};
 pub use image::Image;
 pub use images::CreateImage;
@@ -40,7 +43,9 @@ pub use listing::{
     Compare, ImageIter, ImagePage, ListOptions, Match, MemberStatusFilter, StatusFilter,
     VisibilityFilter,
 };
+pub use members::Member;
 pub use patch::Patch;
+pub use schemas::SchemaName;
 pub use secret::Secret;
 
 /// The examples of README.md, compiled as doctests so they stay true.
