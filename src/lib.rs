@@ -21,6 +21,7 @@ mod client;
 mod config;
 mod enums;
 mod error;
+pub mod ffi;
 mod image;
 mod images;
 mod listing;

@@ -1,0 +1,347 @@
+//! Status codes, the thread-local last error, and the library version.
+
+use std::cell::RefCell;
+use std::ffi::{c_char, CString};
+
+use super::boundary::{self, lend, CallError};
+use crate::Error;
+
+/// What a call did. `GLANCE_OK` (0) is success, `GLANCE_DONE` the end of an
+/// iteration; every other value is a failure whose details are in
+/// `glance_error_last()`.
+///
+/// The numbers are part of the ABI: they never change and are never reused.
+/// Groups leave gaps for additions: 10-19 the caller's arguments and the
+/// library itself, 20-29 local conditions, 30-39 the network, 400-599 HTTP
+/// statuses (the number is the status), 600 any other HTTP status.
+///
+/// C sees this as `uint32_t`; functions that take a status from C take a
+/// `uint32_t` and accept any value.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum glance_status {
+    /// Success.
+    GLANCE_OK = 0,
+    /// An iteration has no more items (not a failure).
+    GLANCE_DONE = 1,
+    /// A pointer argument was NULL.
+    GLANCE_NULL_ARG = 10,
+    /// A string argument was not valid UTF-8.
+    GLANCE_INVALID_UTF8 = 11,
+    /// An argument was rejected before any request was sent.
+    GLANCE_INVALID_ARG = 12,
+    /// A callback asked to stop.
+    GLANCE_ABORTED = 13,
+    /// A bug inside the library (a Rust panic, caught); please report it.
+    GLANCE_PANIC = 14,
+    /// Settings are missing or inconsistent (authentication, clouds.yaml, catalog).
+    GLANCE_CONFIG = 20,
+    /// A local file could not be read or written.
+    GLANCE_IO = 21,
+    /// A lookup by name found nothing.
+    GLANCE_NO_MATCH = 22,
+    /// A lookup by name found more than one candidate.
+    GLANCE_AMBIGUOUS = 23,
+    /// The connection could not be made or broke off.
+    GLANCE_TRANSPORT = 30,
+    /// A connect, stall or overall deadline expired.
+    GLANCE_TIMEOUT = 31,
+    /// The TLS handshake or certificate verification failed.
+    GLANCE_TLS = 32,
+    /// The server answered something that does not fit the API.
+    GLANCE_INVALID_RESPONSE = 33,
+    /// HTTP 400: the server rejected the request as malformed.
+    GLANCE_BAD_REQUEST = 400,
+    /// HTTP 401: the credentials or token were refused.
+    GLANCE_UNAUTHORIZED = 401,
+    /// HTTP 403: the policy forbids this call.
+    GLANCE_FORBIDDEN = 403,
+    /// HTTP 404: no such resource, or it is not visible to this project.
+    GLANCE_NOT_FOUND = 404,
+    /// HTTP 409: the resource's state does not allow the call.
+    GLANCE_CONFLICT = 409,
+    /// HTTP 413: a size cap or quota was exceeded.
+    GLANCE_TOO_LARGE = 413,
+    /// HTTP 415: the server does not accept this content type.
+    GLANCE_UNSUPPORTED_MEDIA_TYPE = 415,
+    /// HTTP 503: the service is down or overloaded.
+    GLANCE_SERVICE_UNAVAILABLE = 503,
+    /// Any other failing HTTP status (see `glance_error_http_status`).
+    GLANCE_HTTP = 600,
+}
+
+impl glance_status {
+    /// Every status, for lookups from a number.
+    const ALL: [glance_status; 24] = [
+        glance_status::GLANCE_OK,
+        glance_status::GLANCE_DONE,
+        glance_status::GLANCE_NULL_ARG,
+        glance_status::GLANCE_INVALID_UTF8,
+        glance_status::GLANCE_INVALID_ARG,
+        glance_status::GLANCE_ABORTED,
+        glance_status::GLANCE_PANIC,
+        glance_status::GLANCE_CONFIG,
+        glance_status::GLANCE_IO,
+        glance_status::GLANCE_NO_MATCH,
+        glance_status::GLANCE_AMBIGUOUS,
+        glance_status::GLANCE_TRANSPORT,
+        glance_status::GLANCE_TIMEOUT,
+        glance_status::GLANCE_TLS,
+        glance_status::GLANCE_INVALID_RESPONSE,
+        glance_status::GLANCE_BAD_REQUEST,
+        glance_status::GLANCE_UNAUTHORIZED,
+        glance_status::GLANCE_FORBIDDEN,
+        glance_status::GLANCE_NOT_FOUND,
+        glance_status::GLANCE_CONFLICT,
+        glance_status::GLANCE_TOO_LARGE,
+        glance_status::GLANCE_UNSUPPORTED_MEDIA_TYPE,
+        glance_status::GLANCE_SERVICE_UNAVAILABLE,
+        glance_status::GLANCE_HTTP,
+    ];
+
+    /// The status C gets for a library error.
+    pub(crate) fn of(error: &Error) -> glance_status {
+        match error {
+            Error::BadRequest(_) => glance_status::GLANCE_BAD_REQUEST,
+            Error::Unauthorized(_) => glance_status::GLANCE_UNAUTHORIZED,
+            Error::Forbidden(_) => glance_status::GLANCE_FORBIDDEN,
+            Error::NotFound(_) => glance_status::GLANCE_NOT_FOUND,
+            Error::Conflict(_) => glance_status::GLANCE_CONFLICT,
+            Error::TooLarge(_) => glance_status::GLANCE_TOO_LARGE,
+            Error::UnsupportedMediaType(_) => glance_status::GLANCE_UNSUPPORTED_MEDIA_TYPE,
+            Error::ServiceUnavailable(_) => glance_status::GLANCE_SERVICE_UNAVAILABLE,
+            Error::Http(_) => glance_status::GLANCE_HTTP,
+            Error::Transport(_) => glance_status::GLANCE_TRANSPORT,
+            Error::Timeout(_) => glance_status::GLANCE_TIMEOUT,
+            Error::Tls(_) => glance_status::GLANCE_TLS,
+            Error::InvalidResponse(_) => glance_status::GLANCE_INVALID_RESPONSE,
+            Error::InvalidArgument(_) => glance_status::GLANCE_INVALID_ARG,
+            Error::NoMatch(_) => glance_status::GLANCE_NO_MATCH,
+            Error::Ambiguous(_) => glance_status::GLANCE_AMBIGUOUS,
+            Error::Config(_) => glance_status::GLANCE_CONFIG,
+            Error::Io { .. } => glance_status::GLANCE_IO,
+        }
+    }
+
+    /// A fixed description (NUL-terminated, for C).
+    fn text(self) -> &'static std::ffi::CStr {
+        match self {
+            glance_status::GLANCE_OK => c"success",
+            glance_status::GLANCE_DONE => c"no more items",
+            glance_status::GLANCE_NULL_ARG => c"a pointer argument was NULL",
+            glance_status::GLANCE_INVALID_UTF8 => c"a string argument was not valid UTF-8",
+            glance_status::GLANCE_INVALID_ARG => c"invalid argument",
+            glance_status::GLANCE_ABORTED => c"aborted by a callback",
+            glance_status::GLANCE_PANIC => c"internal error in glance-client",
+            glance_status::GLANCE_CONFIG => c"configuration error",
+            glance_status::GLANCE_IO => c"local file error",
+            glance_status::GLANCE_NO_MATCH => c"no match",
+            glance_status::GLANCE_AMBIGUOUS => c"ambiguous name",
+            glance_status::GLANCE_TRANSPORT => c"connection failed",
+            glance_status::GLANCE_TIMEOUT => c"timeout",
+            glance_status::GLANCE_TLS => c"TLS error",
+            glance_status::GLANCE_INVALID_RESPONSE => c"invalid response from the server",
+            glance_status::GLANCE_BAD_REQUEST => c"bad request (HTTP 400)",
+            glance_status::GLANCE_UNAUTHORIZED => c"unauthorized (HTTP 401)",
+            glance_status::GLANCE_FORBIDDEN => c"forbidden (HTTP 403)",
+            glance_status::GLANCE_NOT_FOUND => c"not found (HTTP 404)",
+            glance_status::GLANCE_CONFLICT => c"conflict (HTTP 409)",
+            glance_status::GLANCE_TOO_LARGE => c"too large (HTTP 413)",
+            glance_status::GLANCE_UNSUPPORTED_MEDIA_TYPE => c"unsupported media type (HTTP 415)",
+            glance_status::GLANCE_SERVICE_UNAVAILABLE => c"service unavailable (HTTP 503)",
+            glance_status::GLANCE_HTTP => c"HTTP error",
+        }
+    }
+}
+
+/// The details of a failed call: status, message, HTTP status, request id.
+///
+/// Owned by the library and kept per thread; obtained with
+/// `glance_error_last()`. Read it with the `glance_error_*` getters.
+pub struct glance_error {
+    status: glance_status,
+    message: Option<CString>,
+    http_status: u16,
+    request_id: Option<CString>,
+}
+
+thread_local! {
+    static LAST_ERROR: RefCell<Option<Box<glance_error>>> = const { RefCell::new(None) };
+}
+
+/// Forgets the thread's last error (at the start of every status-returning call).
+pub(crate) fn clear_last_error() {
+    let _ = LAST_ERROR.try_with(|last| last.borrow_mut().take());
+}
+
+/// Records a failure as the thread's last error.
+pub(crate) fn set_last_error(error: CallError) {
+    let record = Box::new(glance_error {
+        status: error.status,
+        // The message is for people: a NUL byte (from a server's text) is shown escaped.
+        message: boundary::c_text(&error.message.replace('\0', "\\0")),
+        http_status: error.http_status,
+        request_id: error.request_id.as_deref().and_then(boundary::c_text),
+    });
+    let _ = LAST_ERROR.try_with(|last| *last.borrow_mut() = Some(record));
+}
+
+/// The details of the most recent failure on this thread.
+///
+/// Returns NULL when the most recent call that returns a `glance_status` (on
+/// this thread) succeeded or when there was none. The error is owned by the
+/// library: do not free it. It stays valid until the next call on this thread
+/// that returns a `glance_status`; getters (functions that return no status)
+/// leave it alone, so it can be read with the `glance_error_*` functions.
+///
+/// Thread-safety: each thread has its own last error.
+#[no_mangle]
+pub extern "C" fn glance_error_last() -> *const glance_error {
+    boundary::value(std::ptr::null(), || {
+        LAST_ERROR
+            .try_with(|last| {
+                last.borrow()
+                    .as_deref()
+                    .map_or(std::ptr::null(), |e| e as *const glance_error)
+            })
+            .unwrap_or(std::ptr::null())
+    })
+}
+
+/// The status of a failure; `GLANCE_NULL_ARG` when `error` is NULL.
+///
+/// `error` is borrowed (from `glance_error_last()`).
+#[no_mangle]
+pub extern "C" fn glance_error_status(error: *const glance_error) -> glance_status {
+    boundary::value(glance_status::GLANCE_PANIC, || {
+        // SAFETY: NULL or from glance_error_last(), still current.
+        match unsafe { error.as_ref() } {
+            Some(e) => e.status,
+            None => glance_status::GLANCE_NULL_ARG,
+        }
+    })
+}
+
+/// What failed and why, in English: the operation, the HTTP status, the
+/// server's own message and the request id when there was one, e.g.
+/// `not found: GET /v2/images/x returned 404: No image found with ID x
+/// (request id req-...)`.
+///
+/// Returns a NUL-terminated UTF-8 string borrowed from `error` (valid as long
+/// as `error` is), or NULL when `error` is NULL.
+#[no_mangle]
+pub extern "C" fn glance_error_message(error: *const glance_error) -> *const c_char {
+    boundary::value(std::ptr::null(), || {
+        // SAFETY: NULL or from glance_error_last(), still current.
+        unsafe { error.as_ref() }.map_or(std::ptr::null(), |e| lend(&e.message))
+    })
+}
+
+/// The HTTP status the server answered (e.g. 404), or 0 when the failure was
+/// not an HTTP answer (bad argument, network, ...) or `error` is NULL.
+#[no_mangle]
+pub extern "C" fn glance_error_http_status(error: *const glance_error) -> u16 {
+    boundary::value(0, || {
+        // SAFETY: NULL or from glance_error_last(), still current.
+        unsafe { error.as_ref() }.map_or(0, |e| e.http_status)
+    })
+}
+
+/// The `x-openstack-request-id` of the failed request, which operators need to
+/// find it in their logs; NULL when the server sent none, no request was made,
+/// or `error` is NULL.
+///
+/// The string is borrowed from `error` (valid as long as `error` is).
+#[no_mangle]
+pub extern "C" fn glance_error_request_id(error: *const glance_error) -> *const c_char {
+    boundary::value(std::ptr::null(), || {
+        // SAFETY: NULL or from glance_error_last(), still current.
+        unsafe { error.as_ref() }.map_or(std::ptr::null(), |e| lend(&e.request_id))
+    })
+}
+
+/// A fixed English description of a status, e.g. "not found (HTTP 404)";
+/// "unknown status" for a number that is not a `glance_status`.
+///
+/// The string is static: never free it. Thread-safe.
+#[no_mangle]
+pub extern "C" fn glance_status_str(status: u32) -> *const c_char {
+    boundary::value(c"unknown status".as_ptr(), || {
+        glance_status::ALL
+            .iter()
+            .find(|s| **s as u32 == status)
+            .map_or(c"unknown status", |s| s.text())
+            .as_ptr()
+    })
+}
+
+/// The library's version, e.g. "0.1.0" (the same as `GLANCE_VERSION` in the
+/// header the program was compiled with, unless it runs with another build of
+/// the library).
+///
+/// The string is static: never free it. Thread-safe.
+#[no_mangle]
+pub extern "C" fn glance_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+
+    fn text(p: *const c_char) -> &'static str {
+        unsafe { CStr::from_ptr(p) }.to_str().unwrap()
+    }
+
+    #[test]
+    fn numbers_never_change() {
+        let pinned: Vec<u32> = glance_status::ALL.iter().map(|s| *s as u32).collect();
+        assert_eq!(
+            pinned,
+            [
+                0, 1, 10, 11, 12, 13, 14, 20, 21, 22, 23, 30, 31, 32, 33, 400, 401, 403, 404, 409,
+                413, 415, 503, 600
+            ]
+        );
+    }
+
+    #[test]
+    fn every_status_has_a_text() {
+        assert_eq!(text(glance_status_str(404)), "not found (HTTP 404)");
+        assert_eq!(text(glance_status_str(0)), "success");
+        assert_eq!(text(glance_status_str(12345)), "unknown status");
+        for s in glance_status::ALL {
+            assert_ne!(text(glance_status_str(s as u32)), "unknown status");
+        }
+    }
+
+    #[test]
+    fn http_failures_keep_their_details() {
+        let error = Error::from_status(crate::HttpError {
+            method: "GET".into(),
+            path: "/v2/images/x".into(),
+            status: 404,
+            message: "gone".into(),
+            request_id: Some("req-7".into()),
+        });
+        set_last_error(CallError::from(error));
+        let last = glance_error_last();
+        assert_eq!(glance_error_status(last), glance_status::GLANCE_NOT_FOUND);
+        assert_eq!(glance_error_http_status(last), 404);
+        assert_eq!(text(glance_error_request_id(last)), "req-7");
+        assert!(text(glance_error_message(last)).contains("gone"));
+        clear_last_error();
+        assert!(glance_error_last().is_null());
+        assert_eq!(
+            glance_error_status(std::ptr::null()),
+            glance_status::GLANCE_NULL_ARG
+        );
+        assert!(glance_error_message(std::ptr::null()).is_null());
+    }
+
+    #[test]
+    fn version_matches_the_crate() {
+        assert_eq!(text(glance_version()), env!("CARGO_PKG_VERSION"));
+    }
+}
