@@ -42,8 +42,10 @@
  *
  * The numbers are part of the ABI: they never change and are never reused.
  * Groups leave gaps for additions: 10-19 the caller's arguments and the
- * library itself, 20-29 local conditions, 30-39 the network, 400-599 HTTP
- * statuses (the number is the status), 600 any other HTTP status.
+ * library itself, 20-29 local conditions, 30-39 the network, 50-99 failures
+ * of particular calls a caller can act on (their HTTP status, when there is
+ * one, is in `glance_error_http_status`), 400-599 other HTTP statuses (the
+ * number is the status), 600 any other HTTP status.
  *
  * C sees this as `uint32_t`; functions that take a status from C take a
  * `uint32_t` and accept any value.
@@ -114,6 +116,30 @@ enum glance_status
    */
   GLANCE_INVALID_RESPONSE = 33,
   /**
+   * 404 on a member: the project is not a member of the image.
+   */
+  GLANCE_NOT_A_MEMBER = 50,
+  /**
+   * 409 on adding a member: the project already is one.
+   */
+  GLANCE_ALREADY_MEMBER = 51,
+  /**
+   * 403 on adding a member: the image's visibility is not `shared`.
+   */
+  GLANCE_UNSHARABLE = 52,
+  /**
+   * 403 on a member status change: only the member project may accept or reject.
+   */
+  GLANCE_MEMBER_STATUS_FORBIDDEN = 53,
+  /**
+   * 404 on an object-storage container that the call needs.
+   */
+  GLANCE_NO_SUCH_CONTAINER = 54,
+  /**
+   * A task ended with status `failure` (the message has the server's reason).
+   */
+  GLANCE_TASK_FAILED = 55,
+  /**
    * HTTP 400: the server rejected the request as malformed.
    */
   GLANCE_BAD_REQUEST = 400,
@@ -157,6 +183,11 @@ typedef enum glance_status glance_status;
 typedef uint32_t glance_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+/**
+ * Which schema to fetch.
+ */
+typedef struct SchemaName SchemaName;
 
 /**
  * A connection to the Image service, made by `glance_config_build`.
@@ -252,6 +283,8 @@ typedef struct glance_image_patch glance_image_patch;
  * it says so.
  */
 typedef struct glance_list_opts glance_list_opts;
+
+
 
 #ifdef __cplusplus
 extern "C" {

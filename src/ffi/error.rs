@@ -12,8 +12,10 @@ use crate::Error;
 ///
 /// The numbers are part of the ABI: they never change and are never reused.
 /// Groups leave gaps for additions: 10-19 the caller's arguments and the
-/// library itself, 20-29 local conditions, 30-39 the network, 400-599 HTTP
-/// statuses (the number is the status), 600 any other HTTP status.
+/// library itself, 20-29 local conditions, 30-39 the network, 50-99 failures
+/// of particular calls a caller can act on (their HTTP status, when there is
+/// one, is in `glance_error_http_status`), 400-599 other HTTP statuses (the
+/// number is the status), 600 any other HTTP status.
 ///
 /// C sees this as `uint32_t`; functions that take a status from C take a
 /// `uint32_t` and accept any value.
@@ -50,6 +52,18 @@ pub enum glance_status {
     GLANCE_TLS = 32,
     /// The server answered something that does not fit the API.
     GLANCE_INVALID_RESPONSE = 33,
+    /// 404 on a member: the project is not a member of the image.
+    GLANCE_NOT_A_MEMBER = 50,
+    /// 409 on adding a member: the project already is one.
+    GLANCE_ALREADY_MEMBER = 51,
+    /// 403 on adding a member: the image's visibility is not `shared`.
+    GLANCE_UNSHARABLE = 52,
+    /// 403 on a member status change: only the member project may accept or reject.
+    GLANCE_MEMBER_STATUS_FORBIDDEN = 53,
+    /// 404 on an object-storage container that the call needs.
+    GLANCE_NO_SUCH_CONTAINER = 54,
+    /// A task ended with status `failure` (the message has the server's reason).
+    GLANCE_TASK_FAILED = 55,
     /// HTTP 400: the server rejected the request as malformed.
     GLANCE_BAD_REQUEST = 400,
     /// HTTP 401: the credentials or token were refused.
@@ -72,7 +86,7 @@ pub enum glance_status {
 
 impl glance_status {
     /// Every status, for lookups from a number.
-    const ALL: [glance_status; 24] = [
+    const ALL: [glance_status; 30] = [
         glance_status::GLANCE_OK,
         glance_status::GLANCE_DONE,
         glance_status::GLANCE_NULL_ARG,
@@ -88,6 +102,12 @@ impl glance_status {
         glance_status::GLANCE_TIMEOUT,
         glance_status::GLANCE_TLS,
         glance_status::GLANCE_INVALID_RESPONSE,
+        glance_status::GLANCE_NOT_A_MEMBER,
+        glance_status::GLANCE_ALREADY_MEMBER,
+        glance_status::GLANCE_UNSHARABLE,
+        glance_status::GLANCE_MEMBER_STATUS_FORBIDDEN,
+        glance_status::GLANCE_NO_SUCH_CONTAINER,
+        glance_status::GLANCE_TASK_FAILED,
         glance_status::GLANCE_BAD_REQUEST,
         glance_status::GLANCE_UNAUTHORIZED,
         glance_status::GLANCE_FORBIDDEN,
@@ -111,6 +131,12 @@ impl glance_status {
             Error::UnsupportedMediaType(_) => glance_status::GLANCE_UNSUPPORTED_MEDIA_TYPE,
             Error::ServiceUnavailable(_) => glance_status::GLANCE_SERVICE_UNAVAILABLE,
             Error::Http(_) => glance_status::GLANCE_HTTP,
+            Error::NotAMember(_) => glance_status::GLANCE_NOT_A_MEMBER,
+            Error::AlreadyMember(_) => glance_status::GLANCE_ALREADY_MEMBER,
+            Error::Unsharable(_) => glance_status::GLANCE_UNSHARABLE,
+            Error::MemberStatusForbidden(_) => glance_status::GLANCE_MEMBER_STATUS_FORBIDDEN,
+            Error::NoSuchContainer(_) => glance_status::GLANCE_NO_SUCH_CONTAINER,
+            Error::TaskFailed { .. } => glance_status::GLANCE_TASK_FAILED,
             Error::Transport(_) => glance_status::GLANCE_TRANSPORT,
             Error::Timeout(_) => glance_status::GLANCE_TIMEOUT,
             Error::Tls(_) => glance_status::GLANCE_TLS,
@@ -141,6 +167,16 @@ impl glance_status {
             glance_status::GLANCE_TIMEOUT => c"timeout",
             glance_status::GLANCE_TLS => c"TLS error",
             glance_status::GLANCE_INVALID_RESPONSE => c"invalid response from the server",
+            glance_status::GLANCE_NOT_A_MEMBER => c"not a member of the image",
+            glance_status::GLANCE_ALREADY_MEMBER => c"already a member of the image",
+            glance_status::GLANCE_UNSHARABLE => {
+                c"image cannot be shared (visibility is not 'shared')"
+            }
+            glance_status::GLANCE_MEMBER_STATUS_FORBIDDEN => {
+                c"only the member project may accept or reject"
+            }
+            glance_status::GLANCE_NO_SUCH_CONTAINER => c"no such container",
+            glance_status::GLANCE_TASK_FAILED => c"task failed",
             glance_status::GLANCE_BAD_REQUEST => c"bad request (HTTP 400)",
             glance_status::GLANCE_UNAUTHORIZED => c"unauthorized (HTTP 401)",
             glance_status::GLANCE_FORBIDDEN => c"forbidden (HTTP 403)",
@@ -300,8 +336,8 @@ mod tests {
         assert_eq!(
             pinned,
             [
-                0, 1, 10, 11, 12, 13, 14, 20, 21, 22, 23, 30, 31, 32, 33, 400, 401, 403, 404, 409,
-                413, 415, 503, 600
+                0, 1, 10, 11, 12, 13, 14, 20, 21, 22, 23, 30, 31, 32, 33, 50, 51, 52, 53, 54, 55,
+                400, 401, 403, 404, 409, 413, 415, 503, 600
             ]
         );
     }
