@@ -7,6 +7,7 @@ use crate::auth::{AuthMethod, Interface};
 use crate::client::Client;
 use crate::error::Result;
 use crate::secret::Secret;
+use crate::wire_log::{WireEvent, WireLog};
 
 /// Timeouts. Data transfers are never cut by a total timer: a multi-gigabyte
 /// download is only stopped when it *stalls*.
@@ -88,6 +89,7 @@ pub struct ClientBuilder {
     pub(crate) proxy: ProxySetting,
     pub(crate) user_agent_suffix: Option<String>,
     pub(crate) retry: RetryPolicy,
+    pub(crate) wire_log: Option<WireLog>,
 }
 
 impl ClientBuilder {
@@ -175,6 +177,14 @@ impl ClientBuilder {
     /// Retry policy for idempotent requests.
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// Reports every HTTP attempt (method, URL, status, request id, timing) to
+    /// `callback`, never a header or a body, so never a token or a password.
+    /// Off by default.
+    pub fn wire_log(mut self, callback: impl Fn(&WireEvent) + Send + Sync + 'static) -> Self {
+        self.wire_log = Some(WireLog::new(callback));
         self
     }
 

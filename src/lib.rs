@@ -27,11 +27,13 @@ mod images;
 mod listing;
 mod members;
 mod patch;
+mod retry;
 mod schemas;
 mod secret;
 mod tags;
 mod transport;
 mod url;
+mod wire_log;
 
 pub use auth::{AuthMethod, Interface, Service};
 pub use client::Client;
@@ -48,6 +50,7 @@ pub use members::Member;
 pub use patch::Patch;
 pub use schemas::SchemaName;
 pub use secret::Secret;
+pub use wire_log::WireEvent;
 
 /// The examples of README.md, compiled as doctests so they stay true.
 #[cfg(doctest)]

@@ -10,7 +10,7 @@
 
 use std::io::Read;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime};
 
 use serde::de::DeserializeOwned;
 use ureq::http::{self, HeaderMap, Method};
@@ -20,7 +20,9 @@ use ureq::{Agent, SendBody};
 use crate::auth::{Service, Session};
 use crate::config::{ClientBuilder, ProxySetting, RetryPolicy};
 use crate::error::{message_from_body, Error, Failure, HttpError, Result};
+use crate::retry;
 use crate::url::{resolve_link, Link};
+use crate::wire_log::{loggable_url, WireEvent, WireLog};
 
 /// Error bodies are read up to this size; the rest is dropped (a server that
 /// sends an endless error page cannot exhaust memory).
@@ -122,9 +124,17 @@ impl<'a> Call<'a> {
 pub(crate) struct Response {
     pub(crate) status: u16,
     pub(crate) headers: HeaderMap,
-    body: ureq::Body,
+    body: Body,
     method: String,
     path: String,
+}
+
+/// A response body: still on the wire, or already read in full (JSON answers
+/// are read inside the retry loop, so an answer cut off midway is retried like
+/// a failed request).
+enum Body {
+    Wire(ureq::Body),
+    Read(Vec<u8>),
 }
 
 impl Response {
@@ -137,23 +147,21 @@ impl Response {
     }
 
     pub(crate) fn content_length(&self) -> Option<u64> {
-        self.body.content_length()
+        match &self.body {
+            Body::Wire(body) => body.content_length(),
+            Body::Read(bytes) => Some(bytes.len() as u64),
+        }
     }
 
     /// Decodes the body as JSON into `T`; a body that does not fit is an
     /// [`Error::InvalidResponse`] naming what was wrong.
     pub(crate) fn json<T: DeserializeOwned>(mut self) -> Result<T> {
-        let bytes = self
-            .body
-            .with_config()
-            .limit(JSON_BODY_LIMIT)
-            .read_to_vec()
-            .map_err(|e| match e {
-                ureq::Error::BodyExceedsLimit(limit) => {
-                    self.failure(format!("the body is larger than {limit} bytes"))
-                }
-                other => map_ureq_error(other, &self.method, &self.path),
-            })?;
+        let bytes = match std::mem::replace(&mut self.body, Body::Read(Vec::new())) {
+            Body::Read(bytes) => bytes,
+            Body::Wire(mut body) => {
+                read_json_body(&mut body, &self.method, &self.path, &self.headers)?
+            }
+        };
         serde_json::from_slice(&bytes).map_err(|e| {
             let excerpt: String = String::from_utf8_lossy(&bytes).chars().take(120).collect();
             self.failure(format!(
@@ -164,16 +172,18 @@ impl Response {
 
     /// The body as a stream, for image data.
     pub(crate) fn into_reader(self) -> impl Read + Send + 'static {
-        self.body.into_reader()
+        let reader: Box<dyn Read + Send + 'static> = match self.body {
+            Body::Wire(body) => Box::new(body.into_reader()),
+            Body::Read(bytes) => Box::new(std::io::Cursor::new(bytes)),
+        };
+        reader
     }
 
     /// Reads and drops the body so the connection can be reused.
-    pub(crate) fn finish(mut self) -> Result<()> {
-        let _ = self
-            .body
-            .with_config()
-            .limit(ERROR_BODY_LIMIT)
-            .read_to_vec();
+    pub(crate) fn finish(self) -> Result<()> {
+        if let Body::Wire(mut body) = self.body {
+            drain(&mut body);
+        }
         Ok(())
     }
 
@@ -183,6 +193,62 @@ impl Response {
 
     pub(crate) fn method_and_path(&self) -> (&str, &str) {
         (&self.method, &self.path)
+    }
+}
+
+/// Reads a JSON answer whole, refusing one larger than [`JSON_BODY_LIMIT`].
+fn read_json_body(
+    body: &mut ureq::Body,
+    method: &str,
+    path: &str,
+    headers: &HeaderMap,
+) -> Result<Vec<u8>> {
+    body.with_config()
+        .limit(JSON_BODY_LIMIT)
+        .read_to_vec()
+        .map_err(|e| match e {
+            ureq::Error::BodyExceedsLimit(limit) => Error::invalid_response(
+                method,
+                path,
+                format!("the body is larger than {limit} bytes"),
+                request_id(headers),
+            ),
+            other => with_request_id(map_ureq_error(other, method, path), request_id(headers)),
+        })
+}
+
+/// Reads at most [`ERROR_BODY_LIMIT`] bytes of a body nobody needs, so a short
+/// one leaves the connection reusable and an endless one cannot hold the call:
+/// what is left unread closes the connection instead.
+fn drain(body: &mut ureq::Body) {
+    let _ = std::io::copy(
+        &mut body.as_reader().take(ERROR_BODY_LIMIT),
+        &mut std::io::sink(),
+    );
+}
+
+/// Reads the start of an error body (at most [`ERROR_BODY_LIMIT`] bytes): an
+/// endless error page yields its first part instead of nothing.
+fn read_error_body(body: &mut ureq::Body) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let _ = body
+        .as_reader()
+        .take(ERROR_BODY_LIMIT)
+        .read_to_end(&mut bytes);
+    bytes
+}
+
+/// Adds the request id of a response whose body then failed to arrive.
+fn with_request_id(error: Error, id: Option<String>) -> Error {
+    let Some(id) = id else { return error };
+    let note = |mut f: Box<Failure>| {
+        f.request_id.get_or_insert(id);
+        f
+    };
+    match error {
+        Error::Transport(f) => Error::Transport(note(f)),
+        Error::Timeout(f) => Error::Timeout(note(f)),
+        other => other,
     }
 }
 
@@ -204,6 +270,7 @@ pub(crate) struct Http {
     agent: Agent,
     request_timeout: Option<Duration>,
     retry: RetryPolicy,
+    wire_log: Option<WireLog>,
 }
 
 impl Http {
@@ -264,16 +331,19 @@ impl Http {
             agent,
             request_timeout: settings.timeouts.request,
             retry: settings.retry,
+            wire_log: settings.wire_log.clone(),
         })
     }
 
-    /// Sends one request once; statuses are not interpreted.
+    /// Sends one request once; statuses are not interpreted. `deadline` is
+    /// what is left of the call's overall deadline, if it has one.
     fn send_once(
         &self,
         url: &str,
         call: &mut Call<'_>,
         token: Option<&str>,
-    ) -> Result<RawResponse> {
+        deadline: Option<Duration>,
+    ) -> std::result::Result<RawResponse, AttemptError> {
         let path = path_of(url);
         let method = call.method.as_str().to_owned();
         let mut builder = http::Request::builder()
@@ -285,11 +355,6 @@ impl Http {
         if let Some(token) = token {
             builder = builder.header("X-Auth-Token", token);
         }
-        let deadline = if call.transfer {
-            None
-        } else {
-            self.request_timeout
-        };
         let outcome = match &mut call.payload {
             Payload::Empty => {
                 if matches!(call.method, Method::POST | Method::PUT | Method::PATCH) {
@@ -321,15 +386,22 @@ impl Http {
                 Ok(RawResponse {
                     status: parts.status.as_u16(),
                     headers: parts.headers,
-                    body,
+                    body: Body::Wire(body),
                     method,
                     path,
+                    attempts: 1,
                 })
             }
-            Err(RunError::Build(e)) => Err(Error::invalid_argument(format!(
-                "cannot build request {method} {path}: {e}"
-            ))),
-            Err(RunError::Ureq(e)) => Err(map_ureq_error(e, &method, &path)),
+            Err(RunError::Build(e)) => Err(AttemptError {
+                error: Error::invalid_argument(format!(
+                    "cannot build request {method} {path}: {e}"
+                )),
+                unsent: true,
+            }),
+            Err(RunError::Ureq(e)) => Err(AttemptError {
+                unsent: never_reached_server(&e),
+                error: map_ureq_error(e, &method, &path),
+            }),
         }
     }
 
@@ -349,38 +421,68 @@ impl Http {
     /// Sends a request to a full URL without a token, with retries; a failure
     /// status becomes an error. Used for Keystone.
     pub(crate) fn send(&self, url: &str, mut call: Call<'_>) -> Result<Response> {
-        let raw = self.send_with_retries(url, &mut call, None)?;
+        let raw = self.send_with_retries(url, &mut call, None, false)?;
         raw.into_success()
     }
 
+    /// Sends a call, trying again after a transient failure while the policy
+    /// allows. `read_body`: read a success's body inside the loop, so a body
+    /// that breaks off is retried too (JSON answers; never image data).
+    ///
+    /// What is retried: a 500/502/503/504 answer or a broken or stalled
+    /// connection, for idempotent methods with a body that can be sent again;
+    /// a connection that was never made (refused, unresolved, connect timeout),
+    /// for every method, as the server cannot have acted on it. The overall
+    /// deadline covers all attempts and the waits between them.
     fn send_with_retries(
         &self,
         url: &str,
         call: &mut Call<'_>,
         token: Option<&str>,
+        read_body: bool,
     ) -> Result<RawResponse> {
-        let retryable = call.payload.replayable()
-            && matches!(
-                call.method,
-                Method::GET | Method::HEAD | Method::PUT | Method::DELETE
-            );
-        let attempts = if retryable {
-            self.retry.max_attempts.max(1)
+        let started = Instant::now();
+        let deadline = if call.transfer {
+            None
         } else {
-            1
+            self.request_timeout
         };
+        let replayable = call.payload.replayable();
+        let idempotent = replayable && retry::is_idempotent(&call.method);
+        let max_attempts = self.retry.max_attempts.max(1);
         let mut attempt = 1;
         loop {
-            let outcome = self.send_once(url, call, token);
+            let remaining = deadline.map(|d| d.saturating_sub(started.elapsed()));
+            let sent_at = Instant::now();
+            let mut outcome = self.send_once(url, call, token, remaining);
+            if read_body {
+                outcome = outcome.and_then(RawResponse::read_success_body);
+            }
+            self.log_attempt(url, call, attempt, sent_at.elapsed(), &outcome);
             let delay = match &outcome {
-                Ok(raw) if matches!(raw.status, 500 | 502 | 503 | 504) => {
-                    Some(self.backoff(attempt, retry_after(&raw.headers)))
+                Ok(raw) if idempotent && retry::is_retryable_status(raw.status) => {
+                    Some(retry::delay(
+                        &self.retry,
+                        attempt,
+                        retry::retry_after(&raw.headers, SystemTime::now()),
+                    ))
                 }
-                Err(Error::Transport(_) | Error::Timeout(_)) => Some(self.backoff(attempt, None)),
+                Err(failure)
+                    if (failure.unsent && replayable)
+                        || (idempotent
+                            && matches!(
+                                failure.error,
+                                Error::Transport(_) | Error::Timeout(_)
+                            )) =>
+                {
+                    Some(retry::delay(&self.retry, attempt, None))
+                }
                 _ => None,
             };
+            let within_deadline =
+                |delay: Duration| deadline.map_or(true, |d| started.elapsed() + delay < d);
             match delay {
-                Some(delay) if attempt < attempts => {
+                Some(delay) if attempt < max_attempts && within_deadline(delay) => {
                     if let Ok(raw) = outcome {
                         raw.discard();
                     }
@@ -390,38 +492,63 @@ impl Http {
                 _ => {
                     return outcome
                         .map(|raw| raw.with_attempts(attempt))
-                        .map_err(|e| with_attempts(e, attempt))
+                        .map_err(|failure| with_attempts(failure.error, attempt))
                 }
             }
         }
     }
 
-    fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
-        let exponential = self
-            .retry
-            .initial_backoff
-            .saturating_mul(1u32 << (attempt - 1).min(16));
-        let base = retry_after
-            .unwrap_or(exponential)
-            .min(self.retry.max_backoff);
-        // Jitter of up to a quarter spreads clients that failed together.
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let jitter = base.mul_f64(f64::from(nanos % 1000) / 4000.0);
-        (base + jitter).min(self.retry.max_backoff)
+    fn log_attempt(
+        &self,
+        url: &str,
+        call: &Call<'_>,
+        attempt: u32,
+        elapsed: Duration,
+        outcome: &std::result::Result<RawResponse, AttemptError>,
+    ) {
+        let Some(log) = &self.wire_log else { return };
+        let (status, request_id, error) = match outcome {
+            Ok(raw) => (Some(raw.status), request_id(&raw.headers), None),
+            Err(failure) => (
+                failure.error.status(),
+                failure.error.request_id().map(str::to_owned),
+                Some(failure.error.to_string()),
+            ),
+        };
+        log.emit(&WireEvent {
+            method: call.method.as_str().to_owned(),
+            url: loggable_url(url),
+            status,
+            request_id,
+            elapsed,
+            attempt,
+            error,
+        });
     }
 }
 
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs)
+/// A failed attempt.
+struct AttemptError {
+    error: Error,
+    /// The request certainly never reached the server, so sending it again
+    /// cannot do anything twice.
+    unsent: bool,
 }
 
+/// Failures that happen before a single byte of the request left: the server
+/// cannot have acted on the request.
+fn never_reached_server(error: &ureq::Error) -> bool {
+    match error {
+        ureq::Error::Io(e) => e.kind() == std::io::ErrorKind::ConnectionRefused,
+        ureq::Error::Timeout(kind) => {
+            matches!(kind, ureq::Timeout::Connect | ureq::Timeout::Resolve)
+        }
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => true,
+        _ => false,
+    }
+}
+
+/// Says in the error how many attempts were made, when there was more than one.
 fn with_attempts(error: Error, attempts: u32) -> Error {
     if attempts <= 1 {
         return error;
@@ -434,6 +561,7 @@ fn with_attempts(error: Error, attempts: u32) -> Error {
     match error {
         Error::Transport(f) => Error::Transport(note(f)),
         Error::Timeout(f) => Error::Timeout(note(f)),
+        Error::InvalidResponse(f) => Error::InvalidResponse(note(f)),
         other => other,
     }
 }
@@ -447,28 +575,41 @@ enum RunError {
 struct RawResponse {
     status: u16,
     headers: HeaderMap,
-    body: ureq::Body,
+    body: Body,
     method: String,
     path: String,
+    /// How many attempts the call took, said in the error of a failure status.
+    attempts: u32,
 }
 
 impl RawResponse {
-    fn discard(mut self) {
-        let _ = self
-            .body
-            .with_config()
-            .limit(ERROR_BODY_LIMIT)
-            .read_to_vec();
+    fn discard(self) {
+        if let Body::Wire(mut body) = self.body {
+            drain(&mut body);
+        }
+    }
+
+    /// Reads a success's body now, so a body that breaks off is a failed attempt.
+    fn read_success_body(mut self) -> std::result::Result<RawResponse, AttemptError> {
+        if let (true, Body::Wire(body)) = ((200..300).contains(&self.status), &mut self.body) {
+            let bytes =
+                read_json_body(body, &self.method, &self.path, &self.headers).map_err(|error| {
+                    AttemptError {
+                        error,
+                        unsent: false,
+                    }
+                })?;
+            self.body = Body::Read(bytes);
+        }
+        Ok(self)
     }
 
     fn with_attempts(mut self, attempts: u32) -> RawResponse {
-        if attempts > 1 && self.status >= 500 {
-            self.path = format!("{} (after {attempts} attempts)", self.path);
-        }
+        self.attempts = attempts;
         self
     }
 
-    fn into_success(mut self) -> Result<Response> {
+    fn into_success(self) -> Result<Response> {
         if (200..300).contains(&self.status) {
             return Ok(Response {
                 status: self.status,
@@ -478,14 +619,12 @@ impl RawResponse {
                 path: self.path,
             });
         }
-        let bytes = self
-            .body
-            .with_config()
-            .limit(ERROR_BODY_LIMIT)
-            .read_to_vec()
-            .unwrap_or_default();
+        let bytes = match self.body {
+            Body::Wire(mut body) => read_error_body(&mut body),
+            Body::Read(bytes) => bytes,
+        };
         let text = String::from_utf8_lossy(&bytes);
-        let message = if (300..400).contains(&self.status) {
+        let mut message = if (300..400).contains(&self.status) {
             let location = self
                 .headers
                 .get("location")
@@ -495,6 +634,11 @@ impl RawResponse {
         } else {
             message_from_body(&text)
         };
+        if self.attempts > 1 {
+            message = format!("{message} (after {} attempts)", self.attempts)
+                .trim_start()
+                .to_owned();
+        }
         Err(Error::from_status(HttpError {
             method: self.method,
             path: self.path,
@@ -576,27 +720,32 @@ impl Transport {
 
     /// Sends a call with the session's token; after a 401 re-authenticates once
     /// and repeats the call when its body can be sent again.
-    pub(crate) fn send(&self, mut call: Call<'_>) -> Result<Response> {
+    pub(crate) fn send(&self, call: Call<'_>) -> Result<Response> {
+        self.exchange(call, false)
+    }
+
+    fn exchange(&self, mut call: Call<'_>, read_body: bool) -> Result<Response> {
         let url = self.url_for(&call.target)?;
         let auth = self.session.current(&self.http)?;
-        let raw = self
-            .http
-            .send_with_retries(&url, &mut call, Some(auth.token.expose()))?;
+        let raw =
+            self.http
+                .send_with_retries(&url, &mut call, Some(auth.token.expose()), read_body)?;
         if raw.status == 401 && call.payload.replayable() && self.session.can_reauthenticate() {
             raw.discard();
             let fresh = self.session.reauthenticate(&self.http, &auth)?;
             let url = self.url_for(&call.target)?;
             return self
                 .http
-                .send_with_retries(&url, &mut call, Some(fresh.token.expose()))?
+                .send_with_retries(&url, &mut call, Some(fresh.token.expose()), read_body)?
                 .into_success();
         }
         raw.into_success()
     }
 
-    /// Sends a call and decodes the JSON answer.
+    /// Sends a call and decodes the JSON answer (read whole inside the retry
+    /// loop, so an answer cut off midway is retried like a failed request).
     pub(crate) fn json<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T> {
-        self.send(call)?.json()
+        self.exchange(call, true)?.json()
     }
 
     /// Sends a call whose answer has no interesting body.

@@ -8,6 +8,7 @@ use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
+use std::time::Instant;
 
 /// A request as the double received it.
 #[derive(Debug, Clone)]
@@ -17,6 +18,8 @@ pub struct Recorded {
     pub target: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// When the request had been read in full.
+    pub at: Instant,
 }
 
 impl Recorded {
@@ -211,6 +214,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Recorded> {
         target,
         headers,
         body,
+        at: Instant::now(),
     })
 }
 

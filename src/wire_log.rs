@@ -1,0 +1,148 @@
+//! The opt-in wire log: one event per HTTP attempt, for callers who want to
+//! see what the client does on the network without ever seeing a secret.
+//!
+//! An event holds the method, the URL (user information and secret-looking
+//! query values masked), the status, the request id, the timing and the
+//! attempt number. Headers and bodies are never part of it, so tokens
+//! (`X-Auth-Token`, `X-Subject-Token`) and Keystone passwords cannot reach it.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// One HTTP attempt, as the wire log reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WireEvent {
+    /// The request method, e.g. `GET`.
+    pub method: String,
+    /// The full URL, with user information and secret query values masked.
+    pub url: String,
+    /// The HTTP status, when an answer arrived.
+    pub status: Option<u16>,
+    /// The `x-openstack-request-id` (or equivalent) of the answer.
+    pub request_id: Option<String>,
+    /// Time from sending the request to receiving the answer's headers (or the failure).
+    pub elapsed: Duration,
+    /// 1 for the first attempt, 2 for the first retry, ...
+    pub attempt: u32,
+    /// Why no answer arrived (connection refused, timeout, ...).
+    pub error: Option<String>,
+}
+
+impl fmt::Display for WireEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.method, self.url)?;
+        match (self.status, &self.error) {
+            (Some(status), _) => write!(f, " -> {status}")?,
+            (None, Some(error)) => write!(f, " -> failed: {error}")?,
+            (None, None) => {}
+        }
+        write!(f, " in {} ms", self.elapsed.as_millis())?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        if self.attempt > 1 {
+            write!(f, " [attempt {}]", self.attempt)?;
+        }
+        Ok(())
+    }
+}
+
+/// The callback that receives [`WireEvent`]s; set with
+/// [`ClientBuilder::wire_log`](crate::ClientBuilder::wire_log). It is called
+/// on the thread making the request, so it should be quick.
+#[derive(Clone)]
+pub(crate) struct WireLog(Arc<dyn Fn(&WireEvent) + Send + Sync>);
+
+impl WireLog {
+    pub(crate) fn new(callback: impl Fn(&WireEvent) + Send + Sync + 'static) -> Self {
+        WireLog(Arc::new(callback))
+    }
+
+    pub(crate) fn emit(&self, event: &WireEvent) {
+        (self.0)(event)
+    }
+}
+
+impl fmt::Debug for WireLog {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WireLog(<callback>)")
+    }
+}
+
+/// Query parameters whose values are credentials in some OpenStack API
+/// (Swift temporary URLs carry `temp_url_sig`).
+const SECRET_QUERY_KEYS: &[&str] = &["sig", "token", "password", "secret"];
+
+/// The URL as it may be logged: `user:password@` and secret query values masked.
+pub(crate) fn loggable_url(url: &str) -> String {
+    let (before_query, query) = match url.split_once('?') {
+        Some((head, query)) => (head, Some(query)),
+        None => (url, None),
+    };
+    let mut out = match before_query.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority_end = rest.find('/').unwrap_or(rest.len());
+            let (authority, path) = rest.split_at(authority_end);
+            match authority.rsplit_once('@') {
+                Some((_, host)) => format!("{scheme}://***@{host}{path}"),
+                None => before_query.to_owned(),
+            }
+        }
+        None => before_query.to_owned(),
+    };
+    if let Some(query) = query {
+        out.push('?');
+        let masked: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((key, _))
+                    if SECRET_QUERY_KEYS
+                        .iter()
+                        .any(|s| key.to_ascii_lowercase().contains(s)) =>
+                {
+                    format!("{key}=***")
+                }
+                _ => pair.to_owned(),
+            })
+            .collect();
+        out.push_str(&masked.join("&"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_information_and_signatures_are_masked() {
+        assert_eq!(
+            loggable_url("https://u:p@h:1/v1/a/c/o?temp_url_sig=abc&temp_url_expires=9"),
+            "https://***@h:1/v1/a/c/o?temp_url_sig=***&temp_url_expires=9"
+        );
+        assert_eq!(
+            loggable_url("http://h/v2/images?limit=2&marker=x"),
+            "http://h/v2/images?limit=2&marker=x"
+        );
+        assert_eq!(loggable_url("http://h"), "http://h");
+    }
+
+    #[test]
+    fn events_read_as_one_line() {
+        let event = WireEvent {
+            method: "GET".into(),
+            url: "http://h/v2/images".into(),
+            status: Some(503),
+            request_id: Some("req-1".into()),
+            elapsed: Duration::from_millis(12),
+            attempt: 2,
+            error: None,
+        };
+        assert_eq!(
+            event.to_string(),
+            "GET http://h/v2/images -> 503 in 12 ms (request id req-1) [attempt 2]"
+        );
+    }
+}
