@@ -407,7 +407,11 @@ impl std::fmt::Debug for ImageIter {
 impl ImageIter {
     fn fetch(&mut self) -> Result<Option<ImagePage>> {
         let page = match std::mem::replace(&mut self.state, IterState::Done) {
-            IterState::First(path) => self.client.transport().json::<ImagePage>(Call::get(path))?,
+            IterState::First(path) => {
+                // Glance's links have the same form: a link back here is a loop too.
+                self.seen_links.insert(path.clone());
+                self.client.transport().json::<ImagePage>(Call::get(path))?
+            }
             IterState::Next(link) => self.client.list_images_at(&link)?,
             IterState::Done => return Ok(None),
             IterState::Failed(e) => return Err(e),
