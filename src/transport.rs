@@ -422,7 +422,7 @@ impl Http {
     /// status becomes an error. Used for Keystone.
     pub(crate) fn send(&self, url: &str, mut call: Call<'_>) -> Result<Response> {
         let raw = self.send_with_retries(url, &mut call, None, false)?;
-        raw.into_success()
+        raw.into_success(None)
     }
 
     /// Sends a call, trying again after a transient failure while the policy
@@ -609,7 +609,11 @@ impl RawResponse {
         self
     }
 
-    fn into_success(self) -> Result<Response> {
+    /// The response, or the error its status means. `secret`, the token the
+    /// request carried, is masked in the error message: a proxy or debug page
+    /// that echoes the request must not put it into the caller's logs. (Real
+    /// tokens are long; a short test token would mask innocent words.)
+    fn into_success(self, secret: Option<&str>) -> Result<Response> {
         if (200..300).contains(&self.status) {
             return Ok(Response {
                 status: self.status,
@@ -634,6 +638,9 @@ impl RawResponse {
         } else {
             message_from_body(&text)
         };
+        if let Some(secret) = secret.filter(|s| s.len() >= 8) {
+            message = message.replace(secret, "<redacted>");
+        }
         if self.attempts > 1 {
             message = format!("{message} (after {} attempts)", self.attempts)
                 .trim_start()
@@ -669,6 +676,7 @@ fn map_ureq_error(error: ureq::Error, method: &str, path: &str) -> Error {
         ureq::Error::Tls(m) => Error::Tls(failure(m.to_owned())),
         ureq::Error::Rustls(e) => Error::Tls(failure(e.to_string())),
         ureq::Error::Pem(e) => Error::Tls(failure(e.to_string())),
+        ureq::Error::Io(e) if is_tls_failure(&e) => Error::Tls(failure(e.to_string())),
         ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => {
             Error::Timeout(failure(e.to_string()))
         }
@@ -682,6 +690,14 @@ fn map_ureq_error(error: ureq::Error, method: &str, path: &str) -> Error {
         }
         other => Error::Transport(failure(other.to_string())),
     }
+}
+
+/// rustls reports a refused certificate or a failed handshake as an I/O error
+/// wrapping its own: that is a TLS failure, not a transient network one.
+fn is_tls_failure(error: &std::io::Error) -> bool {
+    error
+        .get_ref()
+        .is_some_and(|inner| inner.is::<rustls::Error>())
 }
 
 /// Authenticated HTTP against the catalog's services.
@@ -737,9 +753,9 @@ impl Transport {
             return self
                 .http
                 .send_with_retries(&url, &mut call, Some(fresh.token.expose()), read_body)?
-                .into_success();
+                .into_success(Some(fresh.token.expose()));
         }
-        raw.into_success()
+        raw.into_success(Some(auth.token.expose()))
     }
 
     /// Sends a call and decodes the JSON answer (read whole inside the retry

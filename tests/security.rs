@@ -1,0 +1,283 @@
+//! Security: TLS verification is on unless switched off, and no secret shows
+//! in anything the library formats or logs.
+
+mod support;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use glance_client::{AuthMethod, Client, Error, ListOptions, ProxySetting, RetryPolicy, Secret};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use serde_json::json;
+use support::double::Double;
+
+const TOKEN: &str = "tok-3f9a1c-very-secret";
+
+/// A self-signed certificate for 127.0.0.1, made for this run.
+struct SelfSigned {
+    cert_pem: String,
+    cert_der: CertificateDer<'static>,
+    key_der: PrivateKeyDer<'static>,
+}
+
+fn self_signed() -> SelfSigned {
+    let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()])
+        .expect("certificate generation");
+    SelfSigned {
+        cert_pem: certified.cert.pem(),
+        cert_der: certified.cert.der().clone(),
+        key_der: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
+            certified.signing_key.serialize_der(),
+        )),
+    }
+}
+
+/// A one-route HTTPS server on 127.0.0.1 answering every request with an
+/// image; counts the requests that got through the handshake.
+struct TlsServer {
+    url: String,
+    connections: Arc<AtomicUsize>,
+    requests: Arc<AtomicUsize>,
+}
+
+fn tls_server(identity: &SelfSigned) -> TlsServer {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![identity.cert_der.clone()],
+            identity.key_der.clone_key(),
+        )
+        .unwrap();
+    let config = Arc::new(config);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("https://{}", listener.local_addr().unwrap());
+    let requests = Arc::new(AtomicUsize::new(0));
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counter = requests.clone();
+    let accepted = connections.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { return };
+            accepted.fetch_add(1, Ordering::SeqCst);
+            let config = config.clone();
+            let counter = counter.clone();
+            std::thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                let conn = rustls::ServerConnection::new(config).unwrap();
+                let mut tls = rustls::StreamOwned::new(conn, stream);
+                let mut reader = BufReader::new(&mut tls);
+                let mut line = String::new();
+                // A client that refuses the certificate fails the handshake here.
+                loop {
+                    line.clear();
+                    match reader.read_line(&mut line) {
+                        Ok(0) | Err(_) => return,
+                        Ok(_) if line == "\r\n" => break,
+                        Ok(_) => {}
+                    }
+                }
+                counter.fetch_add(1, Ordering::SeqCst);
+                let body =
+                    json!({"id": "i1", "status": "active", "visibility": "private"}).to_string();
+                let _ = write!(
+                    tls,
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = tls.flush();
+                tls.conn.send_close_notify();
+                let _ = tls.flush();
+            });
+        }
+    });
+    TlsServer {
+        url,
+        connections,
+        requests,
+    }
+}
+
+fn temp_file(name: &str, contents: &str) -> PathBuf {
+    let path = std::env::temp_dir().join(support::cloud::unique(name));
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+fn https_client(server: &TlsServer) -> glance_client::ClientBuilder {
+    Client::builder()
+        .endpoint(&server.url)
+        .token(TOKEN)
+        .proxy(ProxySetting::None)
+        .retry(RetryPolicy {
+            max_attempts: 1,
+            ..Default::default()
+        })
+}
+
+#[test]
+fn an_unknown_certificate_is_refused_by_default_before_any_request() {
+    let server = tls_server(&self_signed());
+    let err = https_client(&server)
+        .retry(RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(2),
+        })
+        .build()
+        .unwrap()
+        .get_image("i1")
+        .unwrap_err();
+    assert!(matches!(err, Error::Tls(_)), "{err:?}");
+    assert!(err.to_string().contains("UnknownIssuer"), "{err}");
+    assert!(!err.to_string().contains(TOKEN));
+    assert_eq!(server.requests.load(Ordering::SeqCst), 0);
+    // A certificate does not get better by asking again.
+    assert!(!err.is_transient());
+    assert_eq!(server.connections.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn the_certificate_is_accepted_with_its_ca_file() {
+    let identity = self_signed();
+    let server = tls_server(&identity);
+    let ca = temp_file("ca.pem", &identity.cert_pem);
+    let client = https_client(&server).ca_file(&ca).build().unwrap();
+    assert_eq!(client.get_image("i1").unwrap().id, "i1");
+    assert_eq!(server.requests.load(Ordering::SeqCst), 1);
+    std::fs::remove_file(ca).unwrap();
+}
+
+#[test]
+fn another_ca_file_does_not_vouch_for_it() {
+    let server = tls_server(&self_signed());
+    let ca = temp_file("other-ca.pem", &self_signed().cert_pem);
+    let err = https_client(&server)
+        .ca_file(&ca)
+        .build()
+        .unwrap()
+        .get_image("i1")
+        .unwrap_err();
+    assert!(matches!(err, Error::Tls(_)), "{err:?}");
+    assert_eq!(server.requests.load(Ordering::SeqCst), 0);
+    std::fs::remove_file(ca).unwrap();
+}
+
+#[test]
+fn verification_can_be_switched_off_explicitly() {
+    let server = tls_server(&self_signed());
+    let client = https_client(&server)
+        .danger_accept_invalid_certs(true)
+        .build()
+        .unwrap();
+    assert_eq!(client.get_image("i1").unwrap().id, "i1");
+}
+
+#[test]
+fn unusable_ca_files_fail_when_the_client_is_built() {
+    let garbage = temp_file("garbage.pem", "not a certificate");
+    let err = Client::builder()
+        .endpoint("https://127.0.0.1:1")
+        .token(TOKEN)
+        .ca_file(&garbage)
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    std::fs::remove_file(garbage).unwrap();
+    let err = Client::builder()
+        .endpoint("https://127.0.0.1:1")
+        .token(TOKEN)
+        .ca_file("/nonexistent/ca.pem")
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Io { .. }), "{err:?}");
+}
+
+/// Every public type that holds a secret, formatted every way it can be.
+#[test]
+fn no_public_type_shows_a_secret() {
+    let secret = Secret::new(TOKEN);
+    let method = AuthMethod::Token(Secret::new(TOKEN));
+    let builder = Client::builder()
+        .endpoint("http://127.0.0.1:1")
+        .token(TOKEN)
+        .auth(method.clone());
+    let client = builder.clone().build().unwrap();
+    let formatted = [
+        format!("{secret:?}"),
+        format!("{secret:#?}"),
+        format!("{secret}"),
+        format!("{method:?}"),
+        format!("{method:#?}"),
+        format!("{builder:?}"),
+        format!("{builder:#?}"),
+        format!("{client:?}"),
+        format!("{client:#?}"),
+    ];
+    for text in &formatted {
+        assert!(!text.contains(TOKEN), "{text}");
+        assert!(!text.contains("very-secret"), "{text}");
+    }
+    assert!(formatted[0].contains("redacted"));
+}
+
+#[test]
+fn errors_and_the_wire_log_never_carry_the_token() {
+    // The server echoes every header it got into its error body, as a
+    // careless proxy might: the message must still not hold the token...
+    let double = Double::start(|request, conn| {
+        let echo: Vec<String> = request
+            .headers
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
+        match request.path() {
+            "/v2/images/bad" => conn.respond(400, &[], echo.join("\n").as_bytes()),
+            "/v2/images/busy" => conn.respond(503, &[("x-openstack-request-id", "r")], b""),
+            _ => conn.json(200, &json!({"images": []})),
+        }
+    });
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = events.clone();
+    let client = Client::builder()
+        .endpoint(double.url())
+        .token(TOKEN)
+        .proxy(ProxySetting::None)
+        .retry(RetryPolicy {
+            max_attempts: 2,
+            initial_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(2),
+        })
+        .wire_log(move |e| sink.lock().unwrap().push(e.clone()))
+        .build()
+        .unwrap();
+    client.list_images(&ListOptions::default()).unwrap();
+    let busy = client.get_image("busy").unwrap_err();
+    let bad = client.get_image("bad").unwrap_err();
+    assert_eq!(double.requests()[0].header("x-auth-token"), Some(TOKEN));
+    // ... because the library does not send headers back into messages; the
+    // echo proves the body did hold it, so the check below can fail.
+    assert!(
+        bad.http()
+            .unwrap()
+            .message
+            .contains("x-auth-token: <redacted>"),
+        "{bad}"
+    );
+    let events = events.lock().unwrap();
+    assert_eq!(events.len(), 4);
+    let mut texts: Vec<String> = events
+        .iter()
+        .flat_map(|e| [format!("{e}"), format!("{e:?}")])
+        .collect();
+    texts.push(format!("{busy} {busy:?} {bad} {bad:?}"));
+    for text in &texts {
+        assert!(!text.contains(TOKEN), "{text}");
+    }
+}
