@@ -26,11 +26,13 @@ mod image;
 mod images;
 mod listing;
 mod members;
+mod object_store;
 mod patch;
 mod retry;
 mod schemas;
 mod secret;
 mod tags;
+mod tasks;
 mod transport;
 mod url;
 mod wire_log;
@@ -47,9 +49,16 @@ pub use listing::{
     VisibilityFilter,
 };
 pub use members::Member;
+pub use object_store::{
+    LargeObject, ObjectEntry, ObjectInfo, ObjectListOptions, ObjectReader, ObjectStore,
+    UploadOptions, UploadedObject,
+};
 pub use patch::Patch;
 pub use schemas::SchemaName;
 pub use secret::Secret;
+pub use tasks::{
+    ContainerImport, ImportTask, NewTask, Task, TaskIter, TaskListOptions, TaskPage, TaskWait,
+};
 pub use wire_log::WireEvent;
 
 /// The examples of README.md, compiled as doctests so they stay true.

@@ -3,3 +3,4 @@
 
 pub mod cloud;
 pub mod double;
+pub mod swift;
