@@ -51,7 +51,7 @@ pub use listing::{
 pub use members::Member;
 pub use object_store::{
     LargeObject, ObjectEntry, ObjectInfo, ObjectListOptions, ObjectReader, ObjectStore,
-    UploadOptions, UploadedObject,
+    ObjectUploadOptions, UploadedObject,
 };
 pub use patch::Patch;
 pub use schemas::SchemaName;

@@ -4,7 +4,7 @@ mod support;
 
 use std::io::Read;
 
-use glance_client::{Error, LargeObject, ObjectListOptions, UploadOptions};
+use glance_client::{Error, LargeObject, ObjectListOptions, ObjectUploadOptions};
 use support::cloud::{token, unique, user};
 use support::swift::{storage_url, store, Containers};
 
@@ -58,7 +58,7 @@ fn containers_and_ordinary_objects() {
             &container,
             name,
             &mut &data[..],
-            &UploadOptions {
+            &ObjectUploadOptions {
                 size: Some(data.len() as u64),
                 ..Default::default()
             },
@@ -71,7 +71,7 @@ fn containers_and_ordinary_objects() {
             &container,
             "empty",
             &mut Pipe(&[]),
-            &UploadOptions::default(),
+            &ObjectUploadOptions::default(),
         )
         .unwrap();
     assert_eq!((empty.size, empty.segments), (0, 0));
@@ -156,7 +156,7 @@ fn large_objects_are_segmented_streamed_checked_and_deleted_whole() {
     ];
     for (name, size, announced, segments) in cases {
         let data = pattern(size, segments as u8);
-        let options = UploadOptions {
+        let options = ObjectUploadOptions {
             size: announced.then_some(size as u64),
             segment_size: mib as u64,
             ..Default::default()
@@ -206,7 +206,7 @@ fn dynamic_large_objects_are_checked_and_deleted_with_their_segments() {
                 &container,
                 &format!("parts/{i}"),
                 &mut &part[..],
-                &UploadOptions {
+                &ObjectUploadOptions {
                     size: Some(part.len() as u64),
                     ..Default::default()
                 },

@@ -6,7 +6,7 @@ mod support;
 
 use std::io::Read;
 
-use glance_client::{Client, Error, ObjectStore, ProxySetting, UploadOptions};
+use glance_client::{Client, Error, ObjectStore, ObjectUploadOptions, ProxySetting};
 use md5::{Digest, Md5};
 use serde_json::json;
 use support::double::Double;
@@ -142,7 +142,7 @@ fn an_upload_whose_etag_differs_fails_and_leaves_no_segments() {
             "c",
             "obj",
             &mut &data[..],
-            &UploadOptions {
+            &ObjectUploadOptions {
                 segment_size: 1000,
                 ..Default::default()
             },

@@ -21,7 +21,7 @@ use crate::transport::{Call, Response, Target};
 use crate::url::{encode, Query};
 
 pub use download::ObjectReader;
-pub use upload::{UploadOptions, UploadedObject};
+pub use upload::{ObjectUploadOptions, UploadedObject};
 
 /// Swift's default limits on names, in bytes.
 const CONTAINER_NAME_MAX: usize = 256;

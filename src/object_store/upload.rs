@@ -19,7 +19,7 @@ const DEFAULT_SEGMENT_SIZE: u64 = 1 << 30;
 
 /// How to upload an object.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UploadOptions {
+pub struct ObjectUploadOptions {
     /// The data's size when known: sent as `Content-Length`. Unknown sizes
     /// are uploaded as a Static Large Object.
     pub size: Option<u64>,
@@ -32,9 +32,9 @@ pub struct UploadOptions {
     pub segment_container: Option<String>,
 }
 
-impl Default for UploadOptions {
+impl Default for ObjectUploadOptions {
     fn default() -> Self {
-        UploadOptions {
+        ObjectUploadOptions {
             size: None,
             segment_size: DEFAULT_SEGMENT_SIZE,
             segment_container: None,
@@ -106,7 +106,7 @@ impl ObjectStore {
         container: &str,
         object: &str,
         data: &mut dyn Read,
-        options: &UploadOptions,
+        options: &ObjectUploadOptions,
     ) -> Result<UploadedObject> {
         self.upload_with_headers(container, object, data, options, Vec::new())
     }
@@ -116,7 +116,7 @@ impl ObjectStore {
         container: &str,
         object: &str,
         data: &mut dyn Read,
-        options: &UploadOptions,
+        options: &ObjectUploadOptions,
         headers: Headers,
     ) -> Result<UploadedObject> {
         let path = object_path(container, object)?;
@@ -178,7 +178,7 @@ impl ObjectStore {
         object: &str,
         segment_container: &str,
         data: &mut dyn Read,
-        options: &UploadOptions,
+        options: &ObjectUploadOptions,
         headers: Headers,
     ) -> Result<UploadedObject> {
         self.create_container(segment_container)?;
@@ -222,7 +222,7 @@ impl ObjectStore {
         segment_container: &str,
         prefix: &str,
         data: &mut dyn Read,
-        options: &UploadOptions,
+        options: &ObjectUploadOptions,
         segments: &mut Vec<ManifestEntry>,
         whole: &mut Md5,
     ) -> Result<u64> {
