@@ -260,3 +260,51 @@ fn projects_cannot_reach_each_others_containers() {
         .unwrap_err();
     assert!(matches!(err, Error::Forbidden(_)), "{err:?}");
 }
+
+#[test]
+fn a_temp_url_lets_anyone_read_the_object_until_it_expires() {
+    let store = store("DEMO");
+    let mut cleanup = Containers::new(&store);
+    let container = unique("tempurl");
+    cleanup.add(&container);
+    store.create_container(&container).unwrap();
+    let data = pattern(4321, 9);
+    let object = "dir/with space ü.bin";
+    store
+        .upload(
+            &container,
+            object,
+            &mut &data[..],
+            &ObjectUploadOptions {
+                size: Some(data.len() as u64),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(store.temp_url_key(&container).unwrap(), None);
+    let key = unique("key");
+    store.set_container_temp_url_key(&container, &key).unwrap();
+    assert_eq!(store.temp_url_key(&container).unwrap(), Some(key.clone()));
+
+    let url = store
+        .temp_url(&container, object, &key, std::time::Duration::from_secs(600))
+        .unwrap();
+    let anonymous: ureq::Agent = ureq::Agent::config_builder()
+        .proxy(None)
+        .http_status_as_error(false)
+        .build()
+        .new_agent();
+    let mut response = anonymous.get(&url).call().unwrap();
+    assert_eq!(response.status().as_u16(), 200, "{url}");
+    assert_eq!(response.body_mut().read_to_vec().unwrap(), data);
+
+    let forged = url.replace("temp_url_sig=", "temp_url_sig=0");
+    let response = anonymous.get(&forged).call().unwrap();
+    assert_eq!(response.status().as_u16(), 401);
+    let expired = store
+        .temp_url(&container, object, &key, std::time::Duration::ZERO)
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let response = anonymous.get(&expired).call().unwrap();
+    assert_eq!(response.status().as_u16(), 401);
+}

@@ -7,6 +7,7 @@
 //! deleted with their segments.
 
 mod download;
+mod temp_url;
 mod upload;
 
 use std::collections::BTreeMap;
