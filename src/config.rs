@@ -81,6 +81,7 @@ impl Default for RetryPolicy {
 pub struct ClientBuilder {
     pub(crate) auth: AuthMethod,
     pub(crate) endpoint_override: Option<String>,
+    pub(crate) object_store_endpoint_override: Option<String>,
     pub(crate) region: Option<String>,
     pub(crate) interface: Interface,
     pub(crate) timeouts: Timeouts,
@@ -98,6 +99,31 @@ impl ClientBuilder {
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
         self.endpoint_override = Some(url.into());
         self
+    }
+
+    /// The Object Storage (Swift) URL including its account, e.g.
+    /// `http://127.0.0.1:8080/v1/AUTH_<project>`; skips the service catalog.
+    pub fn object_store_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.object_store_endpoint_override = Some(url.into());
+        self
+    }
+
+    /// Keystone v3 password authentication of a user of the `default` domain,
+    /// scoped to a project of that domain; see [`AuthMethod::password`] and
+    /// [`AuthMethod::V3Password`] for other domains, ids and scopes.
+    pub fn password(
+        self,
+        auth_url: impl Into<String>,
+        username: impl Into<String>,
+        password: impl Into<Secret>,
+        project_name: impl Into<String>,
+    ) -> Self {
+        self.auth(AuthMethod::password(
+            auth_url,
+            username,
+            password,
+            project_name,
+        ))
     }
 
     /// An existing token, sent as `X-Auth-Token`. Needs [`endpoint`](Self::endpoint)

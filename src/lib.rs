@@ -37,7 +37,10 @@ mod transport;
 mod url;
 mod wire_log;
 
-pub use auth::{AuthMethod, Interface, Service};
+pub use auth::{
+    ApplicationCredentialRef, AuthMethod, DomainRef, Interface, ProjectRef, RackspaceApiKey, Scope,
+    Service, TenantRef, UserRef, V2Password, V3ApplicationCredential, V3Password, V3Token,
+};
 pub use client::Client;
 pub use config::{ClientBuilder, ProxySetting, RetryPolicy, Timeouts};
 pub use enums::{ImageStatus, MemberStatus, SortDir, TaskStatus, TaskType, Visibility};

@@ -100,6 +100,17 @@ impl<'a> Call<'a> {
         }
     }
 
+    /// A call to a full URL outside the catalog (the identity service).
+    pub(crate) fn url(method: Method, url: impl Into<String>) -> Self {
+        Call {
+            method,
+            target: Target::Url(url.into()),
+            headers: Vec::new(),
+            payload: Payload::Empty,
+            transfer: false,
+        }
+    }
+
     pub(crate) fn get(path: impl Into<String>) -> Self {
         Call::new(Method::GET, Service::Image, path)
     }

@@ -1,23 +1,33 @@
 //! Authentication: how the client gets a token and finds its endpoints.
+//!
+//! - [`method`]: the public description of credentials ([`AuthMethod`]);
+//! - `keystone_v3`, `keystone_v2`: the token requests of each Identity API;
+//! - `catalog`: endpoint selection by service type, region and interface;
+//! - `session`: the shared token cache, renewal before expiry and after a 401;
+//! - `settings`, `env`, `clouds`: openstacksdk-style configuration.
 
-use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
+mod account;
+mod catalog;
+#[cfg(feature = "clouds-yaml")]
+mod clouds;
+mod env;
+mod keystone_v2;
+mod keystone_v3;
+pub(crate) mod method;
+mod session;
+mod settings;
+mod time;
 
-use crate::config::ClientBuilder;
-use crate::error::{Error, Result};
-use crate::secret::Secret;
-use crate::transport::Http;
+use std::fmt;
+use std::str::FromStr;
 
-/// How the client authenticates.
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub enum AuthMethod {
-    /// Nothing chosen yet: building the client fails.
-    #[default]
-    Unset,
-    /// An existing token, used as is until the server rejects it.
-    Token(Secret),
-}
+use crate::error::{Error, HttpError, Result};
+
+pub use method::{
+    ApplicationCredentialRef, AuthMethod, DomainRef, ProjectRef, RackspaceApiKey, Scope, TenantRef,
+    UserRef, V2Password, V3ApplicationCredential, V3Password, V3Token,
+};
+pub(crate) use session::Session;
 
 /// A service the client talks to, as named in the catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -50,116 +60,99 @@ pub enum Interface {
     Admin,
 }
 
-/// A token and what came with it.
-#[derive(Debug)]
-pub(crate) struct AuthState {
-    pub(crate) token: Secret,
-    #[allow(dead_code)]
-    pub(crate) expires_at: Option<SystemTime>,
+impl Interface {
+    /// The name Keystone v3 catalogs use: `public`, `internal` or `admin`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Interface::Public => "public",
+            Interface::Internal => "internal",
+            Interface::Admin => "admin",
+        }
+    }
 }
 
-/// The client's authentication state, shared by all its clones.
-pub(crate) struct Session {
-    method: AuthMethod,
-    image_endpoint: Option<String>,
-    current: Mutex<Option<Arc<AuthState>>>,
+impl fmt::Display for Interface {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
-impl Session {
-    pub(crate) fn new(settings: &ClientBuilder) -> Result<Session> {
-        let image_endpoint = settings
-            .endpoint_override
-            .as_deref()
-            .map(normalize_image_endpoint)
-            .transpose()?;
-        match &settings.auth {
-            AuthMethod::Unset => {
-                return Err(Error::Config(
-                    "no authentication given: set a token or credentials".into(),
-                ))
-            }
-            AuthMethod::Token(token) if token.is_empty() => {
-                return Err(Error::Config("the token is empty".into()))
-            }
-            AuthMethod::Token(_) if image_endpoint.is_none() => {
-                return Err(Error::Config(
-                    "a token alone needs the image endpoint: set endpoint(...)".into(),
-                ))
-            }
-            AuthMethod::Token(_) => {}
-        }
-        Ok(Session {
-            method: settings.auth.clone(),
-            image_endpoint,
-            current: Mutex::new(None),
-        })
-    }
+impl FromStr for Interface {
+    type Err = Error;
 
-    /// The token to send now, authenticating first when there is none.
-    pub(crate) fn current(&self, _http: &Http) -> Result<Arc<AuthState>> {
-        let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(state) = current.as_ref() {
-            return Ok(state.clone());
-        }
-        let state = Arc::new(match &self.method {
-            AuthMethod::Token(token) => AuthState {
-                token: token.clone(),
-                expires_at: None,
-            },
-            AuthMethod::Unset => unreachable!("rejected in Session::new"),
-        });
-        *current = Some(state.clone());
-        Ok(state)
-    }
-
-    /// Whether a 401 can be cured by authenticating again.
-    pub(crate) fn can_reauthenticate(&self) -> bool {
-        !matches!(self.method, AuthMethod::Token(_))
-    }
-
-    /// Replaces `stale` with a fresh token (once, however many threads ask).
-    pub(crate) fn reauthenticate(
-        &self,
-        http: &Http,
-        stale: &Arc<AuthState>,
-    ) -> Result<Arc<AuthState>> {
-        {
-            let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
-            if current.as_ref().is_some_and(|c| Arc::ptr_eq(c, stale)) {
-                *current = None;
-            }
-        }
-        self.current(http)
-    }
-
-    /// The base URL of a service.
-    pub(crate) fn endpoint(&self, _http: &Http, service: Service) -> Result<String> {
-        match (service, &self.image_endpoint) {
-            (Service::Image, Some(url)) => Ok(url.clone()),
-            _ => Err(Error::Config(format!(
-                "no endpoint for service '{}' (no catalog with this authentication)",
-                service.catalog_type()
+    /// Accepts the v3 names and the v2.0 ones (`publicURL`, `internalURL`,
+    /// `adminURL`), in any case, as `OS_INTERFACE` and `OS_ENDPOINT_TYPE` do.
+    fn from_str(text: &str) -> Result<Interface> {
+        let lower = text.trim().to_ascii_lowercase();
+        match lower.strip_suffix("url").unwrap_or(&lower) {
+            "public" => Ok(Interface::Public),
+            "internal" | "private" => Ok(Interface::Internal),
+            "admin" => Ok(Interface::Admin),
+            _ => Err(Error::invalid_argument(format!(
+                "interface '{text}' is not one of public, internal, admin"
             ))),
         }
     }
 }
 
-/// `http://h:9292`, `http://h:9292/`, `http://h:9292/v2` and `http://h:9292/v2/`
-/// all name the same Image service; keep the form without version suffix.
-pub(crate) fn normalize_image_endpoint(url: &str) -> Result<String> {
-    crate::url::split_origin(url)?;
-    let trimmed = url.trim_end_matches('/');
-    let base = trimmed
-        .strip_suffix("/v2")
-        .or_else(|| {
-            // `/v2.1` style suffixes from older catalogs.
-            trimmed
-                .rfind("/v2.")
-                .filter(|&i| trimmed[i + 4..].chars().all(|c| c.is_ascii_digit()))
-                .map(|i| &trimmed[..i])
-        })
-        .unwrap_or(trimmed);
-    Ok(base.to_owned())
+/// What an identity service handed out: a token and what came with it.
+#[derive(Debug)]
+pub(crate) struct TokenGrant {
+    pub(crate) token: crate::secret::Secret,
+    /// Seconds since the epoch, as the identity service wrote them.
+    pub(crate) expires_at: Option<i64>,
+    pub(crate) issued_at: Option<i64>,
+    /// The identity service's clock when it answered (its `Date` header).
+    pub(crate) server_now: Option<i64>,
+    pub(crate) catalog: catalog::Catalog,
+    pub(crate) project_id: Option<String>,
+    pub(crate) user_id: Option<String>,
+    /// Rackspace's `RAX-AUTH:defaultRegion`.
+    pub(crate) default_region: Option<String>,
+}
+
+/// `auth_url` with the identity API version as its last path segment:
+/// `http://k:5000` and `http://k:5000/v3/` both give `http://k:5000/v3`.
+/// A URL naming the other version is refused rather than silently mixed.
+pub(crate) fn versioned_auth_url(auth_url: &str, version: &str) -> Result<String> {
+    crate::url::split_origin(auth_url)
+        .map_err(|e| Error::invalid_argument(format!("auth_url: {e}")))?;
+    let trimmed = auth_url.trim_end_matches('/');
+    if trimmed.ends_with(&format!("/{version}")) {
+        return Ok(trimmed.to_owned());
+    }
+    for other in ["v2.0", "v3"] {
+        if other != version && trimmed.ends_with(&format!("/{other}")) {
+            return Err(Error::invalid_argument(format!(
+                "auth_url '{auth_url}' is a Keystone {other} URL, but {version} authentication \
+                 was asked"
+            )));
+        }
+    }
+    Ok(format!("{trimmed}/{version}"))
+}
+
+/// Says that a failure status came from the identity service, so "401" is
+/// not mistaken for a rejected Image call.
+pub(crate) fn identity_error(service: &str, error: Error) -> Error {
+    match error.http() {
+        Some(http) => {
+            let what = if http.status == 401 {
+                format!("{service} rejected the credentials")
+            } else {
+                format!("{service} refused to issue a token")
+            };
+            Error::from_status(HttpError {
+                message: if http.message.is_empty() {
+                    what
+                } else {
+                    format!("{what}: {}", http.message)
+                },
+                ..http.clone()
+            })
+        }
+        None => error,
+    }
 }
 
 #[cfg(test)]
@@ -167,24 +160,60 @@ mod tests {
     use super::*;
 
     #[test]
-    fn image_endpoint_forms_agree() {
-        for url in [
-            "http://h:9292",
-            "http://h:9292/",
-            "http://h:9292/v2",
-            "http://h:9292/v2/",
-            "http://h:9292/v2.1",
+    fn interface_names() {
+        for (text, want) in [
+            ("public", Interface::Public),
+            ("publicURL", Interface::Public),
+            ("Internal", Interface::Internal),
+            ("internalURL", Interface::Internal),
+            ("admin", Interface::Admin),
+            ("adminURL", Interface::Admin),
         ] {
-            assert_eq!(
-                normalize_image_endpoint(url).unwrap(),
-                "http://h:9292",
-                "{url}"
-            );
+            assert_eq!(text.parse::<Interface>().unwrap(), want, "{text}");
+        }
+        assert!(matches!(
+            "outside".parse::<Interface>(),
+            Err(Error::InvalidArgument(_))
+        ));
+    }
+
+    #[test]
+    fn auth_url_gets_its_version_once() {
+        for url in [
+            "http://k:5000",
+            "http://k:5000/",
+            "http://k:5000/v3",
+            "http://k:5000/v3/",
+        ] {
+            assert_eq!(versioned_auth_url(url, "v3").unwrap(), "http://k:5000/v3");
         }
         assert_eq!(
-            normalize_image_endpoint("https://c/image/v2").unwrap(),
-            "https://c/image"
+            versioned_auth_url("https://id.example/v2.0/", "v2.0").unwrap(),
+            "https://id.example/v2.0"
         );
-        assert!(normalize_image_endpoint("127.0.0.1:9292").is_err());
+        assert_eq!(
+            versioned_auth_url("https://c/identity", "v3").unwrap(),
+            "https://c/identity/v3"
+        );
+        assert!(versioned_auth_url("http://k:5000/v2.0", "v3").is_err());
+        assert!(versioned_auth_url("k:5000", "v3").is_err());
+    }
+
+    #[test]
+    fn identity_errors_name_the_service() {
+        let e = Error::from_status(HttpError {
+            method: "POST".into(),
+            path: "/v3/auth/tokens".into(),
+            status: 401,
+            message: "The request you have made requires authentication.".into(),
+            request_id: Some("req-1".into()),
+        });
+        let e = identity_error("Keystone", e);
+        assert!(matches!(e, Error::Unauthorized(_)));
+        assert_eq!(
+            e.to_string(),
+            "unauthorized: POST /v3/auth/tokens returned 401: Keystone rejected the \
+             credentials: The request you have made requires authentication. (request id req-1)"
+        );
     }
 }

@@ -3,4 +3,5 @@
 
 pub mod cloud;
 pub mod double;
+pub mod identity;
 pub mod swift;
