@@ -50,6 +50,17 @@ fn member_path(image_id: &str, member_id: &str) -> Result<String> {
     Ok(format!("{}/{}", members_path(image_id)?, encode(member_id)))
 }
 
+fn check_status(status: &MemberStatus) -> Result<()> {
+    match status {
+        MemberStatus::Other(other) => Err(Error::invalid_argument(format!(
+            "the status value must be one of 'accepted', 'rejected', or 'pending'; \
+             received '{}'",
+            other.escape_default()
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// Re-types an HTTP failure of `status` with `variant`; other errors pass through.
 fn retype(error: Error, status: u16, variant: fn(Box<HttpError>) -> Error) -> Error {
     match error.http() {
@@ -115,13 +126,7 @@ impl Client {
         member_id: &str,
         status: MemberStatus,
     ) -> Result<Member> {
-        if let MemberStatus::Other(other) = &status {
-            return Err(Error::invalid_argument(format!(
-                "the status value must be one of 'accepted', 'rejected', or 'pending'; \
-                 received '{}'",
-                other.escape_default()
-            )));
-        }
+        check_status(&status)?;
         let path = member_path(image_id, member_id)?;
         let call = Call::new(Method::PUT, Service::Image, path)
             .payload(Payload::json(&serde_json::json!({ "status": status }))?);
@@ -130,6 +135,23 @@ impl Client {
             Some(404) => retype(e, 404, Error::NotAMember),
             _ => e,
         })
+    }
+
+    /// Answers a share as the caller's own project (pyrax's
+    /// `update_image_member`): [`Client::update_member_status`] with the
+    /// project the token is scoped to. [`Error::Config`] for a bare token,
+    /// whose project the client cannot know.
+    pub fn update_own_member_status(&self, image_id: &str, status: MemberStatus) -> Result<Member> {
+        check_status(&status)?;
+        image_path(image_id)?;
+        let project = self.project_id()?.ok_or_else(|| {
+            Error::Config(
+                "the token's project is unknown (a bare token): give the member id to \
+                 update_member_status"
+                    .into(),
+            )
+        })?;
+        self.update_member_status(image_id, &project, status)
     }
 
     /// A 404 on `/members/{id}` means either "no such image" or "not a

@@ -287,7 +287,12 @@ fn a_temp_url_lets_anyone_read_the_object_until_it_expires() {
     assert_eq!(store.temp_url_key(&container).unwrap(), Some(key.clone()));
 
     let url = store
-        .temp_url(&container, object, &key, std::time::Duration::from_secs(600))
+        .temp_url(
+            &container,
+            object,
+            &key,
+            std::time::Duration::from_secs(600),
+        )
         .unwrap();
     let anonymous: ureq::Agent = ureq::Agent::config_builder()
         .proxy(None)
@@ -307,4 +312,18 @@ fn a_temp_url_lets_anyone_read_the_object_until_it_expires() {
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let response = anonymous.get(&expired).call().unwrap();
     assert_eq!(response.status().as_u16(), 401);
+}
+
+#[test]
+fn the_catalog_names_the_object_store() {
+    let client = support::cloud::catalog_client("DEMO", "RegionOne");
+    let store = client.object_store();
+    assert_eq!(store.storage_url().unwrap(), storage_url("DEMO"));
+    let mut cleanup = Containers::new(&store);
+    let container = unique("catalog");
+    cleanup.add(&container);
+    store.create_container(&container).unwrap();
+    assert!(support::swift::store("DEMO")
+        .container_exists(&container)
+        .unwrap());
 }

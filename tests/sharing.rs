@@ -8,7 +8,7 @@ use glance_client::{
     Client, CreateImage, Error, ListOptions, MemberStatus, MemberStatusFilter, Patch, SchemaName,
     Visibility,
 };
-use support::cloud::{client, unique, user, Cleanup};
+use support::cloud::{catalog_client, client, unique, user, Cleanup};
 
 fn create(client: &Client, name: &str, visibility: Visibility) -> String {
     client
@@ -92,6 +92,32 @@ fn a_shared_image_appears_for_the_member_only_once_accepted() {
     assert!(!listed(&consumer, &name, &id, None), "rejected: hidden");
     assert!(listed(&consumer, &name, &id, Some(MemberStatus::Rejected)));
     assert!(!listed(&consumer, &name, &id, Some(MemberStatus::Accepted)));
+}
+
+#[test]
+fn a_member_signed_in_with_a_password_answers_as_its_own_project() {
+    let owner = client("DEMO");
+    let consumer = catalog_client("ALT", "RegionOne");
+    let mut cleanup = Cleanup::new(&owner);
+    let id = create(&owner, &unique("own-status"), Visibility::Shared);
+    cleanup.add(&id);
+    owner.add_member(&id, &user("ALT").project_id).unwrap();
+
+    let member = consumer
+        .update_own_member_status(&id, MemberStatus::Accepted)
+        .unwrap();
+    assert_eq!(member.member_id, user("ALT").project_id);
+    assert_eq!(member.status, MemberStatus::Accepted);
+    // The owner's project is not a member: nothing to answer.
+    let err = catalog_client("DEMO", "RegionOne")
+        .update_own_member_status(&id, MemberStatus::Accepted)
+        .unwrap_err();
+    assert!(matches!(err, Error::NotAMember(_)), "{err:?}");
+    // A bare token does not say which project it is for.
+    let err = client("ALT")
+        .update_own_member_status(&id, MemberStatus::Rejected)
+        .unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
 }
 
 #[test]

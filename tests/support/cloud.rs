@@ -85,6 +85,18 @@ pub fn client(which: &str) -> Client {
         .expect("client builds")
 }
 
+/// A client for `which` that signs in to Keystone with its password and
+/// finds its endpoints (image, object-store) in the catalog of `region`.
+pub fn catalog_client(which: &str, region: &str) -> Client {
+    let u = user(which);
+    Client::builder()
+        .password(keystone_url(), u.name, u.password, u.project)
+        .region(region)
+        .proxy(glance_client::ProxySetting::None)
+        .build()
+        .expect("client builds")
+}
+
 /// A name no other test run uses, so tests can run in parallel and again.
 pub fn unique(prefix: &str) -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
