@@ -284,6 +284,24 @@ typedef struct glance_image_patch glance_image_patch;
  */
 typedef struct glance_list_opts glance_list_opts;
 
+/**
+ * One project an image is shared with, and its answer (a snapshot).
+ *
+ * Immutable: several threads may read it at once. Strings its getters
+ * return are borrowed from it and valid until it is freed. A member obtained
+ * from a list (`glance_members_get`) belongs to the list; every other one
+ * belongs to the caller, who frees it with `glance_member_free`.
+ */
+typedef struct glance_member glance_member;
+
+/**
+ * The members of an image, as `glance_member_list` returned them.
+ *
+ * Immutable: several threads may read it at once. Members it lends stay
+ * valid until it is freed with `glance_members_free`.
+ */
+typedef struct glance_members glance_members;
+
 
 
 #ifdef __cplusplus
@@ -1178,6 +1196,135 @@ glance_status glance_image_iter_next(struct glance_image_iter *iter,
 void glance_image_iter_free(struct glance_image_iter *iter);
 
 /**
+ * Lists the projects an image is shared with (the owner sees every member, a
+ * member only itself).
+ *
+ * Like every call here: `client` and the strings are borrowed for the call
+ * only; thread-safe as far as `client` goes; the out-parameter is written
+ * only on success, with a new handle owned by the caller.
+ * Free the list with `glance_members_free`.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG` (a malformed id), `GLANCE_NOT_FOUND`,
+ * `GLANCE_FORBIDDEN`, and the failures every request can have
+ * (`GLANCE_UNAUTHORIZED`, `GLANCE_TRANSPORT`, `GLANCE_TIMEOUT`, `GLANCE_TLS`,
+ * `GLANCE_INVALID_RESPONSE`, `GLANCE_CONFIG`, `GLANCE_SERVICE_UNAVAILABLE`,
+ * `GLANCE_HTTP`).
+ */
+glance_status glance_member_list(const struct glance_client *client,
+                                 const char *image_id,
+                                 struct glance_members **out_members);
+
+/**
+ * Fetches one member of an image (free it with `glance_member_free`).
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NOT_A_MEMBER` (the image exists but the
+ * project is not a member), and the statuses of `glance_member_list`.
+ */
+glance_status glance_member_get(const struct glance_client *client,
+                                const char *image_id,
+                                const char *member_id,
+                                struct glance_member **out_member);
+
+/**
+ * Shares an image with the project `member_id`; the member starts `pending`
+ * (free it with `glance_member_free`).
+ *
+ * Returns `GLANCE_OK`, `GLANCE_ALREADY_MEMBER`, `GLANCE_UNSHARABLE` (the
+ * image's visibility is not `shared`: set it first), `GLANCE_FORBIDDEN` (not
+ * the owner), `GLANCE_TOO_LARGE` (member quota), and the statuses of
+ * `glance_member_list`.
+ */
+glance_status glance_member_add(const struct glance_client *client,
+                                const char *image_id,
+                                const char *member_id,
+                                struct glance_member **out_member);
+
+/**
+ * Stops sharing an image with the project `member_id`.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NOT_A_MEMBER`, and the statuses of
+ * `glance_member_list`.
+ */
+glance_status glance_member_remove(const struct glance_client *client,
+                                   const char *image_id,
+                                   const char *member_id);
+
+/**
+ * Answers a share as the member project `member_id` (the caller's own
+ * project): `status` is `accepted` (the image then appears in the member's
+ * default listings), `rejected` or `pending`. Gives back the updated member
+ * (free it with `glance_member_free`).
+ *
+ * Returns `GLANCE_OK`, `GLANCE_INVALID_ARG` (another status, before any
+ * request), `GLANCE_MEMBER_STATUS_FORBIDDEN` (the caller is not the member:
+ * an owner cannot answer for its members), `GLANCE_NOT_A_MEMBER`, and the
+ * statuses of `glance_member_list`.
+ */
+glance_status glance_member_update_status(const struct glance_client *client,
+                                          const char *image_id,
+                                          const char *member_id,
+                                          const char *status,
+                                          struct glance_member **out_member);
+
+/**
+ * The number of members in the list; 0 when `members` is NULL.
+ */
+size_t glance_members_count(const struct glance_members *members);
+
+/**
+ * Member number `index` (from 0); NULL when out of range or `members` is
+ * NULL. Borrowed from the list: valid until it is freed; do not free it
+ * (copy it with `glance_member_clone` to keep it longer).
+ */
+const struct glance_member *glance_members_get(const struct glance_members *members,
+                                               size_t index);
+
+/**
+ * Frees a member list and every member it lends. NULL is ignored.
+ */
+void glance_members_free(struct glance_members *members);
+
+/**
+ * The member project's id. Like every string getter of a member: borrowed
+ * from `member` (valid until it, or its list, is freed), NULL when `member`
+ * is NULL or the field is absent.
+ */
+const char *glance_member_member_id(const struct glance_member *member);
+
+/**
+ * The shared image's id.
+ */
+const char *glance_member_image_id(const struct glance_member *member);
+
+/**
+ * The member's answer: `pending`, `accepted` or `rejected`.
+ */
+const char *glance_member_status(const struct glance_member *member);
+
+/**
+ * When the image was shared, ISO 8601.
+ */
+const char *glance_member_created_at(const struct glance_member *member);
+
+/**
+ * When the answer last changed, ISO 8601.
+ */
+const char *glance_member_updated_at(const struct glance_member *member);
+
+/**
+ * Copies a member. Returns a new member owned by the caller (free it with
+ * `glance_member_free`), or NULL when `member` is NULL.
+ */
+struct glance_member *glance_member_clone(const struct glance_member *member);
+
+/**
+ * Frees a member the caller owns. NULL is ignored. Never call it on a member
+ * borrowed from a list.
+ */
+void glance_member_free(struct glance_member *member);
+
+/**
  * Makes an empty patch. Returns a new handle owned by the caller (free it
  * with `glance_image_patch_free`); NULL only if the library failed internally.
  */
@@ -1240,6 +1387,26 @@ glance_status glance_image_patch_remove(struct glance_image_patch *patch,
                                         const char *key);
 
 /**
+ * Fetches a schema as a JSON document: `name` is `images`, `image`,
+ * `members`, `member`, `tasks` or `task`.
+ *
+ * `client` and `name` are borrowed for the call only; thread-safe as far as
+ * `client` goes. On success `*out_json` receives a new NUL-terminated string
+ * owned by the caller (free it with `glance_string_free`); on failure it is
+ * not written.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG` (another name, before any request), and the failures
+ * every request can have (`GLANCE_UNAUTHORIZED`, `GLANCE_NOT_FOUND`,
+ * `GLANCE_TRANSPORT`, `GLANCE_TIMEOUT`, `GLANCE_TLS`,
+ * `GLANCE_INVALID_RESPONSE`, `GLANCE_CONFIG`, `GLANCE_SERVICE_UNAVAILABLE`,
+ * `GLANCE_HTTP`).
+ */
+glance_status glance_schema_get(const struct glance_client *client,
+                                const char *name,
+                                char **out_json);
+
+/**
  * Frees a string the library returned as `char *` (for example from
  * `glance_image_to_json`). NULL is ignored.
  *
@@ -1247,6 +1414,49 @@ glance_status glance_image_patch_remove(struct glance_image_patch *patch,
  * allocator. Do not use the string afterwards.
  */
 void glance_string_free(char *string);
+
+/**
+ * Adds a tag to an image; adding one it already has is not an error. Any
+ * text works (up to 255 characters), including `/`, dots and non-ASCII.
+ *
+ * `client` and the strings are borrowed for the call only; thread-safe as far
+ * as `client` goes.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG` (an empty or too long tag, a malformed id, before any
+ * request), `GLANCE_NOT_FOUND`, `GLANCE_FORBIDDEN`, `GLANCE_TOO_LARGE` (tag
+ * quota), and the failures every request can have (`GLANCE_UNAUTHORIZED`,
+ * `GLANCE_TRANSPORT`, `GLANCE_TIMEOUT`, `GLANCE_TLS`,
+ * `GLANCE_INVALID_RESPONSE`, `GLANCE_CONFIG`, `GLANCE_SERVICE_UNAVAILABLE`,
+ * `GLANCE_HTTP`).
+ */
+glance_status glance_tag_add(const struct glance_client *client,
+                             const char *image_id,
+                             const char *tag);
+
+/**
+ * Removes a tag from an image.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NO_MATCH` (the image has no such tag), and
+ * the statuses of `glance_tag_add`.
+ */
+glance_status glance_tag_remove(const struct glance_client *client,
+                                const char *image_id,
+                                const char *tag);
+
+/**
+ * Replaces all the tags of an image with the `count` tags of `tags` (`tags`
+ * may be NULL when `count` is 0: removes every tag) and gives back the
+ * updated image: a new image owned by the caller (free it with
+ * `glance_image_free`), written only on success.
+ *
+ * Statuses as `glance_tag_add`.
+ */
+glance_status glance_tag_replace_all(const struct glance_client *client,
+                                     const char *image_id,
+                                     const char *const *tags,
+                                     size_t count,
+                                     struct glance_image **out_image);
 
 #ifdef __cplusplus
 }  // extern "C"

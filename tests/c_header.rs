@@ -1,4 +1,7 @@
-//! The committed C header is what cbindgen makes from the current sources.
+//! The committed C header is what cbindgen makes from the current sources,
+//! and it compiles cleanly as C11 and as C++17.
+
+use std::process::Command;
 
 #[test]
 fn committed_header_is_current() {
@@ -11,4 +14,49 @@ fn committed_header_is_current() {
         "include/glance.h is stale: regenerate it with `GLANCE_REGENERATE_HEADER=1 cargo build` \
          and commit it"
     );
+}
+
+/// Compiles a file that includes the header with `compiler` and `std`.
+fn compiles(compiler: &str, language: &str, std: &str) {
+    let dir = std::env::temp_dir().join(format!("glance-header-{}-{std}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let source = dir.join("header.c");
+    std::fs::write(
+        &source,
+        "#include <glance.h>\nint main(void) { return glance_version() == 0; }\n",
+    )
+    .unwrap();
+    let output = Command::new(compiler)
+        .args([
+            "-x",
+            language,
+            std,
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-pedantic",
+            "-fsyntax-only",
+        ])
+        .arg(concat!("-I", env!("CARGO_MANIFEST_DIR"), "/include"))
+        .arg(&source)
+        .output()
+        .unwrap_or_else(|e| panic!("{compiler} runs (install it): {e}"));
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(
+        output.status.success(),
+        "include/glance.h does not compile with {compiler} {std}:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+#[ignore = "needs gcc; scripts/test runs it"]
+fn header_compiles_as_c11() {
+    compiles("gcc", "c", "-std=c11");
+}
+
+#[test]
+#[ignore = "needs g++; scripts/test runs it"]
+fn header_compiles_as_cpp17() {
+    compiles("g++", "c++", "-std=c++17");
 }

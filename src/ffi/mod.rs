@@ -45,5 +45,8 @@ pub mod image;
 pub mod images;
 pub mod list_opts;
 pub mod listing;
+pub mod member;
 pub mod patch;
+pub mod schema;
 pub mod string;
+pub mod tags;

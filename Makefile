@@ -1,0 +1,61 @@
+# The C library as C programs use it: build, pkg-config file, install.
+#
+#   make                  release build: libglance_client.a and .so in
+#                         target/release, plus target/release/glance-client.pc
+#   make install PREFIX=/usr/local LIBDIR=... INCLUDEDIR=... [DESTDIR=...]
+#   make uninstall PREFIX=...
+#
+# Then: cc prog.c $(pkg-config --cflags --libs glance-client)   (shared), or see
+# glance-client.pc.in for a static link. Before 1.0 the shared library's
+# SONAME carries the full version (libglance_client.so.X.Y.Z): every release
+# may change the ABI, so programs must be rebuilt against a new one.
+#
+# LIB_DIR=<dir> NO_BUILD=1 installs libraries cargo already built elsewhere
+# (the link tests install what `cargo test` built, without running cargo).
+
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DESTDIR ?=
+CARGO ?= cargo
+RUSTC ?= rustc
+TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
+LIB_DIR ?= $(TARGET_DIR)/release
+NO_BUILD ?=
+
+VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -n 1)
+SONAME := libglance_client.so.$(VERSION)
+PC ?= $(LIB_DIR)/glance-client.pc
+
+.PHONY: all lib pc install uninstall
+all: lib pc
+
+lib:
+ifeq ($(NO_BUILD),)
+	$(CARGO) build --release --locked
+endif
+
+# What any Rust static library needs from the system on this platform.
+pc: $(if $(NO_BUILD),,lib)
+	@mkdir -p $(LIB_DIR)/pc-probe $(dir $(PC))
+	@echo > $(LIB_DIR)/pc-probe/probe.rs
+	native=$$($(RUSTC) --crate-type staticlib --crate-name probe --print native-static-libs \
+	    -o $(LIB_DIR)/pc-probe/libprobe.a $(LIB_DIR)/pc-probe/probe.rs 2>&1 \
+	    | sed -n 's/^note: native-static-libs: //p'); \
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' -e "s|@NATIVE_LIBS@|$$native|" glance-client.pc.in > $(PC)
+	@rm -rf $(LIB_DIR)/pc-probe
+
+install: pc
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 644 $(LIB_DIR)/libglance_client.a $(DESTDIR)$(LIBDIR)/libglance_client.a
+	install -m 755 $(LIB_DIR)/libglance_client.so $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libglance_client.so
+	install -m 644 include/glance.h $(DESTDIR)$(INCLUDEDIR)/glance.h
+	install -m 644 $(PC) $(DESTDIR)$(PKGCONFIGDIR)/glance-client.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libglance_client.a $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	    $(DESTDIR)$(LIBDIR)/libglance_client.so $(DESTDIR)$(INCLUDEDIR)/glance.h \
+	    $(DESTDIR)$(PKGCONFIGDIR)/glance-client.pc

@@ -1,0 +1,271 @@
+//! Image members: sharing an image with other projects.
+
+use std::ffi::{c_char, CString};
+
+use super::boundary::{self, borrow, c_text, lend, text, CallResult, Out};
+use super::client::glance_client;
+use super::error::glance_status;
+use crate::{Client, Member, MemberStatus};
+
+/// One project an image is shared with, and its answer (a snapshot).
+///
+/// Immutable: several threads may read it at once. Strings its getters
+/// return are borrowed from it and valid until it is freed. A member obtained
+/// from a list (`glance_members_get`) belongs to the list; every other one
+/// belongs to the caller, who frees it with `glance_member_free`.
+pub struct glance_member {
+    member: Member,
+    member_id: Option<CString>,
+    image_id: Option<CString>,
+    status: Option<CString>,
+    created_at: Option<CString>,
+    updated_at: Option<CString>,
+}
+
+impl glance_member {
+    fn new(member: Member) -> glance_member {
+        glance_member {
+            member_id: c_text(&member.member_id),
+            image_id: c_text(&member.image_id),
+            status: c_text(member.status.as_str()),
+            created_at: member.created_at.as_deref().and_then(c_text),
+            updated_at: member.updated_at.as_deref().and_then(c_text),
+            member,
+        }
+    }
+}
+
+/// The members of an image, as `glance_member_list` returned them.
+///
+/// Immutable: several threads may read it at once. Members it lends stay
+/// valid until it is freed with `glance_members_free`.
+pub struct glance_members {
+    members: Vec<glance_member>,
+}
+
+/// Runs a call on (image, member) that gives back a member.
+fn with_member(
+    client: *const glance_client,
+    image_id: *const c_char,
+    member_id: *const c_char,
+    out_member: *mut *mut glance_member,
+    call: impl FnOnce(&Client, &str, &str) -> CallResult<Member>,
+) -> glance_status {
+    boundary::run(|| {
+        // SAFETY: NULL or live handles / strings / a writable pointer, per the C contract.
+        let client = unsafe { borrow(client, "client") }?;
+        let image_id = unsafe { text(image_id, "image_id") }?;
+        let member_id = unsafe { text(member_id, "member_id") }?;
+        let out = unsafe { Out::new(out_member, "out_member") }?;
+        let member = call(&client.client, image_id, member_id)?;
+        out.set(boundary::give(glance_member::new(member)));
+        Ok(())
+    })
+}
+
+/// Lists the projects an image is shared with (the owner sees every member, a
+/// member only itself).
+///
+/// Like every call here: `client` and the strings are borrowed for the call
+/// only; thread-safe as far as `client` goes; the out-parameter is written
+/// only on success, with a new handle owned by the caller.
+/// Free the list with `glance_members_free`.
+///
+/// Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+/// `GLANCE_INVALID_ARG` (a malformed id), `GLANCE_NOT_FOUND`,
+/// `GLANCE_FORBIDDEN`, and the failures every request can have
+/// (`GLANCE_UNAUTHORIZED`, `GLANCE_TRANSPORT`, `GLANCE_TIMEOUT`, `GLANCE_TLS`,
+/// `GLANCE_INVALID_RESPONSE`, `GLANCE_CONFIG`, `GLANCE_SERVICE_UNAVAILABLE`,
+/// `GLANCE_HTTP`).
+#[no_mangle]
+pub extern "C" fn glance_member_list(
+    client: *const glance_client,
+    image_id: *const c_char,
+    out_members: *mut *mut glance_members,
+) -> glance_status {
+    boundary::run(|| {
+        // SAFETY: NULL or live handles / strings / a writable pointer, per the C contract.
+        let client = unsafe { borrow(client, "client") }?;
+        let image_id = unsafe { text(image_id, "image_id") }?;
+        let out = unsafe { Out::new(out_members, "out_members") }?;
+        let members = client.client.list_members(image_id)?;
+        out.set(boundary::give(glance_members {
+            members: members.into_iter().map(glance_member::new).collect(),
+        }));
+        Ok(())
+    })
+}
+
+/// Fetches one member of an image (free it with `glance_member_free`).
+///
+/// Returns `GLANCE_OK`, `GLANCE_NOT_A_MEMBER` (the image exists but the
+/// project is not a member), and the statuses of `glance_member_list`.
+#[no_mangle]
+pub extern "C" fn glance_member_get(
+    client: *const glance_client,
+    image_id: *const c_char,
+    member_id: *const c_char,
+    out_member: *mut *mut glance_member,
+) -> glance_status {
+    with_member(client, image_id, member_id, out_member, |c, i, m| {
+        Ok(c.get_member(i, m)?)
+    })
+}
+
+/// Shares an image with the project `member_id`; the member starts `pending`
+/// (free it with `glance_member_free`).
+///
+/// Returns `GLANCE_OK`, `GLANCE_ALREADY_MEMBER`, `GLANCE_UNSHARABLE` (the
+/// image's visibility is not `shared`: set it first), `GLANCE_FORBIDDEN` (not
+/// the owner), `GLANCE_TOO_LARGE` (member quota), and the statuses of
+/// `glance_member_list`.
+#[no_mangle]
+pub extern "C" fn glance_member_add(
+    client: *const glance_client,
+    image_id: *const c_char,
+    member_id: *const c_char,
+    out_member: *mut *mut glance_member,
+) -> glance_status {
+    with_member(client, image_id, member_id, out_member, |c, i, m| {
+        Ok(c.add_member(i, m)?)
+    })
+}
+
+/// Stops sharing an image with the project `member_id`.
+///
+/// Returns `GLANCE_OK`, `GLANCE_NOT_A_MEMBER`, and the statuses of
+/// `glance_member_list`.
+#[no_mangle]
+pub extern "C" fn glance_member_remove(
+    client: *const glance_client,
+    image_id: *const c_char,
+    member_id: *const c_char,
+) -> glance_status {
+    boundary::run(|| {
+        // SAFETY: NULL or live handles / strings, per the C contract.
+        let client = unsafe { borrow(client, "client") }?;
+        let image_id = unsafe { text(image_id, "image_id") }?;
+        let member_id = unsafe { text(member_id, "member_id") }?;
+        Ok(client.client.remove_member(image_id, member_id)?)
+    })
+}
+
+/// Answers a share as the member project `member_id` (the caller's own
+/// project): `status` is `accepted` (the image then appears in the member's
+/// default listings), `rejected` or `pending`. Gives back the updated member
+/// (free it with `glance_member_free`).
+///
+/// Returns `GLANCE_OK`, `GLANCE_INVALID_ARG` (another status, before any
+/// request), `GLANCE_MEMBER_STATUS_FORBIDDEN` (the caller is not the member:
+/// an owner cannot answer for its members), `GLANCE_NOT_A_MEMBER`, and the
+/// statuses of `glance_member_list`.
+#[no_mangle]
+pub extern "C" fn glance_member_update_status(
+    client: *const glance_client,
+    image_id: *const c_char,
+    member_id: *const c_char,
+    status: *const c_char,
+    out_member: *mut *mut glance_member,
+) -> glance_status {
+    with_member(client, image_id, member_id, out_member, |c, i, m| {
+        // SAFETY: NULL or a NUL-terminated string, per the C contract.
+        let status = MemberStatus::from(unsafe { text(status, "status") }?);
+        Ok(c.update_member_status(i, m, status)?)
+    })
+}
+
+/// The number of members in the list; 0 when `members` is NULL.
+#[no_mangle]
+pub extern "C" fn glance_members_count(members: *const glance_members) -> usize {
+    boundary::value(0, || {
+        // SAFETY: NULL or a live list, per the C contract.
+        unsafe { members.as_ref() }.map_or(0, |m| m.members.len())
+    })
+}
+
+/// Member number `index` (from 0); NULL when out of range or `members` is
+/// NULL. Borrowed from the list: valid until it is freed; do not free it
+/// (copy it with `glance_member_clone` to keep it longer).
+#[no_mangle]
+pub extern "C" fn glance_members_get(
+    members: *const glance_members,
+    index: usize,
+) -> *const glance_member {
+    boundary::value(std::ptr::null(), || {
+        // SAFETY: NULL or a live list, per the C contract.
+        unsafe { members.as_ref() }
+            .and_then(|m| m.members.get(index))
+            .map_or(std::ptr::null(), |m| m as *const glance_member)
+    })
+}
+
+/// Frees a member list and every member it lends. NULL is ignored.
+#[no_mangle]
+pub extern "C" fn glance_members_free(members: *mut glance_members) {
+    // SAFETY: NULL or a list from glance_member_list, per the C contract.
+    boundary::value((), || unsafe { boundary::free(members) })
+}
+
+/// Runs a getter on a member: NULL when `member` is NULL.
+fn get(
+    member: *const glance_member,
+    f: impl FnOnce(&glance_member) -> *const c_char,
+) -> *const c_char {
+    boundary::value(std::ptr::null(), || {
+        // SAFETY: NULL or a live member, per the C contract.
+        unsafe { member.as_ref() }.map_or(std::ptr::null(), f)
+    })
+}
+
+/// The member project's id. Like every string getter of a member: borrowed
+/// from `member` (valid until it, or its list, is freed), NULL when `member`
+/// is NULL or the field is absent.
+#[no_mangle]
+pub extern "C" fn glance_member_member_id(member: *const glance_member) -> *const c_char {
+    get(member, |m| lend(&m.member_id))
+}
+
+/// The shared image's id.
+#[no_mangle]
+pub extern "C" fn glance_member_image_id(member: *const glance_member) -> *const c_char {
+    get(member, |m| lend(&m.image_id))
+}
+
+/// The member's answer: `pending`, `accepted` or `rejected`.
+#[no_mangle]
+pub extern "C" fn glance_member_status(member: *const glance_member) -> *const c_char {
+    get(member, |m| lend(&m.status))
+}
+
+/// When the image was shared, ISO 8601.
+#[no_mangle]
+pub extern "C" fn glance_member_created_at(member: *const glance_member) -> *const c_char {
+    get(member, |m| lend(&m.created_at))
+}
+
+/// When the answer last changed, ISO 8601.
+#[no_mangle]
+pub extern "C" fn glance_member_updated_at(member: *const glance_member) -> *const c_char {
+    get(member, |m| lend(&m.updated_at))
+}
+
+/// Copies a member. Returns a new member owned by the caller (free it with
+/// `glance_member_free`), or NULL when `member` is NULL.
+#[no_mangle]
+pub extern "C" fn glance_member_clone(member: *const glance_member) -> *mut glance_member {
+    boundary::value(std::ptr::null_mut(), || {
+        // SAFETY: NULL or a live member, per the C contract.
+        match unsafe { member.as_ref() } {
+            Some(m) => boundary::give(glance_member::new(m.member.clone())),
+            None => std::ptr::null_mut(),
+        }
+    })
+}
+
+/// Frees a member the caller owns. NULL is ignored. Never call it on a member
+/// borrowed from a list.
+#[no_mangle]
+pub extern "C" fn glance_member_free(member: *mut glance_member) {
+    // SAFETY: NULL or an owned member, by the contract above.
+    boundary::value((), || unsafe { boundary::free(member) })
+}

@@ -1,0 +1,35 @@
+/* What a real server cannot be made to do, from the test double: each HTTP
+ * failure with its status, message and request id; bodies that do not fit. */
+#include "suite.h"
+
+static void get_fails(glance_client *client, const char *id, glance_status status,
+                      uint16_t http, bool with_request_id, const char *part) {
+    glance_image *image = SENTINEL(glance_image);
+    EXPECT(status, glance_image_get(client, id, &image));
+    CHECK(image == SENTINEL(glance_image));
+    CHECK_ERROR(status, http, with_request_id, part);
+}
+
+void test_double(void) {
+    glance_client *client = double_client();
+    get_fails(client, "e500", GLANCE_HTTP, 500, true, "returned 500: boom (request id req-double)");
+    get_fails(client, "e413", GLANCE_TOO_LARGE, 413, true, "too big");
+    get_fails(client, "e418", GLANCE_HTTP, 418, true, "teapot");
+    get_fails(client, "missing", GLANCE_NOT_FOUND, 404, true, "the double has no GET");
+    get_fails(client, "bad-json", GLANCE_INVALID_RESPONSE, 0, true, "not the expected JSON");
+    CHECK_STR(glance_error_request_id(glance_error_last()), "req-bad-json");
+    get_fails(client, "redirect", GLANCE_HTTP, 302, false, "redirect to http://127.0.0.1:1/elsewhere refused");
+
+    /* A NUL inside a string: the getter cannot lend it, the JSON has it. */
+    glance_image *image = NULL;
+    OK(glance_image_get(client, "nul-name", &image));
+    CHECK_STR(glance_image_id(image), "nul-name");
+    CHECK(glance_image_name(image) == NULL);
+    CHECK(glance_image_property(image, "name") == NULL);
+    char *json = NULL;
+    OK(glance_image_to_json(image, &json));
+    CHECK_CONTAINS(json, "\"name\":\"a\\u0000b\"");
+    glance_string_free(json);
+    glance_image_free(image);
+    glance_client_free(client);
+}
