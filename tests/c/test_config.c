@@ -59,7 +59,7 @@ static void building_checks_the_settings(void) {
     config = glance_config_new();
     OK(glance_config_set_token(config, ""));
     OK(glance_config_set_endpoint(config, "http://127.0.0.1:9292"));
-    build_fails(config, GLANCE_CONFIG, "the token is empty");
+    build_fails(config, GLANCE_INVALID_ARG, "the token is empty");
 
     config = glance_config_new();
     OK(glance_config_set_token(config, "t"));
