@@ -327,3 +327,55 @@ fn the_catalog_names_the_object_store() {
         .container_exists(&container)
         .unwrap());
 }
+
+#[test]
+fn files_go_up_and_come_back_whole() {
+    let store = store("DEMO");
+    let mut cleanup = Containers::new(&store);
+    let container = unique("files");
+    cleanup.add(&container);
+    store.create_container(&container).unwrap();
+    let dir = std::env::temp_dir().join(unique("object-files"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let source = dir.join("source.bin");
+    let data = pattern(2 * 1024 * 1024 + 99, 4);
+    std::fs::write(&source, &data).unwrap();
+
+    let uploaded = store
+        .upload_file(
+            &container,
+            "from-file",
+            &source,
+            &ObjectUploadOptions {
+                segment_size: 1024 * 1024,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!((uploaded.size, uploaded.segments), (data.len() as u64, 3));
+
+    let target = dir.join("target.bin");
+    let info = store
+        .download_to_file(&container, "from-file", &target)
+        .unwrap();
+    assert_eq!(info.size, data.len() as u64);
+    assert!(std::fs::read(&target).unwrap() == data);
+    assert!(!dir.join("target.bin.part").exists());
+
+    let missing = dir.join("missing.bin");
+    let err = store
+        .download_to_file(&container, "no-such-object", &missing)
+        .unwrap_err();
+    assert!(matches!(err, Error::NotFound(_)), "{err:?}");
+    assert!(!missing.exists() && !dir.join("missing.bin.part").exists());
+    let err = store
+        .upload_file(
+            &container,
+            "x",
+            dir.join("absent"),
+            &ObjectUploadOptions::default(),
+        )
+        .unwrap_err();
+    assert!(matches!(err, Error::Io { .. }), "{err:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

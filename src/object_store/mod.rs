@@ -7,6 +7,7 @@
 //! deleted with their segments.
 
 mod download;
+mod files;
 mod temp_url;
 mod upload;
 
