@@ -261,7 +261,12 @@ pub(crate) fn message_from_body(body: &str) -> String {
         let message = value
             .get("message")
             .or_else(|| value.get("error").and_then(|e| e.get("message")))
-            .or_else(|| value.get("badRequest").and_then(|e| e.get("message")))
+            // Compute-style faults, as Keystone v2.0 and Rackspace write them:
+            // {"badRequest" | "unauthorized" | "itemNotFound" | ...: {"message": ..}}.
+            .or_else(|| {
+                let object = value.as_object().filter(|o| o.len() == 1)?;
+                object.values().next()?.get("message")
+            })
             .and_then(|m| m.as_str());
         if let Some(m) = message {
             return clean_message(m);

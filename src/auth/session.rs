@@ -2,6 +2,7 @@
 //! one token at a time, renewed shortly before it expires and once after the
 //! server rejects it, by one thread while the others wait for its result.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -22,6 +23,10 @@ pub(crate) struct AuthState {
     pub(crate) token: Secret,
     /// When to get a new token before using this one again; `None`: never.
     renew_at: Option<Instant>,
+    /// Whether the token went out with a request. A token is renewed only
+    /// after it served once, so a call always progresses and never
+    /// authenticates twice, even when a token arrives already due.
+    used: AtomicBool,
     catalog: Option<Catalog>,
     pub(crate) project_id: Option<String>,
     pub(crate) user_id: Option<String>,
@@ -42,6 +47,7 @@ impl AuthState {
         AuthState {
             token: grant.token,
             renew_at: delay.map(|d| Instant::now() + d),
+            used: AtomicBool::new(false),
             catalog: Some(grant.catalog),
             project_id: grant.project_id,
             user_id: grant.user_id,
@@ -50,7 +56,7 @@ impl AuthState {
     }
 
     fn due_for_renewal(&self) -> bool {
-        self.renew_at.is_some_and(|at| Instant::now() >= at)
+        self.used.load(Ordering::SeqCst) && self.renew_at.is_some_and(|at| Instant::now() >= at)
     }
 }
 
@@ -119,9 +125,27 @@ impl Session {
     /// authentication instead of starting their own.
     pub(crate) fn current(&self, http: &Http) -> Result<Arc<AuthState>> {
         let mut current = self.lock();
-        if let Some(state) = current.as_ref().filter(|s| !s.due_for_renewal()) {
-            return Ok(state.clone());
+        let state = match current.as_ref().filter(|s| !s.due_for_renewal()) {
+            Some(state) => state.clone(),
+            None => self.renew(&mut current, http)?,
+        };
+        state.used.store(true, Ordering::SeqCst);
+        Ok(state)
+    }
+
+    /// The state to read the catalog from: the current one even when due for
+    /// renewal (the catalog does not expire; the request's own token is
+    /// renewed by [`current`](Self::current)).
+    fn catalog_state(&self, http: &Http) -> Result<Arc<AuthState>> {
+        let mut current = self.lock();
+        match current.as_ref() {
+            Some(state) => Ok(state.clone()),
+            None => self.renew(&mut current, http),
         }
+    }
+
+    /// Authenticates and installs the result, under the caller's lock.
+    fn renew(&self, current: &mut Option<Arc<AuthState>>, http: &Http) -> Result<Arc<AuthState>> {
         let fresh = Arc::new(self.authenticate(http)?);
         *current = Some(fresh.clone());
         Ok(fresh)
@@ -140,12 +164,12 @@ impl Session {
         stale: &Arc<AuthState>,
     ) -> Result<Arc<AuthState>> {
         let mut current = self.lock();
-        if let Some(state) = current.as_ref().filter(|s| !Arc::ptr_eq(s, stale)) {
-            return Ok(state.clone());
-        }
-        let fresh = Arc::new(self.authenticate(http)?);
-        *current = Some(fresh.clone());
-        Ok(fresh)
+        let state = match current.as_ref().filter(|s| !Arc::ptr_eq(s, stale)) {
+            Some(state) => state.clone(),
+            None => self.renew(&mut current, http)?,
+        };
+        state.used.store(true, Ordering::SeqCst);
+        Ok(state)
     }
 
     fn authenticate(&self, http: &Http) -> Result<AuthState> {
@@ -154,6 +178,7 @@ impl Session {
                 return Ok(AuthState {
                     token: token.clone(),
                     renew_at: None,
+                    used: AtomicBool::new(false),
                     catalog: None,
                     project_id: None,
                     user_id: None,
@@ -181,7 +206,7 @@ impl Session {
         if let Some(url) = overridden {
             return Ok(url.clone());
         }
-        let state = self.current(http)?;
+        let state = self.catalog_state(http)?;
         let catalog = state.catalog.as_ref().ok_or_else(|| {
             Error::Config(format!(
                 "no endpoint for service '{}': a bare token has no catalog, give the endpoint",
