@@ -302,6 +302,29 @@ typedef struct glance_member glance_member;
  */
 typedef struct glance_members glance_members;
 
+/**
+ * What Swift says about one object (a snapshot). Immutable; strings its
+ * getters return are borrowed from it. Free it with `glance_object_info_free`.
+ */
+typedef struct glance_object_info glance_object_info;
+
+/**
+ * The object storage of a cloud, reached with a client's token.
+ *
+ * Made by `glance_object_store_new` (the catalog's `object-store`
+ * endpoint) or `glance_object_store_at` (an explicit storage URL); freed with
+ * `glance_object_store_free`. Holds its own reference to the client, so it
+ * may outlive the `glance_client` handle. Thread-safe, like the client.
+ */
+typedef struct glance_object_store glance_object_store;
+
+/**
+ * The objects of a container, by name, as `glance_object_list` returned
+ * them. Immutable; strings its getters return are borrowed from it. Free it
+ * with `glance_objects_free`.
+ */
+typedef struct glance_objects glance_objects;
+
 
 
 #ifdef __cplusplus
@@ -1323,6 +1346,250 @@ struct glance_member *glance_member_clone(const struct glance_member *member);
  * borrowed from a list.
  */
 void glance_member_free(struct glance_member *member);
+
+/**
+ * The object storage named `object-store` in the client's catalog. Nothing
+ * is sent yet: a client without one (a bare token and endpoint) fails with
+ * `GLANCE_CONFIG` at the first call; use `glance_object_store_at` then.
+ *
+ * `client` is borrowed for the call only. On success `*out_store` receives a
+ * new handle owned by the caller (free it with `glance_object_store_free`).
+ * Returns `GLANCE_OK` or `GLANCE_NULL_ARG`.
+ */
+glance_status glance_object_store_new(const struct glance_client *client,
+                                      struct glance_object_store **out_store);
+
+/**
+ * The object storage at `storage_url`, the account URL (e.g.
+ * `https://swift.example/v1/AUTH_<project id>`), reached with the client's token.
+ *
+ * Ownership as `glance_object_store_new`. Returns `GLANCE_OK`,
+ * `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`, or `GLANCE_INVALID_ARG` (not an
+ * http or https URL).
+ */
+glance_status glance_object_store_at(const struct glance_client *client,
+                                     const char *storage_url,
+                                     struct glance_object_store **out_store);
+
+/**
+ * Frees an object-store handle. NULL is ignored. No call may be using it.
+ */
+void glance_object_store_free(struct glance_object_store *store);
+
+/**
+ * The storage URL the handle talks to (looked up in the catalog, which may
+ * authenticate first).
+ *
+ * On success `*out_url` receives a new string owned by the caller (free it
+ * with `glance_string_free`). Returns `GLANCE_OK`, `GLANCE_NULL_ARG`,
+ * `GLANCE_CONFIG` (no object store in the catalog), `GLANCE_UNAUTHORIZED`,
+ * `GLANCE_TRANSPORT`, `GLANCE_TIMEOUT`, `GLANCE_TLS`.
+ */
+glance_status glance_object_store_url(const struct glance_object_store *store,
+                                      char **out_url);
+
+/**
+ * Whether the container exists: `*out_exists` is written on success.
+ *
+ * Like every call here: the handle and strings are borrowed for the call
+ * only, thread-safe as far as the store goes, out-parameters written only on
+ * success. Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG` (an empty name, a `/` or one over 256 bytes, before
+ * any request), `GLANCE_FORBIDDEN` (another project's account), and the
+ * failures every request can have (`GLANCE_UNAUTHORIZED`, `GLANCE_CONFIG`,
+ * `GLANCE_TRANSPORT`, `GLANCE_TIMEOUT`, `GLANCE_TLS`,
+ * `GLANCE_INVALID_RESPONSE`, `GLANCE_SERVICE_UNAVAILABLE`, `GLANCE_HTTP`).
+ */
+glance_status glance_container_exists(const struct glance_object_store *store,
+                                      const char *container,
+                                      bool *out_exists);
+
+/**
+ * Creates a container; an existing one is left as it is.
+ *
+ * Statuses as `glance_container_exists`.
+ */
+glance_status glance_container_create(const struct glance_object_store *store,
+                                      const char *container);
+
+/**
+ * Deletes an empty container.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NO_SUCH_CONTAINER`, `GLANCE_CONFLICT` (it
+ * holds objects), and the statuses of `glance_container_exists`.
+ */
+glance_status glance_container_delete(const struct glance_object_store *store,
+                                      const char *container);
+
+/**
+ * Lists a container's objects whose names start with `prefix` (NULL: all),
+ * every page. On success `*out_list` receives a new list owned by the caller
+ * (free it with `glance_objects_free`).
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NO_SUCH_CONTAINER`, and the statuses of
+ * `glance_container_exists`.
+ */
+glance_status glance_object_list(const struct glance_object_store *store,
+                                 const char *container,
+                                 const char *prefix,
+                                 struct glance_objects **out_list);
+
+/**
+ * The number of objects in the list; 0 when `list` is NULL.
+ */
+size_t glance_objects_count(const struct glance_objects *list);
+
+/**
+ * The name of object number `index` (from 0); NULL when out of range.
+ * Borrowed from `list`.
+ */
+const char *glance_objects_name(const struct glance_objects *list,
+                                size_t index);
+
+/**
+ * The ETag (MD5 of an ordinary object) of object number `index`; NULL when
+ * out of range or absent. Borrowed from `list`.
+ */
+const char *glance_objects_hash(const struct glance_objects *list,
+                                size_t index);
+
+/**
+ * The size in bytes of object number `index`; 0 when out of range.
+ */
+uint64_t glance_objects_size(const struct glance_objects *list,
+                             size_t index);
+
+/**
+ * Frees an object list. NULL is ignored.
+ */
+void glance_objects_free(struct glance_objects *list);
+
+/**
+ * What Swift says about an object (`HEAD`). On success `*out_info` receives
+ * a new handle owned by the caller (free it with `glance_object_info_free`).
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NOT_FOUND` (no such object or container),
+ * `GLANCE_INVALID_ARG` (an empty object name, before any request), and the
+ * statuses of `glance_container_exists`.
+ */
+glance_status glance_object_info_get(const struct glance_object_store *store,
+                                     const char *container,
+                                     const char *object,
+                                     struct glance_object_info **out_info);
+
+/**
+ * The object's size in bytes; 0 when `info` is NULL.
+ */
+uint64_t glance_object_info_size(const struct glance_object_info *info);
+
+/**
+ * The ETag without quotes; NULL when absent. Borrowed from `info`.
+ */
+const char *glance_object_info_etag(const struct glance_object_info *info);
+
+/**
+ * The content type; NULL when absent. Borrowed from `info`.
+ */
+const char *glance_object_info_content_type(const struct glance_object_info *info);
+
+/**
+ * Whether the object is made of segments (a static or dynamic large
+ * object); false when `info` is NULL.
+ */
+bool glance_object_info_is_large(const struct glance_object_info *info);
+
+/**
+ * The value of metadata header `X-Object-Meta-<name>` (`name` matched
+ * without regard to case); NULL when absent or an argument is NULL or not
+ * UTF-8. `name` is only read; the result is borrowed from `info`.
+ */
+const char *glance_object_info_metadata(const struct glance_object_info *info,
+                                        const char *name);
+
+/**
+ * Frees object info. NULL is ignored.
+ */
+void glance_object_info_free(struct glance_object_info *info);
+
+/**
+ * Uploads the file at `path` as `container/object`, replacing any object of
+ * that name. Files larger than `segment_size` bytes (0: 1 GiB) go up in
+ * segments of that size, as a Static Large Object; every piece's MD5 is
+ * checked against Swift's ETag. Memory stays constant.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_IO` (the file cannot be read),
+ * `GLANCE_NOT_FOUND` (no such container), `GLANCE_TOO_LARGE`,
+ * `GLANCE_INVALID_RESPONSE` (an ETag differs from what was sent), and the
+ * statuses of `glance_container_exists`.
+ */
+glance_status glance_object_upload_file(const struct glance_object_store *store,
+                                        const char *container,
+                                        const char *object,
+                                        const char *path,
+                                        uint64_t segment_size);
+
+/**
+ * Downloads `container/object` into the file at `path`, checked against
+ * Swift's ETag (segment by segment for a large object). The data goes to
+ * `<path>.part`, renamed to `path` only once complete and verified.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NOT_FOUND`, `GLANCE_IO`,
+ * `GLANCE_INVALID_RESPONSE` (the data differs from its ETag), and the
+ * statuses of `glance_container_exists`.
+ */
+glance_status glance_object_download_file(const struct glance_object_store *store,
+                                          const char *container,
+                                          const char *object,
+                                          const char *path);
+
+/**
+ * Deletes an object; a large object's segments go with it.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NOT_FOUND`, and the statuses of
+ * `glance_container_exists`.
+ */
+glance_status glance_object_delete(const struct glance_object_store *store,
+                                   const char *container,
+                                   const char *object);
+
+/**
+ * The key temporary URLs for the container can be signed with (the
+ * container's own, else the account's). On success `*out_key` receives a new
+ * string owned by the caller (free it with `glance_string_free`), or NULL
+ * when no key is set.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NO_SUCH_CONTAINER`, and the statuses of
+ * `glance_container_exists`.
+ */
+glance_status glance_container_temp_url_key(const struct glance_object_store *store,
+                                            const char *container,
+                                            char **out_key);
+
+/**
+ * Sets the container's temporary URL key.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_INVALID_ARG` (an empty key),
+ * `GLANCE_NO_SUCH_CONTAINER`, and the statuses of `glance_container_exists`.
+ */
+glance_status glance_container_set_temp_url_key(const struct glance_object_store *store,
+                                                const char *container,
+                                                const char *key);
+
+/**
+ * A URL from which anyone can `GET` the object for `lifetime_seconds`,
+ * signed with `key` (HMAC-SHA256). Nothing is sent but, with a catalog, the
+ * authentication that finds the storage URL.
+ *
+ * On success `*out_url` receives a new string owned by the caller (free it
+ * with `glance_string_free`). Returns `GLANCE_OK`, `GLANCE_NULL_ARG`,
+ * `GLANCE_INVALID_UTF8`, `GLANCE_INVALID_ARG`, `GLANCE_CONFIG`.
+ */
+glance_status glance_object_temp_url(const struct glance_object_store *store,
+                                     const char *container,
+                                     const char *object,
+                                     const char *key,
+                                     uint64_t lifetime_seconds,
+                                     char **out_url);
 
 /**
  * Makes an empty patch. Returns a new handle owned by the caller (free it

@@ -129,6 +129,21 @@ pub(crate) unsafe fn text<'a>(ptr: *const c_char, name: &str) -> CallResult<&'a 
     })
 }
 
+/// An optional NUL-terminated UTF-8 string C passed: NULL means "not given".
+///
+/// # Safety
+/// `ptr` is NULL or points to a NUL-terminated string that lives during the call.
+pub(crate) unsafe fn optional_text<'a>(
+    ptr: *const c_char,
+    name: &str,
+) -> CallResult<Option<&'a str>> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: the caller's promise.
+    unsafe { text(ptr, name) }.map(Some)
+}
+
 /// An array of `count` strings C passed (`items` may be NULL only when `count` is 0).
 ///
 /// # Safety

@@ -46,6 +46,7 @@ pub mod images;
 pub mod list_opts;
 pub mod listing;
 pub mod member;
+pub mod object_store;
 pub mod patch;
 pub mod schema;
 pub mod string;

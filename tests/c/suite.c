@@ -117,6 +117,7 @@ int main(void) {
         {"members", test_members},
         {"tags", test_tags},
         {"schemas", test_schema},
+        {"object storage", test_object_store},
         {"faults from the test double", test_double},
     };
     printf("glance-client C suite, library %s, header %s\n", glance_version(), GLANCE_VERSION);

@@ -92,6 +92,12 @@ glance_image_create_opts *run_opts(const char *name);
 /* Creates a private raw/bare image named `name` as demo (caller frees it). */
 glance_image *create_image(glance_client *client, const char *name);
 
+/* Object storage of demo's project on the real Swift (test_object_store.c),
+ * and files to move through it. */
+glance_object_store *demo_store(glance_client *client);
+void write_pattern(const char *path, size_t size);
+bool same_files(const char *a, const char *b);
+
 /* The groups of checks, one per file. */
 void test_errors(void);
 void test_config(void);
@@ -101,6 +107,7 @@ void test_listing(void);
 void test_members(void);
 void test_tags(void);
 void test_schema(void);
+void test_object_store(void);
 void test_double(void);
 
 #endif

@@ -1,0 +1,517 @@
+//! Object storage (Swift): containers, objects to and from files, listings,
+//! temporary URLs.
+
+use std::ffi::{c_char, CString};
+
+use super::boundary::{self, borrow, c_text, lend, optional_text, text, CallResult, Out};
+use super::client::glance_client;
+use super::error::glance_status;
+use crate::{
+    LargeObject, ObjectEntry, ObjectInfo, ObjectListOptions, ObjectStore, ObjectUploadOptions,
+};
+
+/// The object storage of a cloud, reached with a client's token.
+///
+/// Made by `glance_object_store_new` (the catalog's `object-store`
+/// endpoint) or `glance_object_store_at` (an explicit storage URL); freed with
+/// `glance_object_store_free`. Holds its own reference to the client, so it
+/// may outlive the `glance_client` handle. Thread-safe, like the client.
+pub struct glance_object_store {
+    pub(crate) store: ObjectStore,
+}
+
+/// What Swift says about one object (a snapshot). Immutable; strings its
+/// getters return are borrowed from it. Free it with `glance_object_info_free`.
+pub struct glance_object_info {
+    info: ObjectInfo,
+    etag: Option<CString>,
+    content_type: Option<CString>,
+    /// `X-Object-Meta-*` (names lower-cased, without the prefix).
+    metadata: Vec<(String, Option<CString>)>,
+}
+
+/// The objects of a container, by name, as `glance_object_list` returned
+/// them. Immutable; strings its getters return are borrowed from it. Free it
+/// with `glance_objects_free`.
+pub struct glance_objects {
+    entries: Vec<ObjectEntry>,
+    names: Vec<Option<CString>>,
+    hashes: Vec<Option<CString>>,
+}
+
+/// Runs a call on a store with a container name.
+fn on_container(
+    store: *const glance_object_store,
+    container: *const c_char,
+    call: impl FnOnce(&ObjectStore, &str) -> CallResult,
+) -> glance_status {
+    boundary::run(|| {
+        // SAFETY: NULL or live handles / strings, per the C contract.
+        let store = unsafe { borrow(store, "store") }?;
+        let container = unsafe { text(container, "container") }?;
+        call(&store.store, container)
+    })
+}
+
+/// Runs a call on a store with a container and an object name.
+fn on_object(
+    store: *const glance_object_store,
+    container: *const c_char,
+    object: *const c_char,
+    call: impl FnOnce(&ObjectStore, &str, &str) -> CallResult,
+) -> glance_status {
+    on_container(store, container, |store, container| {
+        // SAFETY: NULL or a NUL-terminated string, per the C contract.
+        let object = unsafe { text(object, "object") }?;
+        call(store, container, object)
+    })
+}
+
+/// The object storage named `object-store` in the client's catalog. Nothing
+/// is sent yet: a client without one (a bare token and endpoint) fails with
+/// `GLANCE_CONFIG` at the first call; use `glance_object_store_at` then.
+///
+/// `client` is borrowed for the call only. On success `*out_store` receives a
+/// new handle owned by the caller (free it with `glance_object_store_free`).
+/// Returns `GLANCE_OK` or `GLANCE_NULL_ARG`.
+#[no_mangle]
+pub extern "C" fn glance_object_store_new(
+    client: *const glance_client,
+    out_store: *mut *mut glance_object_store,
+) -> glance_status {
+    boundary::run(|| {
+        // SAFETY: NULL or a live client / a writable pointer, per the C contract.
+        let client = unsafe { borrow(client, "client") }?;
+        let out = unsafe { Out::new(out_store, "out_store") }?;
+        out.set(boundary::give(glance_object_store {
+            store: client.client.object_store(),
+        }));
+        Ok(())
+    })
+}
+
+/// The object storage at `storage_url`, the account URL (e.g.
+/// `https://swift.example/v1/AUTH_<project id>`), reached with the client's token.
+///
+/// Ownership as `glance_object_store_new`. Returns `GLANCE_OK`,
+/// `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`, or `GLANCE_INVALID_ARG` (not an
+/// http or https URL).
+#[no_mangle]
+pub extern "C" fn glance_object_store_at(
+    client: *const glance_client,
+    storage_url: *const c_char,
+    out_store: *mut *mut glance_object_store,
+) -> glance_status {
+    boundary::run(|| {
+        // SAFETY: NULL or live handles / strings / a writable pointer, per the C contract.
+        let client = unsafe { borrow(client, "client") }?;
+        let url = unsafe { text(storage_url, "storage_url") }?;
+        let out = unsafe { Out::new(out_store, "out_store") }?;
+        let store = client.client.object_store_at(url)?;
+        out.set(boundary::give(glance_object_store { store }));
+        Ok(())
+    })
+}
+
+/// Frees an object-store handle. NULL is ignored. No call may be using it.
+#[no_mangle]
+pub extern "C" fn glance_object_store_free(store: *mut glance_object_store) {
+    // SAFETY: NULL or a handle from glance_object_store_new/_at, per the contract.
+    boundary::value((), || unsafe { boundary::free(store) })
+}
+
+/// The storage URL the handle talks to (looked up in the catalog, which may
+/// authenticate first).
+///
+/// On success `*out_url` receives a new string owned by the caller (free it
+/// with `glance_string_free`). Returns `GLANCE_OK`, `GLANCE_NULL_ARG`,
+/// `GLANCE_CONFIG` (no object store in the catalog), `GLANCE_UNAUTHORIZED`,
+/// `GLANCE_TRANSPORT`, `GLANCE_TIMEOUT`, `GLANCE_TLS`.
+#[no_mangle]
+pub extern "C" fn glance_object_store_url(
+    store: *const glance_object_store,
+    out_url: *mut *mut c_char,
+) -> glance_status {
+    boundary::run(|| {
+        // SAFETY: NULL or a live handle / a writable pointer, per the C contract.
+        let store = unsafe { borrow(store, "store") }?;
+        let out = unsafe { Out::new(out_url, "out_url") }?;
+        out.set(boundary::give_string(store.store.storage_url()?)?);
+        Ok(())
+    })
+}
+
+/// Whether the container exists: `*out_exists` is written on success.
+///
+/// Like every call here: the handle and strings are borrowed for the call
+/// only, thread-safe as far as the store goes, out-parameters written only on
+/// success. Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+/// `GLANCE_INVALID_ARG` (an empty name, a `/` or one over 256 bytes, before
+/// any request), `GLANCE_FORBIDDEN` (another project's account), and the
+/// failures every request can have (`GLANCE_UNAUTHORIZED`, `GLANCE_CONFIG`,
+/// `GLANCE_TRANSPORT`, `GLANCE_TIMEOUT`, `GLANCE_TLS`,
+/// `GLANCE_INVALID_RESPONSE`, `GLANCE_SERVICE_UNAVAILABLE`, `GLANCE_HTTP`).
+#[no_mangle]
+pub extern "C" fn glance_container_exists(
+    store: *const glance_object_store,
+    container: *const c_char,
+    out_exists: *mut bool,
+) -> glance_status {
+    on_container(store, container, |store, container| {
+        // SAFETY: NULL or a writable bool, per the C contract.
+        let out = unsafe { Out::new(out_exists, "out_exists") }?;
+        out.set(store.container_exists(container)?);
+        Ok(())
+    })
+}
+
+/// Creates a container; an existing one is left as it is.
+///
+/// Statuses as `glance_container_exists`.
+#[no_mangle]
+pub extern "C" fn glance_container_create(
+    store: *const glance_object_store,
+    container: *const c_char,
+) -> glance_status {
+    on_container(store, container, |store, container| {
+        Ok(store.create_container(container)?)
+    })
+}
+
+/// Deletes an empty container.
+///
+/// Returns `GLANCE_OK`, `GLANCE_NO_SUCH_CONTAINER`, `GLANCE_CONFLICT` (it
+/// holds objects), and the statuses of `glance_container_exists`.
+#[no_mangle]
+pub extern "C" fn glance_container_delete(
+    store: *const glance_object_store,
+    container: *const c_char,
+) -> glance_status {
+    on_container(store, container, |store, container| {
+        Ok(store.delete_container(container)?)
+    })
+}
+
+/// Lists a container's objects whose names start with `prefix` (NULL: all),
+/// every page. On success `*out_list` receives a new list owned by the caller
+/// (free it with `glance_objects_free`).
+///
+/// Returns `GLANCE_OK`, `GLANCE_NO_SUCH_CONTAINER`, and the statuses of
+/// `glance_container_exists`.
+#[no_mangle]
+pub extern "C" fn glance_object_list(
+    store: *const glance_object_store,
+    container: *const c_char,
+    prefix: *const c_char,
+    out_list: *mut *mut glance_objects,
+) -> glance_status {
+    on_container(store, container, |store, container| {
+        // SAFETY: NULL or a string / a writable pointer, per the C contract.
+        let prefix = unsafe { optional_text(prefix, "prefix") }?;
+        let out = unsafe { Out::new(out_list, "out_list") }?;
+        let entries = store.list_objects(
+            container,
+            &ObjectListOptions {
+                prefix: prefix.map(str::to_owned),
+                ..Default::default()
+            },
+        )?;
+        out.set(boundary::give(glance_objects {
+            names: entries.iter().map(|e| c_text(&e.name)).collect(),
+            hashes: entries
+                .iter()
+                .map(|e| e.hash.as_deref().and_then(c_text))
+                .collect(),
+            entries,
+        }));
+        Ok(())
+    })
+}
+
+/// The number of objects in the list; 0 when `list` is NULL.
+#[no_mangle]
+pub extern "C" fn glance_objects_count(list: *const glance_objects) -> usize {
+    boundary::value(0, || {
+        // SAFETY: NULL or a live list, per the C contract.
+        unsafe { list.as_ref() }.map_or(0, |l| l.entries.len())
+    })
+}
+
+/// The name of object number `index` (from 0); NULL when out of range.
+/// Borrowed from `list`.
+#[no_mangle]
+pub extern "C" fn glance_objects_name(list: *const glance_objects, index: usize) -> *const c_char {
+    boundary::value(std::ptr::null(), || {
+        // SAFETY: NULL or a live list, per the C contract.
+        unsafe { list.as_ref() }
+            .and_then(|l| l.names.get(index))
+            .map_or(std::ptr::null(), lend)
+    })
+}
+
+/// The ETag (MD5 of an ordinary object) of object number `index`; NULL when
+/// out of range or absent. Borrowed from `list`.
+#[no_mangle]
+pub extern "C" fn glance_objects_hash(list: *const glance_objects, index: usize) -> *const c_char {
+    boundary::value(std::ptr::null(), || {
+        // SAFETY: NULL or a live list, per the C contract.
+        unsafe { list.as_ref() }
+            .and_then(|l| l.hashes.get(index))
+            .map_or(std::ptr::null(), lend)
+    })
+}
+
+/// The size in bytes of object number `index`; 0 when out of range.
+#[no_mangle]
+pub extern "C" fn glance_objects_size(list: *const glance_objects, index: usize) -> u64 {
+    boundary::value(0, || {
+        // SAFETY: NULL or a live list, per the C contract.
+        unsafe { list.as_ref() }
+            .and_then(|l| l.entries.get(index))
+            .map_or(0, |e| e.bytes)
+    })
+}
+
+/// Frees an object list. NULL is ignored.
+#[no_mangle]
+pub extern "C" fn glance_objects_free(list: *mut glance_objects) {
+    // SAFETY: NULL or a list from glance_object_list, per the contract.
+    boundary::value((), || unsafe { boundary::free(list) })
+}
+
+/// What Swift says about an object (`HEAD`). On success `*out_info` receives
+/// a new handle owned by the caller (free it with `glance_object_info_free`).
+///
+/// Returns `GLANCE_OK`, `GLANCE_NOT_FOUND` (no such object or container),
+/// `GLANCE_INVALID_ARG` (an empty object name, before any request), and the
+/// statuses of `glance_container_exists`.
+#[no_mangle]
+pub extern "C" fn glance_object_info_get(
+    store: *const glance_object_store,
+    container: *const c_char,
+    object: *const c_char,
+    out_info: *mut *mut glance_object_info,
+) -> glance_status {
+    on_object(store, container, object, |store, container, object| {
+        // SAFETY: NULL or a writable pointer, per the C contract.
+        let out = unsafe { Out::new(out_info, "out_info") }?;
+        let info = store.object_info(container, object)?;
+        out.set(boundary::give(glance_object_info {
+            etag: info.etag.as_deref().and_then(c_text),
+            content_type: info.content_type.as_deref().and_then(c_text),
+            metadata: info
+                .metadata
+                .iter()
+                .map(|(k, v)| (k.clone(), c_text(v)))
+                .collect(),
+            info,
+        }));
+        Ok(())
+    })
+}
+
+/// Runs a getter on object info: `fallback` when `info` is NULL.
+fn info_get<T: Copy>(
+    info: *const glance_object_info,
+    fallback: T,
+    f: impl FnOnce(&glance_object_info) -> T,
+) -> T {
+    boundary::value(fallback, || {
+        // SAFETY: NULL or live info, per the C contract.
+        unsafe { info.as_ref() }.map_or(fallback, f)
+    })
+}
+
+/// The object's size in bytes; 0 when `info` is NULL.
+#[no_mangle]
+pub extern "C" fn glance_object_info_size(info: *const glance_object_info) -> u64 {
+    info_get(info, 0, |i| i.info.size)
+}
+
+/// The ETag without quotes; NULL when absent. Borrowed from `info`.
+#[no_mangle]
+pub extern "C" fn glance_object_info_etag(info: *const glance_object_info) -> *const c_char {
+    info_get(info, std::ptr::null(), |i| lend(&i.etag))
+}
+
+/// The content type; NULL when absent. Borrowed from `info`.
+#[no_mangle]
+pub extern "C" fn glance_object_info_content_type(
+    info: *const glance_object_info,
+) -> *const c_char {
+    info_get(info, std::ptr::null(), |i| lend(&i.content_type))
+}
+
+/// Whether the object is made of segments (a static or dynamic large
+/// object); false when `info` is NULL.
+#[no_mangle]
+pub extern "C" fn glance_object_info_is_large(info: *const glance_object_info) -> bool {
+    info_get(info, false, |i| i.info.large_object != LargeObject::No)
+}
+
+/// The value of metadata header `X-Object-Meta-<name>` (`name` matched
+/// without regard to case); NULL when absent or an argument is NULL or not
+/// UTF-8. `name` is only read; the result is borrowed from `info`.
+#[no_mangle]
+pub extern "C" fn glance_object_info_metadata(
+    info: *const glance_object_info,
+    name: *const c_char,
+) -> *const c_char {
+    info_get(info, std::ptr::null(), |i| {
+        // SAFETY: NULL or a NUL-terminated string, per the C contract.
+        let Ok(name) = (unsafe { text(name, "name") }) else {
+            return std::ptr::null();
+        };
+        let name = name.to_ascii_lowercase();
+        i.metadata
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map_or(std::ptr::null(), |(_, v)| lend(v))
+    })
+}
+
+/// Frees object info. NULL is ignored.
+#[no_mangle]
+pub extern "C" fn glance_object_info_free(info: *mut glance_object_info) {
+    // SAFETY: NULL or info from glance_object_info_get, per the contract.
+    boundary::value((), || unsafe { boundary::free(info) })
+}
+
+/// Uploads the file at `path` as `container/object`, replacing any object of
+/// that name. Files larger than `segment_size` bytes (0: 1 GiB) go up in
+/// segments of that size, as a Static Large Object; every piece's MD5 is
+/// checked against Swift's ETag. Memory stays constant.
+///
+/// Returns `GLANCE_OK`, `GLANCE_IO` (the file cannot be read),
+/// `GLANCE_NOT_FOUND` (no such container), `GLANCE_TOO_LARGE`,
+/// `GLANCE_INVALID_RESPONSE` (an ETag differs from what was sent), and the
+/// statuses of `glance_container_exists`.
+#[no_mangle]
+pub extern "C" fn glance_object_upload_file(
+    store: *const glance_object_store,
+    container: *const c_char,
+    object: *const c_char,
+    path: *const c_char,
+    segment_size: u64,
+) -> glance_status {
+    on_object(store, container, object, |store, container, object| {
+        // SAFETY: NULL or a NUL-terminated string, per the C contract.
+        let path = unsafe { text(path, "path") }?;
+        let mut options = ObjectUploadOptions::default();
+        if segment_size > 0 {
+            options.segment_size = segment_size;
+        }
+        store.upload_file(container, object, path, &options)?;
+        Ok(())
+    })
+}
+
+/// Downloads `container/object` into the file at `path`, checked against
+/// Swift's ETag (segment by segment for a large object). The data goes to
+/// `<path>.part`, renamed to `path` only once complete and verified.
+///
+/// Returns `GLANCE_OK`, `GLANCE_NOT_FOUND`, `GLANCE_IO`,
+/// `GLANCE_INVALID_RESPONSE` (the data differs from its ETag), and the
+/// statuses of `glance_container_exists`.
+#[no_mangle]
+pub extern "C" fn glance_object_download_file(
+    store: *const glance_object_store,
+    container: *const c_char,
+    object: *const c_char,
+    path: *const c_char,
+) -> glance_status {
+    on_object(store, container, object, |store, container, object| {
+        // SAFETY: NULL or a NUL-terminated string, per the C contract.
+        let path = unsafe { text(path, "path") }?;
+        store.download_to_file(container, object, path)?;
+        Ok(())
+    })
+}
+
+/// Deletes an object; a large object's segments go with it.
+///
+/// Returns `GLANCE_OK`, `GLANCE_NOT_FOUND`, and the statuses of
+/// `glance_container_exists`.
+#[no_mangle]
+pub extern "C" fn glance_object_delete(
+    store: *const glance_object_store,
+    container: *const c_char,
+    object: *const c_char,
+) -> glance_status {
+    on_object(store, container, object, |store, container, object| {
+        Ok(store.delete_object(container, object)?)
+    })
+}
+
+/// The key temporary URLs for the container can be signed with (the
+/// container's own, else the account's). On success `*out_key` receives a new
+/// string owned by the caller (free it with `glance_string_free`), or NULL
+/// when no key is set.
+///
+/// Returns `GLANCE_OK`, `GLANCE_NO_SUCH_CONTAINER`, and the statuses of
+/// `glance_container_exists`.
+#[no_mangle]
+pub extern "C" fn glance_container_temp_url_key(
+    store: *const glance_object_store,
+    container: *const c_char,
+    out_key: *mut *mut c_char,
+) -> glance_status {
+    on_container(store, container, |store, container| {
+        // SAFETY: NULL or a writable pointer, per the C contract.
+        let out = unsafe { Out::new(out_key, "out_key") }?;
+        let key = match store.temp_url_key(container)? {
+            Some(key) => boundary::give_string(key)?,
+            None => std::ptr::null_mut(),
+        };
+        out.set(key);
+        Ok(())
+    })
+}
+
+/// Sets the container's temporary URL key.
+///
+/// Returns `GLANCE_OK`, `GLANCE_INVALID_ARG` (an empty key),
+/// `GLANCE_NO_SUCH_CONTAINER`, and the statuses of `glance_container_exists`.
+#[no_mangle]
+pub extern "C" fn glance_container_set_temp_url_key(
+    store: *const glance_object_store,
+    container: *const c_char,
+    key: *const c_char,
+) -> glance_status {
+    on_container(store, container, |store, container| {
+        // SAFETY: NULL or a NUL-terminated string, per the C contract.
+        let key = unsafe { text(key, "key") }?;
+        Ok(store.set_container_temp_url_key(container, key)?)
+    })
+}
+
+/// A URL from which anyone can `GET` the object for `lifetime_seconds`,
+/// signed with `key` (HMAC-SHA256). Nothing is sent but, with a catalog, the
+/// authentication that finds the storage URL.
+///
+/// On success `*out_url` receives a new string owned by the caller (free it
+/// with `glance_string_free`). Returns `GLANCE_OK`, `GLANCE_NULL_ARG`,
+/// `GLANCE_INVALID_UTF8`, `GLANCE_INVALID_ARG`, `GLANCE_CONFIG`.
+#[no_mangle]
+pub extern "C" fn glance_object_temp_url(
+    store: *const glance_object_store,
+    container: *const c_char,
+    object: *const c_char,
+    key: *const c_char,
+    lifetime_seconds: u64,
+    out_url: *mut *mut c_char,
+) -> glance_status {
+    on_object(store, container, object, |store, container, object| {
+        // SAFETY: NULL or a string / a writable pointer, per the C contract.
+        let key = unsafe { text(key, "key") }?;
+        let out = unsafe { Out::new(out_url, "out_url") }?;
+        let url = store.temp_url(
+            container,
+            object,
+            key,
+            std::time::Duration::from_secs(lifetime_seconds),
+        )?;
+        out.set(boundary::give_string(url)?);
+        Ok(())
+    })
+}
