@@ -325,11 +325,198 @@ typedef struct glance_object_store glance_object_store;
  */
 typedef struct glance_objects glance_objects;
 
+/**
+ * One HTTP attempt, as the wire log reports it. Lent to the callback for
+ * the duration of the call only: read it there, never keep the pointer.
+ */
+typedef struct glance_wire_event glance_wire_event;
+
+/**
+ * Receives a wire event: `userdata` as given to `glance_config_set_wire_log`,
+ * `event` valid during the call only. Called on whichever thread makes the
+ * request, possibly on several at once: it must be thread-safe and quick,
+ * must not unwind or longjmp, and must not free the client.
+ */
+typedef void (*glance_wire_log_cb)(void *userdata,
+                                   const struct glance_wire_event *event);
+
 
 
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * A configuration from the `OS_*` environment variables, as openstacksdk and
+ * the `openstack` command read them (`OS_AUTH_URL`, `OS_USERNAME`,
+ * `OS_PASSWORD`, `OS_PROJECT_NAME`, the domain variables,
+ * `OS_APPLICATION_CREDENTIAL_*`, `OS_TOKEN`, `OS_API_KEY`, `OS_REGION_NAME`,
+ * `OS_INTERFACE`, `OS_CACERT`, `OS_INSECURE`, `OS_IMAGE_ENDPOINT_OVERRIDE`, ...;
+ * others are ignored). It can still be changed with the setters before
+ * `glance_config_build`.
+ *
+ * On success `*out_config` receives a new configuration owned by the caller
+ * (consume it with `glance_config_build` or free it with
+ * `glance_config_free`); on failure it is not written. Reads the environment:
+ * do not change it from another thread during the call.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_CONFIG` (a variable the
+ * authentication type needs is missing: the message names it),
+ * `GLANCE_INVALID_ARG` (a value that cannot be used, e.g. `OS_INSECURE=maybe`).
+ */
+glance_status glance_config_from_env(struct glance_config **out_config);
+
+/**
+ * A configuration from the cloud `name` of clouds.yaml (with secure.yaml
+ * merged in), found where openstacksdk looks: `OS_CLIENT_CONFIG_FILE`, the
+ * current directory, `~/.config/openstack`, `/etc/openstack`.
+ *
+ * `name` is only read during the call. Ownership of `*out_config` as
+ * `glance_config_from_env`.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG` (an empty name, a value that cannot be used),
+ * `GLANCE_CONFIG` (no clouds.yaml, no such cloud, a missing key: the message
+ * names it), `GLANCE_IO` (a file that cannot be read).
+ */
+glance_status glance_config_from_cloud(const char *name,
+                                       struct glance_config **out_config);
+
+/**
+ * `glance_config_from_cloud` with the cloud named by `OS_CLOUD`
+ * (`GLANCE_CONFIG` when it is not set).
+ */
+glance_status glance_config_from_default_cloud(struct glance_config **out_config);
+
+/**
+ * Authenticates with Keystone v3, user name and password, scoped to a
+ * project by name; user and project are in the `default` domain unless
+ * `glance_config_set_user_domain_*` / `glance_config_set_project_domain_*`
+ * say otherwise. Replaces any authentication set before. `auth_url` is
+ * Keystone's URL (`/v3` is added when missing).
+ *
+ * Every authentication setter copies its arguments (secrets are never shown
+ * in messages); the values are checked by `glance_config_build`
+ * (`GLANCE_INVALID_ARG` for an empty one). Returns `GLANCE_OK`,
+ * `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`.
+ */
+glance_status glance_config_set_password(struct glance_config *config,
+                                         const char *auth_url,
+                                         const char *username,
+                                         const char *password,
+                                         const char *project_name);
+
+/**
+ * Authenticates with a Keystone v3 application credential given by id (its
+ * project is the scope).
+ */
+glance_status glance_config_set_application_credential(struct glance_config *config,
+                                                       const char *auth_url,
+                                                       const char *id,
+                                                       const char *secret);
+
+/**
+ * Authenticates with a Keystone v3 application credential given by name,
+ * which is unique only for its user: `username` in the `default` domain
+ * (refine with `glance_config_set_user_id` or `glance_config_set_user_domain_*`).
+ */
+glance_status glance_config_set_application_credential_name(struct glance_config *config,
+                                                            const char *auth_url,
+                                                            const char *name,
+                                                            const char *username,
+                                                            const char *secret);
+
+/**
+ * Authenticates by exchanging an existing Keystone token for a new one with
+ * a service catalog (unscoped unless a project or domain is set with the
+ * scope setters). Unlike `glance_config_set_token`, no endpoint is needed.
+ */
+glance_status glance_config_set_keystone_token(struct glance_config *config,
+                                               const char *auth_url,
+                                               const char *token);
+
+/**
+ * Authenticates with Keystone v2.0, user name and password; the tenant is
+ * the server's choice unless `glance_config_set_project_name` /
+ * `glance_config_set_project_id` name one. `auth_url` gets `/v2.0` when missing.
+ */
+glance_status glance_config_set_v2_password(struct glance_config *config,
+                                            const char *auth_url,
+                                            const char *username,
+                                            const char *password);
+
+/**
+ * Authenticates with Rackspace Cloud Identity, user name and API key, as
+ * pyrax does (e.g. `auth_url` `https://identity.api.rackspacecloud.com/v2.0/`).
+ * Without a region, the user's default region picks the endpoints.
+ */
+glance_status glance_config_set_rackspace_api_key(struct glance_config *config,
+                                                  const char *auth_url,
+                                                  const char *username,
+                                                  const char *api_key);
+
+/**
+ * Names the user by id instead of by name (Keystone v3 password, or an
+ * application credential by name).
+ *
+ * Every refinement setter changes the authentication set last, copies its
+ * argument, and returns `GLANCE_OK`, `GLANCE_NULL_ARG`,
+ * `GLANCE_INVALID_UTF8`, or `GLANCE_INVALID_ARG` when the current
+ * authentication has no such part (set the authentication first).
+ */
+glance_status glance_config_set_user_id(struct glance_config *config,
+                                        const char *user_id);
+
+/**
+ * The domain of the user (given by name), by id.
+ */
+glance_status glance_config_set_user_domain_id(struct glance_config *config,
+                                               const char *domain_id);
+
+/**
+ * The domain of the user (given by name), by name.
+ */
+glance_status glance_config_set_user_domain_name(struct glance_config *config,
+                                                 const char *domain_name);
+
+/**
+ * Scopes the token to the project with this id (Keystone v3 password or
+ * token exchange; for Keystone v2.0, the tenant id).
+ */
+glance_status glance_config_set_project_id(struct glance_config *config,
+                                           const char *project_id);
+
+/**
+ * Scopes the token to the project with this name, in the `default` domain
+ * unless `glance_config_set_project_domain_*` says otherwise (Keystone v3
+ * password or token exchange; for Keystone v2.0, the tenant name).
+ */
+glance_status glance_config_set_project_name(struct glance_config *config,
+                                             const char *project_name);
+
+/**
+ * The domain of the project (given by name), by id.
+ */
+glance_status glance_config_set_project_domain_id(struct glance_config *config,
+                                                  const char *domain_id);
+
+/**
+ * The domain of the project (given by name), by name.
+ */
+glance_status glance_config_set_project_domain_name(struct glance_config *config,
+                                                    const char *domain_name);
+
+/**
+ * Scopes the token to a domain, by id, instead of a project.
+ */
+glance_status glance_config_set_domain_scope_id(struct glance_config *config,
+                                                const char *domain_id);
+
+/**
+ * Scopes the token to a domain, by name, instead of a project.
+ */
+glance_status glance_config_set_domain_scope_name(struct glance_config *config,
+                                                  const char *domain_name);
 
 /**
  * Frees a client. NULL is ignored.
@@ -338,6 +525,50 @@ extern "C" {
  * afterwards.
  */
 void glance_client_free(struct glance_client *client);
+
+/**
+ * The token the client sends now (authenticating first when it has none),
+ * for handing to another tool. It is renewed behind the client's back, so
+ * ask again rather than keeping it.
+ *
+ * Like every call that gives back a string: on success `*out` receives a
+ * new NUL-terminated string owned by the caller (free it with
+ * `glance_string_free`, which also wipes it), on failure it is not written.
+ * Thread-safe. Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, and when it has to
+ * authenticate: `GLANCE_UNAUTHORIZED` (refused credentials), `GLANCE_CONFIG`,
+ * `GLANCE_TRANSPORT`, `GLANCE_TIMEOUT`, `GLANCE_TLS`,
+ * `GLANCE_INVALID_RESPONSE`, `GLANCE_HTTP`.
+ */
+glance_status glance_client_auth_token(const struct glance_client *client,
+                                       char **out);
+
+/**
+ * The id of the project the token is scoped to (the v2.0 tenant).
+ * `*out` is set to NULL (with `GLANCE_OK`) for a bare token, whose scope the
+ * client cannot know, or an unscoped one. Otherwise as `glance_client_auth_token`.
+ */
+glance_status glance_client_project_id(const struct glance_client *client,
+                                       char **out);
+
+/**
+ * The id of the authenticated user; `*out` is set to NULL (with
+ * `GLANCE_OK`) for a bare token. Otherwise as `glance_client_auth_token`.
+ */
+glance_status glance_client_user_id(const struct glance_client *client,
+                                    char **out);
+
+/**
+ * The base URL the client uses for `service` (`image` or `object-store`):
+ * the override when one was given, else the catalog's endpoint for the
+ * configured region and interface (without `/v2` for the Image service).
+ *
+ * As `glance_client_auth_token`, plus `GLANCE_INVALID_UTF8`, and
+ * `GLANCE_INVALID_ARG` for another service name; `GLANCE_CONFIG` when the
+ * catalog has no such endpoint (the message lists what it has).
+ */
+glance_status glance_client_endpoint_url(const struct glance_client *client,
+                                         const char *service,
+                                         char **out);
 
 /**
  * Makes an empty configuration (no endpoint, no authentication; default
@@ -388,14 +619,24 @@ glance_status glance_config_set_region(struct glance_config *config,
                                        const char *region);
 
 /**
- * Uses this interface of the service catalog: `"public"` (the default),
- * `"internal"` or `"admin"`.
+ * Uses this interface of the service catalog: `public` (the default),
+ * `internal` or `admin` (any case; the v2.0 names `publicURL`,
+ * `internalURL`, `adminURL` too).
  *
  * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`, or
  * `GLANCE_INVALID_ARG` for another word.
  */
 glance_status glance_config_set_interface(struct glance_config *config,
                                           const char *interface);
+
+/**
+ * Uses this Object Storage (Swift) URL, account included (e.g.
+ * `http://127.0.0.1:8080/v1/AUTH_<project>`), instead of the catalog's.
+ *
+ * `url` is copied. Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`.
+ */
+glance_status glance_config_set_object_store_endpoint(struct glance_config *config,
+                                                      const char *url);
 
 /**
  * Connection timeout in milliseconds (TLS handshake included); 0 means none.
@@ -1291,6 +1532,20 @@ glance_status glance_member_update_status(const struct glance_client *client,
                                           struct glance_member **out_member);
 
 /**
+ * Answers a share as the caller's own project (the project its token is
+ * scoped to; pyrax's `update_image_member`): `status` is `accepted`,
+ * `rejected` or `pending`. Gives back the updated member (free it with
+ * `glance_member_free`).
+ *
+ * Returns the statuses of `glance_member_update_status`, and `GLANCE_CONFIG`
+ * for a client with a bare token, whose project it cannot know.
+ */
+glance_status glance_member_update_own_status(const struct glance_client *client,
+                                              const char *image_id,
+                                              const char *status,
+                                              struct glance_member **out_member);
+
+/**
  * The number of members in the list; 0 when `members` is NULL.
  */
 size_t glance_members_count(const struct glance_members *members);
@@ -1678,7 +1933,9 @@ glance_status glance_schema_get(const struct glance_client *client,
  * `glance_image_to_json`). NULL is ignored.
  *
  * Use this and never libc `free`: the string comes from the library's
- * allocator. Do not use the string afterwards.
+ * allocator. The bytes are overwritten before they are released, so a token
+ * from `glance_client_auth_token` does not linger in memory. Do not use the
+ * string afterwards.
  */
 void glance_string_free(char *string);
 
@@ -1724,6 +1981,58 @@ glance_status glance_tag_replace_all(const struct glance_client *client,
                                      const char *const *tags,
                                      size_t count,
                                      struct glance_image **out_image);
+
+/**
+ * Calls `callback(userdata, event)` for every HTTP attempt of the client
+ * built from `config` (Keystone's included): method, URL (secrets masked),
+ * status, request id, time, attempt number, or why no answer came. Headers
+ * and bodies are never reported, so tokens and passwords cannot reach it.
+ *
+ * `userdata` is not used by the library, only passed back; it and the
+ * callback must stay valid, and be safe to use from any thread, as long as
+ * the client (or anything made from it) lives.
+ *
+ * Returns `GLANCE_OK` or `GLANCE_NULL_ARG` (`config` or `callback` is NULL).
+ */
+glance_status glance_config_set_wire_log(struct glance_config *config,
+                                         glance_wire_log_cb callback,
+                                         void *userdata);
+
+/**
+ * The request method, e.g. `GET`. Strings of an event are borrowed from it
+ * (valid during the callback only); every getter gives NULL or 0 for NULL.
+ */
+const char *glance_wire_event_method(const struct glance_wire_event *event);
+
+/**
+ * The full URL, with user information and secret-looking query values masked.
+ */
+const char *glance_wire_event_url(const struct glance_wire_event *event);
+
+/**
+ * The HTTP status of the answer; 0 when no answer arrived.
+ */
+uint16_t glance_wire_event_status(const struct glance_wire_event *event);
+
+/**
+ * The answer's request id; NULL when there was none.
+ */
+const char *glance_wire_event_request_id(const struct glance_wire_event *event);
+
+/**
+ * Milliseconds from sending the request to the answer's headers (or the failure).
+ */
+uint64_t glance_wire_event_elapsed_ms(const struct glance_wire_event *event);
+
+/**
+ * 1 for the first attempt, 2 for the first retry, ...
+ */
+uint32_t glance_wire_event_attempt(const struct glance_wire_event *event);
+
+/**
+ * Why no answer arrived (connection refused, timeout, ...); NULL when one did.
+ */
+const char *glance_wire_event_error(const struct glance_wire_event *event);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -24,6 +24,7 @@ use serde_json::json;
 use support::c_abi::{self, deps_dir, manifest_dir};
 use support::cloud;
 use support::double::{Conn, Double, Recorded};
+use support::identity::AppCredential;
 
 /// Builds the C suite for a variant (`plain` or `asan`) into its own directory.
 fn build(variant: &str) -> PathBuf {
@@ -94,12 +95,48 @@ fn double() -> Double {
                 }),
             ),
             ("GET", "/v2/images") => listing(r, c),
+            ("GET", "/v2/images/whoami") => c.json(
+                200,
+                &json!({"id": "whoami", "name": r.header("x-auth-token").unwrap_or("")}),
+            ),
+            ("POST", "/v2.0/tokens") => keystone_v2(r, c),
             _ => c.json(
                 404,
                 &json!({"message": format!("the double has no {} {}", r.method, r.target)}),
             ),
         }
     })
+}
+
+/// Keystone v2.0 as the double plays it: one password user, one Rackspace
+/// API key user, each with a catalog whose image endpoint is the double.
+fn keystone_v2(r: &Recorded, c: &mut Conn) {
+    let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap_or_default();
+    let auth = &body["auth"];
+    let here = format!("http://{}", r.header("host").unwrap_or("127.0.0.1"));
+    let catalog = |region: &str| {
+        json!([{"type": "image", "name": "glance", "endpoints": [
+            {"region": region, "publicURL": format!("{here}/v2")},
+            {"region": "Elsewhere", "publicURL": "http://127.0.0.1:1/v2"}]}])
+    };
+    let password = &auth["passwordCredentials"];
+    let api_key = &auth["RAX-KSKEY:apiKeyCredentials"];
+    let access = if password["username"] == "v2-user"
+        && password["password"] == "v2-pass"
+        && auth["tenantName"] == "v2-tenant"
+    {
+        json!({"token": {"id": "v2-token", "tenant": {"id": "t-v2"}},
+               "user": {"id": "u-v2"}, "serviceCatalog": catalog("RegionOne")})
+    } else if api_key["username"] == "rax-user" && api_key["apiKey"] == "rax-key" {
+        json!({"token": {"id": "rax-token", "tenant": {"id": 123456}},
+               "user": {"id": 42, "RAX-AUTH:defaultRegion": "ORD"}, "serviceCatalog": catalog("ORD")})
+    } else {
+        return c.json(
+            401,
+            &json!({"unauthorized": {"message": "bad credentials", "code": 401}}),
+        );
+    };
+    c.json(200, &json!({"access": access}));
 }
 
 /// Listings, chosen by the custom `scenario` filter the C suite sends.
@@ -145,6 +182,7 @@ fn run(binary: &Path, wrapper: &[&str], env: &[(&str, String)]) {
         .expect("the harness creates its image");
     let data = b"sixteen bytes!!\n";
     cloud::upload_without_library("DEMO", &active.id, data);
+    let credential = AppCredential::create("DEMO", &run_id);
 
     let mut command = match wrapper.split_first() {
         Some((program, args)) => {
@@ -161,7 +199,12 @@ fn run(binary: &Path, wrapper: &[&str], env: &[(&str, String)]) {
         .env("GLANCE_C_RUN_ID", &run_id)
         .env("GLANCE_C_ACTIVE_ID", &active.id)
         .env("GLANCE_C_ACTIVE_NAME", &active_name)
-        .env("GLANCE_C_ACTIVE_SIZE", data.len().to_string());
+        .env("GLANCE_C_ACTIVE_SIZE", data.len().to_string())
+        .env("GLANCE_C_APPCRED_ID", &credential.id)
+        .env("GLANCE_C_APPCRED_NAME", &credential.name)
+        .env("GLANCE_C_APPCRED_SECRET", &credential.secret)
+        // For glance_config_from_default_cloud.
+        .env("OS_CLOUD", "alt_demo");
     for (key, value) in env {
         command.env(key, value);
     }

@@ -15,17 +15,17 @@ use crate::{ClientBuilder, Interface, ProxySetting, RetryPolicy};
 /// Not thread-safe: one thread at a time may change it (it may move between
 /// threads).
 pub struct glance_config {
-    builder: ClientBuilder,
+    pub(crate) builder: ClientBuilder,
 }
 
 impl glance_config {
-    fn change(&mut self, f: impl FnOnce(ClientBuilder) -> ClientBuilder) {
+    pub(crate) fn change(&mut self, f: impl FnOnce(ClientBuilder) -> ClientBuilder) {
         self.builder = f(std::mem::take(&mut self.builder));
     }
 }
 
 /// Runs a setter: checks the handle, then lets `set` change the builder.
-fn set(
+pub(crate) fn set(
     config: *mut glance_config,
     set: impl FnOnce(&mut glance_config) -> boundary::CallResult,
 ) -> glance_status {
@@ -119,8 +119,9 @@ pub extern "C" fn glance_config_set_region(
     })
 }
 
-/// Uses this interface of the service catalog: `"public"` (the default),
-/// `"internal"` or `"admin"`.
+/// Uses this interface of the service catalog: `public` (the default),
+/// `internal` or `admin` (any case; the v2.0 names `publicURL`,
+/// `internalURL`, `adminURL` too).
 ///
 /// Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`, or
 /// `GLANCE_INVALID_ARG` for another word.
@@ -131,17 +132,25 @@ pub extern "C" fn glance_config_set_interface(
 ) -> glance_status {
     set(config, |c| {
         // SAFETY: NULL or a NUL-terminated string, per the C contract.
-        let interface = match unsafe { text(interface, "interface") }? {
-            "public" => Interface::Public,
-            "internal" => Interface::Internal,
-            "admin" => Interface::Admin,
-            other => {
-                return Err(CallError::invalid_argument(format!(
-                    "interface must be 'public', 'internal' or 'admin', not '{other}'"
-                )))
-            }
-        };
+        let interface: Interface = unsafe { text(interface, "interface") }?.parse()?;
         c.change(|b| b.interface(interface));
+        Ok(())
+    })
+}
+
+/// Uses this Object Storage (Swift) URL, account included (e.g.
+/// `http://127.0.0.1:8080/v1/AUTH_<project>`), instead of the catalog's.
+///
+/// `url` is copied. Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`.
+#[no_mangle]
+pub extern "C" fn glance_config_set_object_store_endpoint(
+    config: *mut glance_config,
+    url: *const c_char,
+) -> glance_status {
+    set(config, |c| {
+        // SAFETY: NULL or a NUL-terminated string, per the C contract.
+        let url = unsafe { text(url, "url") }?;
+        c.change(|b| b.object_store_endpoint(url));
         Ok(())
     })
 }

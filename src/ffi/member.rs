@@ -174,6 +174,32 @@ pub extern "C" fn glance_member_update_status(
     })
 }
 
+/// Answers a share as the caller's own project (the project its token is
+/// scoped to; pyrax's `update_image_member`): `status` is `accepted`,
+/// `rejected` or `pending`. Gives back the updated member (free it with
+/// `glance_member_free`).
+///
+/// Returns the statuses of `glance_member_update_status`, and `GLANCE_CONFIG`
+/// for a client with a bare token, whose project it cannot know.
+#[no_mangle]
+pub extern "C" fn glance_member_update_own_status(
+    client: *const glance_client,
+    image_id: *const c_char,
+    status: *const c_char,
+    out_member: *mut *mut glance_member,
+) -> glance_status {
+    boundary::run(|| {
+        // SAFETY: NULL or live handles / strings / a writable pointer, per the C contract.
+        let client = unsafe { borrow(client, "client") }?;
+        let image_id = unsafe { text(image_id, "image_id") }?;
+        let status = MemberStatus::from(unsafe { text(status, "status") }?);
+        let out = unsafe { Out::new(out_member, "out_member") }?;
+        let member = client.client.update_own_member_status(image_id, status)?;
+        out.set(boundary::give(glance_member::new(member)));
+        Ok(())
+    })
+}
+
 /// The number of members in the list; 0 when `members` is NULL.
 #[no_mangle]
 pub extern "C" fn glance_members_count(members: *const glance_members) -> usize {

@@ -36,6 +36,7 @@
 // checks its pointers (NULL) and documents what it needs from the others.
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
+pub mod auth;
 pub(crate) mod boundary;
 pub mod client;
 pub mod config;
@@ -51,3 +52,4 @@ pub mod patch;
 pub mod schema;
 pub mod string;
 pub mod tags;
+pub mod wire_log;

@@ -111,6 +111,7 @@ int main(void) {
     } groups[] = {
         {"errors, statuses, version", test_errors},
         {"configuration", test_config},
+        {"authentication", test_auth},
         {"image getters", test_image_getters},
         {"images", test_images},
         {"listing", test_listing},

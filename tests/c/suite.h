@@ -101,6 +101,7 @@ bool same_files(const char *a, const char *b);
 /* The groups of checks, one per file. */
 void test_errors(void);
 void test_config(void);
+void test_auth(void);
 void test_images(void);
 void test_image_getters(void);
 void test_listing(void);

@@ -29,8 +29,8 @@ static void setters_check_their_arguments(void) {
     EXPECT(GLANCE_INVALID_UTF8, glance_config_set_ca_file(config, INVALID_UTF8));
     EXPECT(GLANCE_INVALID_UTF8, glance_config_set_proxy(config, INVALID_UTF8));
     EXPECT(GLANCE_INVALID_UTF8, glance_config_set_user_agent_suffix(config, INVALID_UTF8));
-    EXPECT(GLANCE_INVALID_ARG, glance_config_set_interface(config, "private"));
-    CHECK_ERROR(GLANCE_INVALID_ARG, 0, false, "'public', 'internal' or 'admin', not 'private'");
+    EXPECT(GLANCE_INVALID_ARG, glance_config_set_interface(config, "sideways"));
+    CHECK_ERROR(GLANCE_INVALID_ARG, 0, false, "interface 'sideways' is not one of");
     OK(glance_config_set_interface(config, "internal"));
     OK(glance_config_set_interface(config, "admin"));
     OK(glance_config_set_interface(config, "public"));

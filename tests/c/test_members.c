@@ -106,6 +106,22 @@ static void share_accept_see(glance_client *demo, glance_client *alt) {
     glance_member_free(member);
     CHECK(!listed(alt, id));
 
+    /* Answering as one's own project needs a client that knows it. */
+    EXPECT(GLANCE_CONFIG, glance_member_update_own_status(alt, id, "accepted", &member));
+    glance_config *config = NULL;
+    OK(glance_config_from_cloud("alt_demo", &config));
+    glance_client *alt_keystone = NULL;
+    OK(glance_config_build(config, &alt_keystone));
+    OK(glance_member_update_own_status(alt_keystone, id, "accepted", &member));
+    CHECK_STR(glance_member_status(member), "accepted");
+    CHECK_STR(glance_member_member_id(member), alt_project);
+    glance_member_free(member);
+    CHECK(listed(alt, id));
+    EXPECT(GLANCE_INVALID_ARG, glance_member_update_own_status(alt_keystone, id, "yes", &member));
+    EXPECT(GLANCE_NULL_ARG, glance_member_update_own_status(alt_keystone, id, "accepted", NULL));
+    EXPECT(GLANCE_INVALID_UTF8, glance_member_update_own_status(alt_keystone, INVALID_UTF8, "accepted", &member));
+    glance_client_free(alt_keystone);
+
     OK(glance_member_remove(demo, id, alt_project));
     member = SENTINEL(glance_member);
     EXPECT(GLANCE_NOT_A_MEMBER, glance_member_get(demo, id, alt_project, &member));
