@@ -140,6 +140,18 @@ enum glance_status
    */
   GLANCE_TASK_FAILED = 55,
   /**
+   * Image data did not match its recorded digest (corrupted on the way).
+   */
+  GLANCE_CHECKSUM_MISMATCH = 56,
+  /**
+   * The image has no data to download yet (it is `queued`).
+   */
+  GLANCE_NO_DATA = 57,
+  /**
+   * An import ended without the data in every store asked for.
+   */
+  GLANCE_IMPORT_FAILED = 58,
+  /**
    * HTTP 400: the server rejected the request as malformed.
    */
   GLANCE_BAD_REQUEST = 400,

@@ -93,6 +93,36 @@ pub enum Error {
     /// Settings are missing or inconsistent (auth, clouds.yaml, catalog).
     #[error("configuration error: {0}")]
     Config(String),
+    /// The data's digest differs from what the server recorded or sent: the
+    /// bytes were corrupted on the way (nothing was kept).
+    #[error("{algorithm} checksum mismatch: expected {expected}, got {actual}")]
+    ChecksumMismatch {
+        /// The algorithm compared, e.g. `sha512` or `md5`.
+        algorithm: String,
+        /// The value the server reported, hex.
+        expected: String,
+        /// The value computed over the bytes that moved, hex.
+        actual: String,
+    },
+    /// A progress or wait callback asked to stop.
+    #[error("aborted by the caller")]
+    Aborted,
+    /// The image has no data to download (it is still `queued`).
+    #[error("no data: {0}")]
+    NoData(String),
+    /// An import ended without the data in every store asked for.
+    #[error("import of image {image_id} failed (status {status}{}): {message}",
+        if failed_stores.is_empty() { String::new() } else { format!(", failed stores {}", failed_stores.join(",")) })]
+    ImportFailed {
+        /// The image.
+        image_id: String,
+        /// The image's status when the import ended.
+        status: String,
+        /// The stores the data could not be imported into.
+        failed_stores: Vec<String>,
+        /// The import task's message, when there is one.
+        message: String,
+    },
     /// A local file could not be read or written.
     #[error("I/O error on {path}: {source}")]
     Io {

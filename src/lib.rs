@@ -23,7 +23,9 @@ mod enums;
 mod error;
 pub mod ffi;
 mod image;
+mod image_data;
 mod images;
+mod import;
 mod listing;
 mod members;
 mod object_store;
@@ -46,7 +48,15 @@ pub use config::{ClientBuilder, ProxySetting, RetryPolicy, Timeouts};
 pub use enums::{ImageStatus, MemberStatus, SortDir, TaskStatus, TaskType, Visibility};
 pub use error::{Error, Failure, HttpError, Result};
 pub use image::Image;
+pub use image_data::{
+    DownloadOptions, Downloaded, Framing, HashAlgorithm, Progress, ProgressFn, UploadData,
+    UploadOptions,
+};
 pub use images::CreateImage;
+pub use import::{
+    CreateWithData, ImageTask, ImportMethod, ImportOptions, ImportState, StoreInfo, UploadMethod,
+    WaitFn, WaitOptions,
+};
 pub use listing::{
     Compare, ImageIter, ImagePage, ListOptions, Match, MemberStatusFilter, StatusFilter,
     VisibilityFilter,

@@ -8,6 +8,7 @@
 // used by the image-data and identity modules that build on this core.
 #![allow(dead_code)]
 
+use std::cell::Cell;
 use std::io::Read;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -15,6 +16,11 @@ use std::time::{Duration, Instant, SystemTime};
 use serde::de::DeserializeOwned;
 use ureq::http::{self, HeaderMap, Method};
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
+use ureq::unversioned::resolver::DefaultResolver;
+use ureq::unversioned::transport::{
+    Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout,
+    Transport as UreqTransport,
+};
 use ureq::{Agent, SendBody};
 
 use crate::auth::{Service, Session};
@@ -275,6 +281,96 @@ fn request_id(headers: &HeaderMap) -> Option<String> {
     .map(str::to_owned)
 }
 
+thread_local! {
+    /// Set when the server closed its side while this thread was sending a
+    /// request body (it answered early, e.g. 413 or 401, without reading it).
+    static PEER_STOPPED_READING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether the server has stopped reading the body this thread is sending.
+/// A streamed body then needs no more real data: the rest is discarded, and
+/// the server's early answer is read once the body is "sent".
+pub(crate) fn peer_stopped_reading() -> bool {
+    PEER_STOPPED_READING.with(Cell::get)
+}
+
+/// Wraps each connection so that a server answering before it has read the
+/// whole body (Glance under gunicorn answers 413 "too large" or 401 as soon as
+/// it knows, then closes) is heard: ureq alone would fail with "broken pipe"
+/// and lose the answer, as curl does not.
+#[derive(Debug)]
+struct EarlyAnswerConnector;
+
+impl Connector<Box<dyn UreqTransport>> for EarlyAnswerConnector {
+    type Out = EarlyAnswer;
+
+    fn connect(
+        &self,
+        _details: &ConnectionDetails,
+        chained: Option<Box<dyn UreqTransport>>,
+    ) -> std::result::Result<Option<EarlyAnswer>, ureq::Error> {
+        Ok(chained.map(|inner| EarlyAnswer {
+            inner,
+            peer_gone: false,
+        }))
+    }
+}
+
+#[derive(Debug)]
+struct EarlyAnswer {
+    inner: Box<dyn UreqTransport>,
+    peer_gone: bool,
+}
+
+impl UreqTransport for EarlyAnswer {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.inner.buffers()
+    }
+
+    fn transmit_output(
+        &mut self,
+        amount: usize,
+        timeout: NextTimeout,
+    ) -> std::result::Result<(), ureq::Error> {
+        if self.peer_gone {
+            return Ok(());
+        }
+        match self.inner.transmit_output(amount, timeout) {
+            Err(ureq::Error::Io(e))
+                if SENDING_STREAM.with(Cell::get)
+                    && matches!(
+                        e.kind(),
+                        std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset
+                    ) =>
+            {
+                self.peer_gone = true;
+                PEER_STOPPED_READING.with(|c| c.set(true));
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> std::result::Result<bool, ureq::Error> {
+        self.inner.await_input(timeout)
+    }
+
+    fn is_open(&mut self) -> bool {
+        !self.peer_gone && self.inner.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.inner.is_tls()
+    }
+}
+
+thread_local! {
+    /// True while this thread sends a streamed body: only then is a broken
+    /// pipe taken for an early answer (a request on a stale pooled
+    /// connection must fail and be retried as usual).
+    static SENDING_STREAM: Cell<bool> = const { Cell::new(false) };
+}
+
 /// Unauthenticated HTTP: one ureq agent with the client's timeouts, TLS and proxy.
 #[derive(Clone)]
 pub(crate) struct Http {
@@ -320,7 +416,7 @@ impl Http {
             None => format!("glance-client/{}", env!("CARGO_PKG_VERSION")),
         };
         let stall = settings.timeouts.stall;
-        let agent = Agent::config_builder()
+        let config = Agent::config_builder()
             .http_status_as_error(false)
             // Redirects would carry X-Auth-Token to wherever they point: refuse them.
             .max_redirects(0)
@@ -336,8 +432,9 @@ impl Http {
             .output_buffer_size(IO_BUFFER)
             .tls_config(tls.build())
             .proxy(proxy)
-            .build()
-            .new_agent();
+            .build();
+        let connector = DefaultConnector::new().chain(EarlyAnswerConnector);
+        let agent = Agent::with_parts(config, connector, DefaultResolver::default());
         Ok(Http {
             agent,
             request_timeout: settings.timeouts.request,
@@ -388,7 +485,13 @@ impl Http {
                     // without chunked framing, which some Glance front ends need.
                     builder = builder.header("Content-Length", n.to_string());
                 }
-                self.run(builder.body(SendBody::from_reader(&mut **reader)), deadline)
+                SENDING_STREAM.with(|c| c.set(true));
+                PEER_STOPPED_READING.with(|c| c.set(false));
+                let outcome =
+                    self.run(builder.body(SendBody::from_reader(&mut **reader)), deadline);
+                SENDING_STREAM.with(|c| c.set(false));
+                PEER_STOPPED_READING.with(|c| c.set(false));
+                outcome
             }
         };
         match outcome {

@@ -58,6 +58,12 @@ impl AuthState {
     fn due_for_renewal(&self) -> bool {
         self.used.load(Ordering::SeqCst) && self.renew_at.is_some_and(|at| Instant::now() >= at)
     }
+
+    /// Whether it falls due for renewal within `margin`: a long transfer
+    /// renews it before starting rather than run on a dying token.
+    pub(crate) fn due_within(&self, margin: Duration) -> bool {
+        self.renew_at.is_some_and(|at| Instant::now() + margin >= at)
+    }
 }
 
 /// How long a token can be used before renewing it, measured on the identity

@@ -64,6 +64,12 @@ pub enum glance_status {
     GLANCE_NO_SUCH_CONTAINER = 54,
     /// A task ended with status `failure` (the message has the server's reason).
     GLANCE_TASK_FAILED = 55,
+    /// Image data did not match its recorded digest (corrupted on the way).
+    GLANCE_CHECKSUM_MISMATCH = 56,
+    /// The image has no data to download yet (it is `queued`).
+    GLANCE_NO_DATA = 57,
+    /// An import ended without the data in every store asked for.
+    GLANCE_IMPORT_FAILED = 58,
     /// HTTP 400: the server rejected the request as malformed.
     GLANCE_BAD_REQUEST = 400,
     /// HTTP 401: the credentials or token were refused.
@@ -86,7 +92,7 @@ pub enum glance_status {
 
 impl glance_status {
     /// Every status, for lookups from a number.
-    const ALL: [glance_status; 30] = [
+    const ALL: [glance_status; 33] = [
         glance_status::GLANCE_OK,
         glance_status::GLANCE_DONE,
         glance_status::GLANCE_NULL_ARG,
@@ -108,6 +114,9 @@ impl glance_status {
         glance_status::GLANCE_MEMBER_STATUS_FORBIDDEN,
         glance_status::GLANCE_NO_SUCH_CONTAINER,
         glance_status::GLANCE_TASK_FAILED,
+        glance_status::GLANCE_CHECKSUM_MISMATCH,
+        glance_status::GLANCE_NO_DATA,
+        glance_status::GLANCE_IMPORT_FAILED,
         glance_status::GLANCE_BAD_REQUEST,
         glance_status::GLANCE_UNAUTHORIZED,
         glance_status::GLANCE_FORBIDDEN,
@@ -137,6 +146,10 @@ impl glance_status {
             Error::MemberStatusForbidden(_) => glance_status::GLANCE_MEMBER_STATUS_FORBIDDEN,
             Error::NoSuchContainer(_) => glance_status::GLANCE_NO_SUCH_CONTAINER,
             Error::TaskFailed { .. } => glance_status::GLANCE_TASK_FAILED,
+            Error::ChecksumMismatch { .. } => glance_status::GLANCE_CHECKSUM_MISMATCH,
+            Error::NoData(_) => glance_status::GLANCE_NO_DATA,
+            Error::ImportFailed { .. } => glance_status::GLANCE_IMPORT_FAILED,
+            Error::Aborted => glance_status::GLANCE_ABORTED,
             Error::Transport(_) => glance_status::GLANCE_TRANSPORT,
             Error::Timeout(_) => glance_status::GLANCE_TIMEOUT,
             Error::Tls(_) => glance_status::GLANCE_TLS,
@@ -177,6 +190,9 @@ impl glance_status {
             }
             glance_status::GLANCE_NO_SUCH_CONTAINER => c"no such container",
             glance_status::GLANCE_TASK_FAILED => c"task failed",
+            glance_status::GLANCE_CHECKSUM_MISMATCH => c"image data does not match its checksum",
+            glance_status::GLANCE_NO_DATA => c"the image has no data",
+            glance_status::GLANCE_IMPORT_FAILED => c"image import failed",
             glance_status::GLANCE_BAD_REQUEST => c"bad request (HTTP 400)",
             glance_status::GLANCE_UNAUTHORIZED => c"unauthorized (HTTP 401)",
             glance_status::GLANCE_FORBIDDEN => c"forbidden (HTTP 403)",

@@ -1,0 +1,301 @@
+//! Digests of image data, computed while the bytes stream past.
+//!
+//! Glance records two digests of every image: `checksum` (MD5) and the
+//! "multihash" `os_hash_value`, whose algorithm `os_hash_algo` is SHA-512
+//! unless the cloud is configured otherwise. Hashing can run inline or on a
+//! helper thread: SHA-512 runs near 700 MB/s on one core, slower than a local
+//! download, so large transfers hash beside the I/O instead of between reads.
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::thread::JoinHandle;
+
+use md5::Md5;
+use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
+
+/// A digest algorithm Glance may name in `os_hash_algo`, or MD5 for `checksum`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HashAlgorithm {
+    /// MD5: Glance's legacy `checksum` and the `Content-MD5` header.
+    Md5,
+    /// SHA-224.
+    Sha224,
+    /// SHA-256.
+    Sha256,
+    /// SHA-384.
+    Sha384,
+    /// SHA-512: Glance's default multihash.
+    Sha512,
+}
+
+impl HashAlgorithm {
+    /// The name Glance uses (Python's `hashlib` names).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HashAlgorithm::Md5 => "md5",
+            HashAlgorithm::Sha224 => "sha224",
+            HashAlgorithm::Sha256 => "sha256",
+            HashAlgorithm::Sha384 => "sha384",
+            HashAlgorithm::Sha512 => "sha512",
+        }
+    }
+}
+
+impl fmt::Display for HashAlgorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for HashAlgorithm {
+    type Err = ();
+
+    /// Parses a `hashlib` name, ignoring case and a `-` (`SHA-512`).
+    fn from_str(name: &str) -> Result<Self, ()> {
+        match name.to_ascii_lowercase().replace('-', "").as_str() {
+            "md5" => Ok(HashAlgorithm::Md5),
+            "sha224" => Ok(HashAlgorithm::Sha224),
+            "sha256" => Ok(HashAlgorithm::Sha256),
+            "sha384" => Ok(HashAlgorithm::Sha384),
+            "sha512" => Ok(HashAlgorithm::Sha512),
+            _ => Err(()),
+        }
+    }
+}
+
+/// One running digest.
+enum Engine {
+    Md5(Md5),
+    Sha224(Sha224),
+    Sha256(Sha256),
+    Sha384(Sha384),
+    Sha512(Sha512),
+}
+
+impl Engine {
+    fn new(algorithm: HashAlgorithm) -> Engine {
+        match algorithm {
+            HashAlgorithm::Md5 => Engine::Md5(Md5::new()),
+            HashAlgorithm::Sha224 => Engine::Sha224(Sha224::new()),
+            HashAlgorithm::Sha256 => Engine::Sha256(Sha256::new()),
+            HashAlgorithm::Sha384 => Engine::Sha384(Sha384::new()),
+            HashAlgorithm::Sha512 => Engine::Sha512(Sha512::new()),
+        }
+    }
+
+    fn update(&mut self, data: &[u8]) {
+        match self {
+            Engine::Md5(h) => h.update(data),
+            Engine::Sha224(h) => h.update(data),
+            Engine::Sha256(h) => h.update(data),
+            Engine::Sha384(h) => h.update(data),
+            Engine::Sha512(h) => h.update(data),
+        }
+    }
+
+    fn finish(self) -> (HashAlgorithm, String) {
+        match self {
+            Engine::Md5(h) => (HashAlgorithm::Md5, hex(&h.finalize())),
+            Engine::Sha224(h) => (HashAlgorithm::Sha224, hex(&h.finalize())),
+            Engine::Sha256(h) => (HashAlgorithm::Sha256, hex(&h.finalize())),
+            Engine::Sha384(h) => (HashAlgorithm::Sha384, hex(&h.finalize())),
+            Engine::Sha512(h) => (HashAlgorithm::Sha512, hex(&h.finalize())),
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
+}
+
+/// The finished digests of a transfer, lower-case hex.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Digests(Vec<(HashAlgorithm, String)>);
+
+impl Digests {
+    pub(crate) fn get(&self, algorithm: HashAlgorithm) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(a, _)| *a == algorithm)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Buffers in flight to the hashing thread: bounds its memory (8 x 256 KiB)
+/// while letting the I/O thread run ahead of it a little.
+const POOL: usize = 8;
+
+/// Digests fed as data moves, inline or on a helper thread.
+pub(crate) struct Hashing(Kind);
+
+enum Kind {
+    /// Nothing to compute (verification switched off).
+    Off,
+    /// On the calling thread.
+    Inline(Vec<Engine>),
+    /// On a helper thread fed through a bounded queue of recycled buffers.
+    Threaded(Box<Worker>),
+}
+
+struct Worker {
+    data: Option<SyncSender<Vec<u8>>>,
+    spare: Receiver<Vec<u8>>,
+    allocated: usize,
+    thread: JoinHandle<Vec<Engine>>,
+}
+
+impl Hashing {
+    /// Digests for `algorithms`; on a helper thread when `threaded`.
+    pub(crate) fn new(algorithms: &[HashAlgorithm], threaded: bool) -> Hashing {
+        let mut unique: Vec<HashAlgorithm> = Vec::new();
+        for algorithm in algorithms {
+            if !unique.contains(algorithm) {
+                unique.push(*algorithm);
+            }
+        }
+        let engines: Vec<Engine> = unique.into_iter().map(Engine::new).collect();
+        if engines.is_empty() {
+            return Hashing(Kind::Off);
+        }
+        if !threaded {
+            return Hashing(Kind::Inline(engines));
+        }
+        let (data_tx, data_rx) = mpsc::sync_channel::<Vec<u8>>(POOL);
+        let (spare_tx, spare_rx) = mpsc::sync_channel::<Vec<u8>>(POOL);
+        let spawned = std::thread::Builder::new()
+            .name("glance-hash".into())
+            .spawn(move || {
+                let mut engines = engines;
+                for buffer in data_rx {
+                    for engine in &mut engines {
+                        engine.update(&buffer);
+                    }
+                    // The I/O side may have finished and gone: nothing to return to.
+                    let _ = spare_tx.try_send(buffer);
+                }
+                engines
+            });
+        match spawned {
+            Ok(thread) => Hashing(Kind::Threaded(Box::new(Worker {
+                data: Some(data_tx),
+                spare: spare_rx,
+                allocated: 0,
+                thread,
+            }))),
+            // No thread to be had: hash inline rather than fail the transfer.
+            Err(_) => Hashing::new(algorithms, false),
+        }
+    }
+
+    /// Feeds bytes to every digest.
+    pub(crate) fn update(&mut self, data: &[u8]) {
+        match &mut self.0 {
+            Kind::Off => {}
+            Kind::Inline(engines) => {
+                for engine in engines {
+                    engine.update(data);
+                }
+            }
+            Kind::Threaded(worker) => worker.send(data),
+        }
+    }
+
+    /// The digests of everything fed.
+    pub(crate) fn finish(self) -> Digests {
+        let engines = match self.0 {
+            Kind::Off => Vec::new(),
+            Kind::Inline(engines) => engines,
+            Kind::Threaded(mut worker) => {
+                worker.data = None;
+                // The thread only panics if hashing itself does, which it does not.
+                worker.thread.join().unwrap_or_default()
+            }
+        };
+        Digests(engines.into_iter().map(Engine::finish).collect())
+    }
+}
+
+impl Worker {
+    fn send(&mut self, data: &[u8]) {
+        if data.is_empty() {
+            return;
+        }
+        let mut buffer = match self.spare.try_recv() {
+            Ok(buffer) => buffer,
+            Err(_) if self.allocated < POOL => {
+                self.allocated += 1;
+                Vec::with_capacity(data.len())
+            }
+            // Every buffer is in flight: wait for the hasher to hand one back.
+            Err(_) => self.spare.recv().unwrap_or_default(),
+        };
+        buffer.clear();
+        buffer.extend_from_slice(data);
+        if let Some(tx) = &self.data {
+            let _ = tx.send(buffer);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: [HashAlgorithm; 5] = [
+        HashAlgorithm::Md5,
+        HashAlgorithm::Sha224,
+        HashAlgorithm::Sha256,
+        HashAlgorithm::Sha384,
+        HashAlgorithm::Sha512,
+    ];
+
+    fn digest_of(data: &[u8], threaded: bool, piece: usize) -> Digests {
+        let mut h = Hashing::new(&ALL, threaded);
+        for chunk in data.chunks(piece) {
+            h.update(chunk);
+        }
+        h.finish()
+    }
+
+    #[test]
+    fn known_vectors() {
+        let d = digest_of(b"abc", false, 1);
+        assert_eq!(
+            d.get(HashAlgorithm::Md5),
+            Some("900150983cd24fb0d6963f7d28e17f72")
+        );
+        assert_eq!(
+            d.get(HashAlgorithm::Sha256),
+            Some("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        );
+        assert!(d
+            .get(HashAlgorithm::Sha512)
+            .unwrap()
+            .starts_with("ddaf35a193617aba"));
+    }
+
+    #[test]
+    fn threaded_equals_inline_whatever_the_pieces() {
+        let data: Vec<u8> = (0..1_000_003u32).map(|i| (i * 7 + i / 13) as u8).collect();
+        let inline = digest_of(&data, false, 1 << 20);
+        for piece in [1, 4093, 65536, 262144, 1_000_003] {
+            assert_eq!(digest_of(&data, true, piece), inline, "piece {piece}");
+        }
+    }
+
+    #[test]
+    fn names_parse() {
+        assert_eq!("SHA-512".parse(), Ok(HashAlgorithm::Sha512));
+        assert_eq!("md5".parse(), Ok(HashAlgorithm::Md5));
+        assert_eq!("blake2b".parse::<HashAlgorithm>(), Err(()));
+        assert!(matches!(Hashing::new(&[], true).0, Kind::Off));
+    }
+}
