@@ -62,7 +62,8 @@ impl AuthState {
     /// Whether it falls due for renewal within `margin`: a long transfer
     /// renews it before starting rather than run on a dying token.
     pub(crate) fn due_within(&self, margin: Duration) -> bool {
-        self.renew_at.is_some_and(|at| Instant::now() + margin >= at)
+        self.renew_at
+            .is_some_and(|at| Instant::now() + margin >= at)
     }
 }
 
