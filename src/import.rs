@@ -389,12 +389,7 @@ impl Client {
                 if state.image.status == ImageStatus::Active && state.failed_stores.is_empty() {
                     return Ok(state.image);
                 }
-                let message = self
-                    .image_tasks(id)
-                    .ok()
-                    .and_then(|tasks| tasks.into_iter().last())
-                    .and_then(|task| task.message)
-                    .unwrap_or_default();
+                let message = self.final_task_message(id, &options, started);
                 return Err(Error::ImportFailed {
                     image_id: id.to_owned(),
                     status: state.image.status.to_string(),
@@ -422,6 +417,30 @@ impl Client {
             }
             std::thread::sleep(pause);
         }
+    }
+
+    /// The message of the image's latest import task. Glance releases the
+    /// image a moment before it records the task's outcome: poll the task
+    /// until it has one (within the wait's interval and timeout, 10 polls at most).
+    fn final_task_message(&self, id: &str, options: &WaitOptions<'_>, started: Instant) -> String {
+        for _ in 0..10 {
+            let last = self.image_tasks(id).ok().and_then(|t| t.into_iter().last());
+            match last {
+                Some(task) if matches!(task.status.as_str(), "success" | "failure") => {
+                    return task.message.unwrap_or_default()
+                }
+                None => return String::new(),
+                Some(_) => {}
+            }
+            if options
+                .timeout
+                .is_some_and(|t| started.elapsed() + options.interval >= t)
+            {
+                break;
+            }
+            std::thread::sleep(options.interval);
+        }
+        String::new()
     }
 
     /// Removes the image's data from one store (`DELETE /v2/stores/{store}/{id}`;
