@@ -22,6 +22,9 @@ mod config;
 mod enums;
 mod error;
 pub mod ffi;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod image;
 mod image_data;
 mod images;

@@ -36,6 +36,8 @@ const ERROR_BODY_LIMIT: u64 = 64 * 1024;
 /// JSON documents larger than this are refused (a page of 1,000 images with
 /// many properties is a few MiB).
 const JSON_BODY_LIMIT: u64 = 64 * 1024 * 1024;
+/// Idle connections kept for reuse (per host and in all).
+const IDLE_CONNECTIONS: usize = 32;
 /// Socket buffers: large enough that image data moves in few system calls.
 const IO_BUFFER: usize = 256 * 1024;
 
@@ -428,6 +430,11 @@ impl Http {
             .timeout_per_read(stall)
             .timeout_per_write(stall)
             .timeout_recv_response(stall)
+            // A client is shared by many threads: keep a connection per busy
+            // thread instead of ureq's 3 per host, which closes and reopens
+            // connections all the time under concurrency.
+            .max_idle_connections(IDLE_CONNECTIONS)
+            .max_idle_connections_per_host(IDLE_CONNECTIONS)
             .input_buffer_size(IO_BUFFER)
             .output_buffer_size(IO_BUFFER)
             .tls_config(tls.build())

@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Instant;
@@ -98,6 +98,7 @@ pub struct Double {
     addr: String,
     requests: Arc<Mutex<Vec<Recorded>>>,
     stop: Arc<AtomicBool>,
+    connections: Arc<AtomicUsize>,
 }
 
 impl Double {
@@ -106,16 +107,19 @@ impl Double {
         let addr = listener.local_addr().unwrap().to_string();
         let requests = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
+        let connections = Arc::new(AtomicUsize::new(0));
         let handler: Arc<Handler> = Arc::new(handler);
         {
             let requests = requests.clone();
             let stop = stop.clone();
+            let connections = connections.clone();
             thread::spawn(move || {
                 for stream in listener.incoming() {
                     if stop.load(Ordering::SeqCst) {
                         break;
                     }
                     let Ok(stream) = stream else { continue };
+                    connections.fetch_add(1, Ordering::SeqCst);
                     let handler = handler.clone();
                     let requests = requests.clone();
                     thread::spawn(move || serve(stream, &*handler, &requests));
@@ -126,6 +130,7 @@ impl Double {
             addr,
             requests,
             stop,
+            connections,
         }
     }
 
@@ -136,6 +141,11 @@ impl Double {
 
     pub fn requests(&self) -> Vec<Recorded> {
         self.requests.lock().unwrap().clone()
+    }
+
+    /// How many connections clients opened so far.
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
     }
 }
 
@@ -148,6 +158,9 @@ impl Drop for Double {
 }
 
 fn serve(stream: TcpStream, handler: &Handler, requests: &Mutex<Vec<Recorded>>) {
+    // Head and body go out in separate writes: without this, Nagle's algorithm
+    // and the client's delayed ACK hold every body back for ~40 ms.
+    let _ = stream.set_nodelay(true);
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut conn = Conn {
         stream,
