@@ -75,7 +75,9 @@ pub fn error_body(bytes: &[u8]) {
 /// the first line of the input is the endpoint, the rest the link.
 pub fn next_link(bytes: &[u8]) {
     let text = String::from_utf8_lossy(bytes);
-    let (base, link) = text.split_once('\n').unwrap_or(("http://127.0.0.1:9292", &text));
+    let (base, link) = text
+        .split_once('\n')
+        .unwrap_or(("http://127.0.0.1:9292", &text));
     next_link_against(base, link);
 }
 
@@ -86,8 +88,7 @@ fn next_link_against(base: &str, link: &str) {
     match resolve_link(base, link) {
         // What is requested with the token stays on the endpoint's origin.
         Ok(Link::SameOrigin(url)) => {
-            let (url_origin, _) =
-                crate::url::split_origin(&url).expect("a resolved link is a URL");
+            let (url_origin, _) = crate::url::split_origin(&url).expect("a resolved link is a URL");
             assert!(
                 url_origin.eq_ignore_ascii_case(origin),
                 "{link:?} against {base:?} resolved to {url:?}, off {origin:?}"

@@ -187,8 +187,15 @@ fn sixteen_threads_share_one_client_against_the_double() {
     };
     let created = Mutex::new(Vec::new());
     let errors = hammer(&client, &fixture, &created);
-    assert!(errors.is_empty(), "{} errors, first: {errors:#?}", errors.len());
-    assert!(created.lock().unwrap().is_empty(), "every created image was deleted");
+    assert!(
+        errors.is_empty(),
+        "{} errors, first: {errors:#?}",
+        errors.len()
+    );
+    assert!(
+        created.lock().unwrap().is_empty(),
+        "every created image was deleted"
+    );
     let requests = double.requests();
     assert_eq!(requests.len(), expected_requests(2));
     assert!(requests
@@ -228,7 +235,9 @@ fn sixteen_threads_share_one_client_against_the_real_glance() {
     };
     let shared_id = make(format!("{run}-shared"));
     cleanup.add(&shared_id);
-    let own_ids: Vec<String> = (0..THREADS).map(|t| make(format!("{run}-own-{t}"))).collect();
+    let own_ids: Vec<String> = (0..THREADS)
+        .map(|t| make(format!("{run}-own-{t}")))
+        .collect();
     for id in &own_ids {
         cleanup.add(id);
     }
@@ -248,12 +257,19 @@ fn sixteen_threads_share_one_client_against_the_real_glance() {
     for id in created.lock().unwrap().iter() {
         cleanup.add(id);
     }
-    assert!(errors.is_empty(), "{} errors, first: {errors:#?}", errors.len());
-    assert!(created.lock().unwrap().is_empty(), "every created image was deleted");
+    assert!(
+        errors.is_empty(),
+        "{} errors, first: {errors:#?}",
+        errors.len()
+    );
+    assert!(
+        created.lock().unwrap().is_empty(),
+        "every created image was deleted"
+    );
     // Each thread's last patch is what a fresh read shows.
     let last_patch = (0..CALLS_PER_THREAD)
-        .filter(|&c| op(c) == Op::Patch)
-        .last()
+        .rev()
+        .find(|&c| op(c) == Op::Patch)
         .unwrap();
     for (t, id) in fixture.own_ids.iter().enumerate() {
         let image = client.get_image(id).unwrap();

@@ -9,7 +9,13 @@ use glance_client::Image;
 #[test]
 fn large_numbers_in_properties_survive_a_round_trip() {
     let big = "4".repeat(113);
-    for number in [big.as_str(), "4.4444444444444455e+112", "0.1", "1e-300", "123456789.123456789"] {
+    for number in [
+        big.as_str(),
+        "4.4444444444444455e+112",
+        "0.1",
+        "1e-300",
+        "123456789.123456789",
+    ] {
         let json = format!(r#"{{"id": "x", "sei": [{number}]}}"#);
         let image: Image = serde_json::from_str(&json).unwrap();
         let again: Image = serde_json::from_str(&image.to_json()).unwrap();
