@@ -7,6 +7,10 @@
 //! `$XDG_CONFIG_HOME/openstack`, `~/.config/openstack`, `/etc/xdg/openstack`
 //! and `/etc/openstack`. secure.yaml is merged over clouds.yaml key by key,
 //! nested mappings included, so it can hold just `auth.password`.
+//!
+//! Not read: vendor profiles (`profile:` and clouds-public.yaml), and the
+//! `OS_*` variables on top of a named cloud (openstacksdk merges those only
+//! into its `envvars` cloud, which is [`Client::from_env`] here).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
