@@ -5,9 +5,9 @@
 mod support;
 
 use glance_client::{
-    ApplicationCredentialRef, AuthMethod, Client, CreateImage, Error, Interface, ListOptions,
-    ProjectRef, ProxySetting, Scope, Service, UserRef, V3ApplicationCredential, V3Password,
-    V3Token, Visibility,
+    ApplicationCredentialRef, AuthMethod, Client, CreateImage, DownloadOptions, Error, Interface,
+    ListOptions, ProjectRef, ProxySetting, Scope, Service, UploadData, UploadOptions, UserRef,
+    V3ApplicationCredential, V3Password, V3Token, Visibility,
 };
 use support::cloud::{glance2_url, glance_url, keystone_url, token, unique, user, Cleanup};
 use support::identity::{
@@ -279,6 +279,75 @@ fn a_revoked_token_is_replaced_on_the_next_call() {
     assert_ne!(fresh, revoked);
     assert_eq!(validation_status(fresh.expose(), "DEMO"), 200);
     assert_eq!(token_requests(&proxy), 2);
+}
+
+#[test]
+fn a_revoked_token_is_replaced_during_an_upload_from_a_source_that_can_rewind() {
+    // Another client makes the image records, so the uploading client's token
+    // reaches Glance for the first time with the upload itself (Glance caches
+    // tokens it has validated; see above).
+    let owner = support::cloud::client("DEMO");
+    let mut cleanup = Cleanup::new(&owner);
+    let record = || {
+        let image = owner
+            .create_image(&CreateImage {
+                name: Some(unique("auth-upload")),
+                disk_format: Some("raw".into()),
+                container_format: Some("bare".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        image.id
+    };
+    let content: Vec<u8> = (0..3u32 << 20).map(|i| (i % 251) as u8).collect();
+    let revoked_client = |proxy: &support::double::Double| {
+        let client = Client::builder()
+            .auth(v3_password(format!("{}/v3", proxy.url()), "DEMO"))
+            .proxy(ProxySetting::None)
+            .build()
+            .unwrap();
+        revoke(client.auth_token().unwrap().expose());
+        client
+    };
+
+    let rewindable = record();
+    cleanup.add(&rewindable);
+    let proxy = keystone_proxy();
+    let client = revoked_client(&proxy);
+    let mut source = std::io::Cursor::new(&content);
+    let image = client
+        .upload_image(
+            &rewindable,
+            UploadData::seekable(&mut source),
+            UploadOptions::default(),
+        )
+        .unwrap();
+    assert_eq!(image.size, Some(content.len() as u64));
+    assert_eq!(
+        token_requests(&proxy),
+        2,
+        "the revoked token was renewed once"
+    );
+    let mut back = Vec::new();
+    owner
+        .download_image(&rewindable, &mut back, DownloadOptions::default())
+        .unwrap();
+    assert!(back == content, "the data round-trips");
+
+    // A reader that cannot start over: the 401 is the answer.
+    let one_shot = record();
+    cleanup.add(&one_shot);
+    let proxy = keystone_proxy();
+    let client = revoked_client(&proxy);
+    let mut reader = &content[..];
+    let error = client
+        .upload_image(
+            &one_shot,
+            UploadData::reader(&mut reader, Some(content.len() as u64)),
+            UploadOptions::default(),
+        )
+        .unwrap_err();
+    assert!(matches!(error, Error::Unauthorized(_)), "{error:?}");
 }
 
 #[cfg(feature = "clouds-yaml")]
