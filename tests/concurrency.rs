@@ -1,18 +1,20 @@
 //! One client shared by 16 threads making 10,000 mixed calls, against the
 //! test double and against the real Glance: every call succeeds, every
-//! request arrives once, and connections are pooled rather than opened per call.
+//! request arrives once, connections are pooled rather than opened per call,
+//! and a token rejected while all threads use it is renewed once.
 
 mod support;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread;
 
 use glance_client::{Client, CreateImage, Error, ListOptions, Patch, ProxySetting, Visibility};
 use serde_json::json;
 use support::cloud::{self, Cleanup};
-use support::double::Double;
+use support::double::{Double, Recorded};
+use support::identity::{keystone_proxy, revoke, token_requests};
 
 const THREADS: usize = 16;
 const CALLS: usize = 10_000;
@@ -136,9 +138,28 @@ fn expected_requests(pages_per_iteration: usize) -> usize {
         * THREADS
 }
 
+/// A Keystone v3 token answer whose catalog points the image service at `base`.
+fn keystone_token(base: &str) -> serde_json::Value {
+    json!({"token": {
+        "expires_at": "2099-01-01T00:00:00.000000Z",
+        "project": {"id": "p1"},
+        "user": {"id": "u1"},
+        "catalog": [{"type": "image", "endpoints": [
+            {"interface": "public", "region": "RegionOne", "region_id": "RegionOne", "url": base}
+        ]}]
+    }})
+}
+
+/// Glance requests after which the double stops accepting the first token.
+const TOKEN_LIFETIME: usize = CALLS / 2;
+
 #[test]
 fn sixteen_threads_share_one_client_against_the_double() {
     let next_id = AtomicU64::new(0);
+    let issued = AtomicUsize::new(0);
+    let served = AtomicUsize::new(0);
+    let rejected = Arc::new(AtomicUsize::new(0));
+    let rejections = rejected.clone();
     let double = Double::start(move |request, conn| {
         let image = |id: &str, properties: serde_json::Value| {
             let mut body = json!({"id": id, "status": "queued", "visibility": "private"});
@@ -147,6 +168,29 @@ fn sixteen_threads_share_one_client_against_the_double() {
                 .extend(properties.as_object().unwrap().clone());
             body
         };
+        if request.path() == "/v3/auth/tokens" {
+            let n = issued.fetch_add(1, Ordering::SeqCst) + 1;
+            let base = format!("http://{}", request.header("host").unwrap());
+            let token = format!("token-{n}");
+            let body = keystone_token(&base).to_string();
+            conn.respond(
+                201,
+                &[
+                    ("X-Subject-Token", &token),
+                    ("Content-Type", "application/json"),
+                ],
+                body.as_bytes(),
+            );
+            return;
+        }
+        // Halfway through, the first token expires under all 16 threads.
+        if served.fetch_add(1, Ordering::SeqCst) >= TOKEN_LIFETIME
+            && request.header("x-auth-token") == Some("token-1")
+        {
+            rejections.fetch_add(1, Ordering::SeqCst);
+            conn.json(401, &json!({"message": "token expired"}));
+            return;
+        }
         let id = request.path().rsplit('/').next().unwrap_or("");
         match (request.method.as_str(), request.path()) {
             ("GET", "/v2/images") if request.target.contains("marker=") => {
@@ -173,8 +217,7 @@ fn sixteen_threads_share_one_client_against_the_double() {
         }
     });
     let client = Client::builder()
-        .endpoint(double.url())
-        .token("shared-token")
+        .password(format!("{}/v3", double.url()), "demo", "pw", "demo")
         .proxy(ProxySetting::None)
         .build()
         .unwrap();
@@ -197,12 +240,18 @@ fn sixteen_threads_share_one_client_against_the_double() {
         "every created image was deleted"
     );
     let requests = double.requests();
-    assert_eq!(requests.len(), expected_requests(2));
-    assert!(requests
-        .iter()
-        .all(|r| r.header("x-auth-token") == Some("shared-token")));
-    // Connections are reused: about one per thread (16 in practice; slack
-    // for the pool's turnover), not one per request.
+    let is_token_request = |r: &&Recorded| r.path() == "/v3/auth/tokens";
+    assert_eq!(
+        requests.iter().filter(is_token_request).count(),
+        2,
+        "one authentication, one renewal"
+    );
+    let rejected = rejected.load(Ordering::SeqCst);
+    // Only calls already on their way with the old token meet the 401.
+    assert!((1..=THREADS).contains(&rejected), "{rejected} rejected");
+    assert_eq!(requests.len() - 2, expected_requests(2) + rejected);
+    // Connections are reused: about one per thread (17 in practice, Keystone's
+    // included; slack for the pool's turnover), not one per request.
     assert!(
         double.connections() <= THREADS * 2,
         "{} connections for {} requests",
@@ -252,8 +301,25 @@ fn sixteen_threads_share_one_client_against_the_real_glance() {
         page_limit: 10,
         listed: THREADS + 1,
     };
+    // The client under test signs in through a counting proxy; its first
+    // token is revoked before Glance ever saw it (Glance caches tokens it has
+    // validated), so the threads' first calls meet a 401 together.
+    let proxy = keystone_proxy();
+    let demo = cloud::user("DEMO");
+    let shared = Client::builder()
+        .password(
+            format!("{}/v3", proxy.url()),
+            demo.name,
+            demo.password,
+            demo.project,
+        )
+        .region("RegionOne")
+        .proxy(ProxySetting::None)
+        .build()
+        .unwrap();
+    revoke(shared.auth_token().unwrap().expose());
     let created = Mutex::new(Vec::new());
-    let errors = hammer(&client, &fixture, &created);
+    let errors = hammer(&shared, &fixture, &created);
     for id in created.lock().unwrap().iter() {
         cleanup.add(id);
     }
@@ -266,6 +332,7 @@ fn sixteen_threads_share_one_client_against_the_real_glance() {
         created.lock().unwrap().is_empty(),
         "every created image was deleted"
     );
+    assert_eq!(token_requests(&proxy), 2, "one authentication, one renewal");
     // Each thread's last patch is what a fresh read shows.
     let last_patch = (0..CALLS_PER_THREAD)
         .rev()

@@ -16,7 +16,7 @@ mod keystone_v3;
 pub(crate) mod method;
 mod session;
 mod settings;
-mod time;
+pub(crate) mod time;
 
 use std::fmt;
 use std::str::FromStr;
