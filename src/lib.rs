@@ -19,8 +19,10 @@
 mod auth;
 mod client;
 mod config;
+mod copy;
 mod enums;
 mod error;
+mod export_import;
 pub mod ffi;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
@@ -33,6 +35,8 @@ mod listing;
 mod members;
 mod object_store;
 mod patch;
+mod pipe;
+mod portable;
 mod retry;
 mod schemas;
 mod secret;
@@ -48,8 +52,10 @@ pub use auth::{
 };
 pub use client::Client;
 pub use config::{ClientBuilder, ProxySetting, RetryPolicy, Timeouts};
+pub use copy::CopyOptions;
 pub use enums::{ImageStatus, MemberStatus, SortDir, TaskStatus, TaskType, Visibility};
 pub use error::{Error, Failure, HttpError, Result};
+pub use export_import::{ContainerImportOptions, ExportOptions, ExportedImage, ImportVia};
 pub use image::Image;
 pub use image_data::{
     DownloadOptions, Downloaded, Framing, HashAlgorithm, Progress, ProgressFn, UploadData,
@@ -70,6 +76,7 @@ pub use object_store::{
     ObjectUploadOptions, UploadedObject,
 };
 pub use patch::Patch;
+pub use portable::PortableImage;
 pub use schemas::SchemaName;
 pub use secret::Secret;
 pub use tasks::{

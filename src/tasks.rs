@@ -6,6 +6,7 @@
 //! [`Client::create_export_task`] and [`Client::create_container_import_task`]).
 
 use std::collections::{BTreeMap, HashSet};
+use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -336,13 +337,14 @@ impl Client {
 
     /// Polls the task every `wait.interval` until it succeeds (its final
     /// state is returned) or fails ([`Error::TaskFailed`] with the task's
-    /// message). `on_poll` sees the task after every poll. After
-    /// `wait.timeout`, [`Error::Timeout`]; the task itself goes on.
+    /// message). `on_poll` sees the task after every poll; returning
+    /// `ControlFlow::Break(())` stops the wait with [`Error::Aborted`]. After
+    /// `wait.timeout`, [`Error::Timeout`]. Either way the task itself goes on.
     pub fn wait_for_task(
         &self,
         id: &str,
         wait: &TaskWait,
-        mut on_poll: impl FnMut(&Task),
+        mut on_poll: impl FnMut(&Task) -> ControlFlow<()>,
     ) -> Result<Task> {
         let path = task_path(id)?;
         if wait.interval.is_zero() {
@@ -353,7 +355,9 @@ impl Client {
         let started = Instant::now();
         loop {
             let task: Task = self.transport().json(Call::get(path.clone()))?;
-            on_poll(&task);
+            if on_poll(&task).is_break() {
+                return Err(Error::Aborted);
+            }
             match task.status {
                 TaskStatus::Success => return Ok(task),
                 TaskStatus::Failure => return Err(task.failure()),

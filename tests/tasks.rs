@@ -4,6 +4,7 @@
 mod support;
 
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 use std::time::Duration;
 
 use glance_client::{
@@ -64,7 +65,10 @@ fn an_admin_import_task_from_a_loopback_url_makes_the_image() {
 
     let mut seen = Vec::new();
     let done = admin
-        .wait_for_task(&created.id, &quick(), |task| seen.push(task.status.clone()))
+        .wait_for_task(&created.id, &quick(), |task| {
+            seen.push(task.status.clone());
+            ControlFlow::Continue(())
+        })
         .unwrap();
     assert_eq!(done.status, TaskStatus::Success);
     assert_eq!(seen.last(), Some(&TaskStatus::Success));
@@ -126,7 +130,9 @@ fn a_failed_task_is_an_error_carrying_its_message() {
     let task = admin
         .create_import_task(&import(format!("{}/missing.bin", server.url()), &name))
         .unwrap();
-    let err = admin.wait_for_task(&task.id, &quick(), |_| {}).unwrap_err();
+    let err = admin
+        .wait_for_task(&task.id, &quick(), |_| ControlFlow::Continue(()))
+        .unwrap_err();
     match &err {
         Error::TaskFailed {
             task_id,
@@ -172,7 +178,7 @@ fn tasks_are_admin_only_and_bad_input_fails_before_any_request() {
                 interval: Duration::ZERO,
                 timeout: None
             },
-            |_| {}
+            |_| ControlFlow::Continue(())
         ),
         Err(Error::InvalidArgument(_))
     ));

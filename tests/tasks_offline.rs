@@ -5,6 +5,7 @@
 
 mod support;
 
+use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -137,7 +138,10 @@ fn an_export_task_is_sent_as_pyrax_sends_it_and_waited_for() {
 
     let mut seen = Vec::new();
     let done = client
-        .wait_for_task(&created.id, &quick(), |t| seen.push(t.status.clone()))
+        .wait_for_task(&created.id, &quick(), |t| {
+            seen.push(t.status.clone());
+            ControlFlow::Continue(())
+        })
         .unwrap();
     assert_eq!(seen, vec![TaskStatus::Processing, TaskStatus::Success]);
     assert_eq!(done.result.unwrap()["export_location"], "exports/img-1.vhd");
@@ -160,7 +164,9 @@ fn an_import_task_names_the_image_after_the_object_and_defaults_to_vhd() {
     let task = client
         .create_container_import_task(&store, &import)
         .unwrap();
-    let done = client.wait_for_task(&task.id, &quick(), |_| {}).unwrap();
+    let done = client
+        .wait_for_task(&task.id, &quick(), |_| ControlFlow::Continue(()))
+        .unwrap();
     assert_eq!(done.image_id(), Some("new-image"));
 
     let named = ContainerImport {
@@ -231,7 +237,7 @@ fn a_failed_task_carries_the_servers_message() {
         .create_container_import_task(&store, &import)
         .unwrap();
     let err = client
-        .wait_for_task(&task.id, &quick(), |_| {})
+        .wait_for_task(&task.id, &quick(), |_| ControlFlow::Continue(()))
         .unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -260,10 +266,38 @@ fn a_wait_gives_up_at_its_timeout_and_says_how_the_task_stood() {
                 interval: Duration::from_millis(5),
                 timeout: Some(Duration::from_millis(60)),
             },
-            |_| polls += 1,
+            |_| {
+                polls += 1;
+                ControlFlow::Continue(())
+            },
         )
         .unwrap_err();
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
     assert!(err.to_string().contains("still 'processing'"), "{err}");
     assert!(polls >= 2, "polled {polls} times");
+}
+
+#[test]
+fn a_callback_can_stop_the_wait() {
+    let double = rackspace(json!({"status": "processing"}));
+    let client = client_for(&double);
+    let store = client
+        .object_store_at(&format!("{}/v1/AUTH_123456", double.url()))
+        .unwrap();
+    let task = client
+        .create_export_task(&store, "img-1", "exports")
+        .unwrap();
+    let mut polls = 0;
+    let err = client
+        .wait_for_task(&task.id, &quick(), |_| {
+            polls += 1;
+            if polls == 3 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+        .unwrap_err();
+    assert!(matches!(err, Error::Aborted), "{err:?}");
+    assert_eq!(polls, 3);
 }

@@ -2,14 +2,16 @@
 //! until it expires, without a token (Swift's `tempurl` middleware). Glance
 //! can import an image from such a link with `web-download`.
 
+use std::collections::BTreeSet;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hmac::{Hmac, Mac};
+use serde::Deserialize;
 use sha2::Sha256;
 use ureq::http::Method;
 
 use super::upload::hex;
-use super::{container_path, object_path, ObjectStore};
+use super::{container_path, object_path, LargeObject, ObjectStore};
 use crate::error::{Error, Result};
 
 const CONTAINER_KEY: &str = "x-container-meta-temp-url-key";
@@ -20,6 +22,31 @@ impl ObjectStore {
     /// container's own `Temp-URL-Key`, else the account's; `None` when
     /// neither is set (or the caller may not read them).
     pub fn temp_url_key(&self, container: &str) -> Result<Option<String>> {
+        match self.container_key(container)? {
+            Some(key) => Ok(Some(key)),
+            None => self.account_key(),
+        }
+    }
+
+    /// A key whose temporary URL reaches the whole object. A large object's
+    /// segments are read under the same signature, and Swift lets a
+    /// container's key reach that container only: with segments elsewhere
+    /// only the account's key will do. `None` when there is no such key.
+    pub fn temp_url_key_for_object(&self, container: &str, object: &str) -> Result<Option<String>> {
+        if let Some(key) = self.account_key()? {
+            return Ok(Some(key));
+        }
+        let Some(key) = self.container_key(container)? else {
+            return Ok(None);
+        };
+        let elsewhere = self
+            .segment_containers(container, object)?
+            .into_iter()
+            .any(|other| other != container);
+        Ok((!elsewhere).then_some(key))
+    }
+
+    fn container_key(&self, container: &str) -> Result<Option<String>> {
         let call = self.call(Method::HEAD, container_path(container)?);
         let response = self
             .client
@@ -28,9 +55,10 @@ impl ObjectStore {
             .map_err(|e| super::no_such_container(e, container))?;
         let key = response.header(CONTAINER_KEY).map(str::to_owned);
         response.finish()?;
-        if key.is_some() {
-            return Ok(key);
-        }
+        Ok(key)
+    }
+
+    fn account_key(&self) -> Result<Option<String>> {
         let response = self
             .client
             .transport()
@@ -38,6 +66,25 @@ impl ObjectStore {
         let key = response.header(ACCOUNT_KEY).map(str::to_owned);
         response.finish()?;
         Ok(key)
+    }
+
+    /// The containers holding the segments of a large object (none for an
+    /// ordinary one).
+    fn segment_containers(&self, container: &str, object: &str) -> Result<BTreeSet<String>> {
+        let path = object_path(container, object)?;
+        match self.object_info(container, object)?.large_object {
+            LargeObject::No => Ok(BTreeSet::new()),
+            LargeObject::Dynamic { container, .. } => Ok(BTreeSet::from([container])),
+            LargeObject::Static => {
+                let call = self.call(Method::GET, format!("{path}?multipart-manifest=get"));
+                let manifest: Vec<SegmentName> = self.client.transport().json(call)?;
+                Ok(manifest
+                    .iter()
+                    .filter_map(|s| s.name.trim_start_matches('/').split_once('/'))
+                    .map(|(container, _)| container.to_owned())
+                    .collect())
+            }
+        }
     }
 
     /// Sets the container's `Temp-URL-Key` (needs write access to it).
@@ -80,6 +127,12 @@ impl ObjectStore {
             "{storage_url}{encoded}?temp_url_sig={signature}&temp_url_expires={expires}"
         ))
     }
+}
+
+/// A segment of a Static Large Object's manifest: `/container/object`.
+#[derive(Deserialize)]
+struct SegmentName {
+    name: String,
 }
 
 fn check_key(key: &str) -> Result<()> {
