@@ -36,6 +36,33 @@
 
 
 /**
+ * A callback's answer to let the call go on.
+ */
+#define GLANCE_CB_CONTINUE 0
+
+/**
+ * A callback's answer to stop the call, which then fails with `GLANCE_ABORTED`
+ * (any value other than `GLANCE_CB_CONTINUE` does the same).
+ */
+#define GLANCE_CB_ABORT 1
+
+/**
+ * Import through this client: the object is read and uploaded to Glance.
+ */
+#define GLANCE_IMPORT_VIA_STREAM 0
+
+/**
+ * Import by Glance itself, from a temporary URL (`web-download`).
+ */
+#define GLANCE_IMPORT_VIA_WEB_DOWNLOAD 1
+
+/**
+ * `web-download` when a temp URL key reaches the object and the cloud offers
+ * the method, else through this client.
+ */
+#define GLANCE_IMPORT_VIA_AUTO 2
+
+/**
  * What a call did. `GLANCE_OK` (0) is success, `GLANCE_DONE` the end of an
  * iteration; every other value is a failure whose details are in
  * `glance_error_last()`.
@@ -338,10 +365,55 @@ typedef struct glance_object_store glance_object_store;
 typedef struct glance_objects glance_objects;
 
 /**
+ * A task as the server described it (a snapshot: fetch it again with
+ * `glance_task_get` to see it move on).
+ *
+ * Immutable: several threads may read one at once. Strings its getters
+ * return are borrowed from it and valid until it is freed. A task obtained
+ * from a page (`glance_task_page_get`) belongs to the page; every other task
+ * belongs to the caller, who frees it with `glance_task_free`.
+ */
+typedef struct glance_task glance_task;
+
+/**
+ * Iterates over every task of a listing, fetching pages as needed. Holds its
+ * own reference to the client. One thread at a time; free it with
+ * `glance_task_iter_free`.
+ */
+typedef struct glance_task_iter glance_task_iter;
+
+/**
+ * What to list: filters, sorting and page size for `glance_task_list` and
+ * `glance_task_iter_new`. Every field is optional; values are checked when
+ * the listing starts (`GLANCE_INVALID_ARG` before any request).
+ *
+ * Made by `glance_task_list_opts_new`, freed by `glance_task_list_opts_free`;
+ * listings copy what they need. Not thread-safe: one thread at a time may
+ * change it. Setters copy their strings and return `GLANCE_OK`,
+ * `GLANCE_NULL_ARG` or `GLANCE_INVALID_UTF8`.
+ */
+typedef struct glance_task_list_opts glance_task_list_opts;
+
+/**
+ * One page of a task listing. Immutable; the tasks and strings it lends stay
+ * valid until it is freed with `glance_task_page_free`.
+ */
+typedef struct glance_task_page glance_task_page;
+
+/**
  * One HTTP attempt, as the wire log reports it. Lent to the callback for
  * the duration of the call only: read it there, never keep the pointer.
  */
 typedef struct glance_wire_event glance_wire_event;
+
+/**
+ * Called by `glance_task_wait` after every poll with the task as it stands
+ * (borrowed for the call only). Return `GLANCE_CB_CONTINUE` (0) to keep
+ * waiting, anything else to stop: the wait then fails with `GLANCE_ABORTED`
+ * (the task itself goes on).
+ */
+typedef uint32_t (*glance_task_wait_cb)(void *userdata,
+                                        const struct glance_task *task);
 
 /**
  * Receives a wire event: `userdata` as given to `glance_config_set_wire_log`,
@@ -753,6 +825,32 @@ glance_status glance_config_build(struct glance_config *config,
                                   struct glance_client **out_client);
 
 /**
+ * Copies image `image_id` of `source`'s cloud into `target`'s (another
+ * region or another cloud), streamed through this process: the copy gets the
+ * source's description (formats, tags, properties), is named `name` (NULL:
+ * the source's name), and has the same bytes (verified on the way in and
+ * out, and digests compared at the end). On failure the half-made copy is
+ * deleted.
+ *
+ * Both clients and the strings are borrowed for the call only. On success
+ * `*out_image` receives the new image in the target (owned by the caller;
+ * free it with `glance_image_free`).
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG`, `GLANCE_NOT_FOUND`, `GLANCE_NO_DATA` (the source is
+ * not active), `GLANCE_TOO_LARGE` (the target's size cap or quota),
+ * `GLANCE_CHECKSUM_MISMATCH`, and the failures every request can have
+ * (`GLANCE_UNAUTHORIZED`, `GLANCE_FORBIDDEN`, `GLANCE_TRANSPORT`,
+ * `GLANCE_TIMEOUT`, `GLANCE_TLS`, `GLANCE_INVALID_RESPONSE`, `GLANCE_CONFIG`,
+ * `GLANCE_SERVICE_UNAVAILABLE`, `GLANCE_HTTP`).
+ */
+glance_status glance_image_copy_to(const struct glance_client *source,
+                                   const char *image_id,
+                                   const struct glance_client *target,
+                                   const char *name,
+                                   struct glance_image **out_image);
+
+/**
  * Makes empty create options. Returns a new handle owned by the caller (free
  * it with `glance_image_create_opts_free`); NULL only if the library failed
  * internally.
@@ -901,6 +999,63 @@ const char *glance_status_str(uint32_t status);
  * The string is static: never free it. Thread-safe.
  */
 const char *glance_version(void);
+
+/**
+ * Streams image `image_id`'s data into `container` (which must exist) as
+ * the object `object` (NULL: `<image id>.<disk format>`), with the image's
+ * description (name, formats, tags, properties, digests) as the object's
+ * metadata. Images larger than `segment_size` bytes (0: 1 GiB) are stored
+ * as a Static Large Object with segments in `<container>_segments`. No
+ * temporary file; the download is verified against the image's digest and
+ * the upload against Swift's ETags; on failure no object is left.
+ *
+ * `client`, `store` and the strings are borrowed for the call only. On
+ * success, when `out_object` is not NULL, `*out_object` receives the
+ * object's name (free it with `glance_string_free`).
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG` (a malformed id or name, a description too large for
+ * object metadata), `GLANCE_NO_SUCH_CONTAINER` (before any data moves),
+ * `GLANCE_NOT_FOUND`, `GLANCE_NO_DATA` (the image is not active),
+ * `GLANCE_CHECKSUM_MISMATCH`, `GLANCE_INVALID_RESPONSE`, and the failures
+ * every request can have (`GLANCE_UNAUTHORIZED`, `GLANCE_FORBIDDEN`,
+ * `GLANCE_TRANSPORT`, `GLANCE_TIMEOUT`, `GLANCE_TLS`, `GLANCE_CONFIG`,
+ * `GLANCE_SERVICE_UNAVAILABLE`, `GLANCE_HTTP`).
+ */
+glance_status glance_image_export_to_container(const struct glance_client *client,
+                                               const char *image_id,
+                                               const struct glance_object_store *store,
+                                               const char *container,
+                                               const char *object,
+                                               uint64_t segment_size,
+                                               char **out_object);
+
+/**
+ * Makes an image of `container/object`, normally one
+ * `glance_image_export_to_container` wrote: the new image gets the exported
+ * image's description, named `name` (NULL: the exported image's name, else
+ * the object's), and must end up with the same data (size and digests
+ * compared). `via` is `GLANCE_IMPORT_VIA_STREAM`,
+ * `GLANCE_IMPORT_VIA_WEB_DOWNLOAD` or `GLANCE_IMPORT_VIA_AUTO`. On failure
+ * no new image is left.
+ *
+ * On success `*out_image` receives the new image (owned by the caller; free
+ * it with `glance_image_free`).
+ *
+ * Returns `GLANCE_OK`, `GLANCE_INVALID_ARG` (an unknown `via`, an object
+ * without a description: use the Rust API to give its formats),
+ * `GLANCE_NOT_FOUND` (no such object), `GLANCE_CONFIG` (web-download not
+ * possible: no temp URL key reaching the object, or the method not offered),
+ * `GLANCE_IMPORT_FAILED`, `GLANCE_CHECKSUM_MISMATCH`, `GLANCE_TOO_LARGE`,
+ * and the statuses of `glance_image_export_to_container`.
+ */
+glance_status glance_image_import_from_container(const struct glance_client *client,
+                                                 const struct glance_object_store *store,
+                                                 const char *container,
+                                                 const char *object,
+                                                 const char *name,
+                                                 uint32_t via,
+                                                 struct glance_image **out_image);
 
 /**
  * Frees an image the caller owns. NULL is ignored.
@@ -1993,6 +2148,297 @@ glance_status glance_tag_replace_all(const struct glance_client *client,
                                      const char *const *tags,
                                      size_t count,
                                      struct glance_image **out_image);
+
+/**
+ * The task id; NULL only when `task` is NULL.
+ *
+ * Borrowed from `task`, like every string getter of a task: valid until the
+ * task (or its page) is freed; never free it.
+ */
+const char *glance_task_id(const struct glance_task *task);
+
+/**
+ * The type: `import`, `export`, `api_image_import`, `location_import`, or
+ * whatever else the server says.
+ */
+const char *glance_task_type(const struct glance_task *task);
+
+/**
+ * The status: `pending`, `processing`, `success`, `failure`, or whatever
+ * else the server says.
+ */
+const char *glance_task_status(const struct glance_task *task);
+
+/**
+ * Whether the task has succeeded or failed; false when `task` is NULL.
+ */
+bool glance_task_is_finished(const struct glance_task *task);
+
+/**
+ * Why the task failed; NULL when absent (listings leave it out), empty
+ * while it has not failed.
+ */
+const char *glance_task_message(const struct glance_task *task);
+
+/**
+ * The project that created the task; NULL when absent.
+ */
+const char *glance_task_owner(const struct glance_task *task);
+
+/**
+ * The image the task made or worked on (`result.image_id`, else the task's
+ * `image_id`); NULL when there is none yet.
+ */
+const char *glance_task_image_id(const struct glance_task *task);
+
+/**
+ * When the server will forget the finished task, ISO 8601; NULL before.
+ */
+const char *glance_task_expires_at(const struct glance_task *task);
+
+/**
+ * The creation time, ISO 8601; NULL when absent.
+ */
+const char *glance_task_created_at(const struct glance_task *task);
+
+/**
+ * The last update time, ISO 8601; NULL when absent.
+ */
+const char *glance_task_updated_at(const struct glance_task *task);
+
+/**
+ * The task's input as compact JSON; NULL when absent (listings leave it out).
+ */
+const char *glance_task_input(const struct glance_task *task);
+
+/**
+ * The task's result as compact JSON (e.g. `{"image_id":"..."}`); NULL until
+ * there is one.
+ */
+const char *glance_task_result(const struct glance_task *task);
+
+/**
+ * Copies a task; NULL when `task` is NULL. The copy belongs to the caller.
+ */
+struct glance_task *glance_task_clone(const struct glance_task *task);
+
+/**
+ * Frees a task the caller owns. NULL is ignored. Never call it on a task
+ * borrowed from a page.
+ */
+void glance_task_free(struct glance_task *task);
+
+/**
+ * Fetches a task, `input`, `result` and `message` included.
+ *
+ * Like every call here: `client` and the strings are borrowed for the call
+ * only; thread-safe as far as `client` goes; `*out_task` is written only on
+ * success, with a new task owned by the caller (free it with
+ * `glance_task_free`).
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG` (a malformed id), `GLANCE_NOT_FOUND`,
+ * `GLANCE_FORBIDDEN` (Glance's default policy keeps tasks to admins), and the
+ * failures every request can have (`GLANCE_UNAUTHORIZED`, `GLANCE_TRANSPORT`,
+ * `GLANCE_TIMEOUT`, `GLANCE_TLS`, `GLANCE_INVALID_RESPONSE`, `GLANCE_CONFIG`,
+ * `GLANCE_SERVICE_UNAVAILABLE`, `GLANCE_HTTP`).
+ */
+glance_status glance_task_get(const struct glance_client *client,
+                              const char *id,
+                              struct glance_task **out_task);
+
+/**
+ * Creates a task of type `type` with `input_json` (a JSON object) as given.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_INVALID_ARG` (`input_json` is not a JSON
+ * object), `GLANCE_BAD_REQUEST` (a type or input the server refuses), and
+ * the statuses of `glance_task_get`.
+ */
+glance_status glance_task_create(const struct glance_client *client,
+                                 const char *type,
+                                 const char *input_json,
+                                 struct glance_task **out_task);
+
+/**
+ * Creates an upstream Glance `import` task: the server fetches
+ * `import_from` (a URL) and makes an image of it in format
+ * `import_from_format` (e.g. `raw`), with the fields of
+ * `image_properties_json`, a JSON object that needs `disk_format` and
+ * `container_format` (e.g. `{"name": "x", "disk_format": "raw",
+ * "container_format": "bare"}`). Admin only under Glance's default policy.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_INVALID_ARG` (not a URL, an empty format, not
+ * a JSON object), and the statuses of `glance_task_create`.
+ */
+glance_status glance_task_create_import(const struct glance_client *client,
+                                        const char *import_from,
+                                        const char *import_from_format,
+                                        const char *image_properties_json,
+                                        struct glance_task **out_task);
+
+/**
+ * Creates a Rackspace `export` task copying the image into `container`, as
+ * pyrax does: the container must exist in `store` (`GLANCE_NO_SUCH_CONTAINER`
+ * before any task is made).
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NO_SUCH_CONTAINER`, and the statuses of
+ * `glance_task_create`.
+ */
+glance_status glance_task_create_export(const struct glance_client *client,
+                                        const struct glance_object_store *store,
+                                        const char *image_id,
+                                        const char *container,
+                                        struct glance_task **out_task);
+
+/**
+ * Creates a Rackspace `import` task making an image of `container/object`,
+ * as pyrax does: named `image_name` (NULL: the object's name), of disk
+ * format `format` (NULL: `vhd`); the container must exist in `store`
+ * (`GLANCE_NO_SUCH_CONTAINER` before any task is made).
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NO_SUCH_CONTAINER`, and the statuses of
+ * `glance_task_create`.
+ */
+glance_status glance_task_create_container_import(const struct glance_client *client,
+                                                  const struct glance_object_store *store,
+                                                  const char *container,
+                                                  const char *object,
+                                                  const char *image_name,
+                                                  const char *format,
+                                                  struct glance_task **out_task);
+
+/**
+ * Polls task `id` every `interval_ms` milliseconds until it succeeds or
+ * fails, for at most `timeout_ms` milliseconds (0: as long as it takes).
+ * `callback` (may be NULL) sees the task after every poll, with `userdata`.
+ *
+ * On success `*out_task` receives the finished task (owned by the caller).
+ * A task that failed gives `GLANCE_TASK_FAILED`, its message in the last
+ * error. Returns `GLANCE_OK`, `GLANCE_TASK_FAILED`, `GLANCE_TIMEOUT`,
+ * `GLANCE_ABORTED` (the callback asked to stop), `GLANCE_INVALID_ARG` (a
+ * zero interval), and the statuses of `glance_task_get`.
+ */
+glance_status glance_task_wait(const struct glance_client *client,
+                               const char *id,
+                               uint64_t interval_ms,
+                               uint64_t timeout_ms,
+                               glance_task_wait_cb callback,
+                               void *userdata,
+                               struct glance_task **out_task);
+
+/**
+ * Makes empty task-list options (free them with `glance_task_list_opts_free`).
+ */
+struct glance_task_list_opts *glance_task_list_opts_new(void);
+
+/**
+ * Frees task-list options. NULL is ignored.
+ */
+void glance_task_list_opts_free(struct glance_task_list_opts *opts);
+
+/**
+ * Page size (1 or more; checked when the listing starts).
+ */
+glance_status glance_task_list_opts_set_limit(struct glance_task_list_opts *opts,
+                                              uint32_t limit);
+
+/**
+ * Start after the task with this id.
+ */
+glance_status glance_task_list_opts_set_marker(struct glance_task_list_opts *opts,
+                                               const char *marker);
+
+/**
+ * Tasks of this type only (`import`, `api_image_import`, ...).
+ */
+glance_status glance_task_list_opts_set_type(struct glance_task_list_opts *opts,
+                                             const char *type);
+
+/**
+ * Tasks in this status only (`pending`, `processing`, `success`, `failure`).
+ */
+glance_status glance_task_list_opts_set_status(struct glance_task_list_opts *opts,
+                                               const char *status);
+
+/**
+ * Sort by `key` (e.g. `created_at`) in direction `dir`, `asc` or `desc`
+ * (`GLANCE_INVALID_ARG` otherwise).
+ */
+glance_status glance_task_list_opts_set_sort(struct glance_task_list_opts *opts,
+                                             const char *key,
+                                             const char *dir);
+
+/**
+ * Fetches the first page of tasks matching `opts` (new page owned by the
+ * caller; free it with `glance_task_page_free`).
+ *
+ * Returns `GLANCE_OK`, `GLANCE_INVALID_ARG` (a bad option, before any
+ * request), `GLANCE_BAD_REQUEST` (a sort key the server refuses), and the
+ * statuses of `glance_task_get`.
+ */
+glance_status glance_task_list(const struct glance_client *client,
+                               const struct glance_task_list_opts *opts,
+                               struct glance_task_page **out_page);
+
+/**
+ * Fetches the page a link names (`glance_task_page_next` of an earlier
+ * page). Ownership and statuses as `glance_task_list`.
+ */
+glance_status glance_task_list_at(const struct glance_client *client,
+                                  const char *link,
+                                  struct glance_task_page **out_page);
+
+/**
+ * The number of tasks on the page; 0 when `page` is NULL.
+ */
+size_t glance_task_page_count(const struct glance_task_page *page);
+
+/**
+ * Task number `index` (from 0); NULL when out of range. Borrowed from the
+ * page (copy it with `glance_task_clone` to keep it).
+ */
+const struct glance_task *glance_task_page_get(const struct glance_task_page *page,
+                                               size_t index);
+
+/**
+ * The link to the next page; NULL on the last page. Borrowed from the page.
+ */
+const char *glance_task_page_next(const struct glance_task_page *page);
+
+/**
+ * The link to the first page; NULL when absent. Borrowed from the page.
+ */
+const char *glance_task_page_first(const struct glance_task_page *page);
+
+/**
+ * Frees a page and every task it lends. NULL is ignored.
+ */
+void glance_task_page_free(struct glance_task_page *page);
+
+/**
+ * Starts iterating over every task matching `opts`; nothing is sent before
+ * the first `glance_task_iter_next`. The iterator keeps its own reference to
+ * the client and a copy of the options; free it with `glance_task_iter_free`.
+ *
+ * Returns `GLANCE_OK` or `GLANCE_NULL_ARG`.
+ */
+glance_status glance_task_iter_new(const struct glance_client *client,
+                                   const struct glance_task_list_opts *opts,
+                                   struct glance_task_iter **out_iter);
+
+/**
+ * The next task: `GLANCE_OK` and `*out_task` (owned by the caller), or
+ * `GLANCE_DONE` when there are no more, or a failure (as
+ * `glance_task_list`). After a failure or `GLANCE_DONE` every further call
+ * gives `GLANCE_DONE`.
+ */
+glance_status glance_task_iter_next(struct glance_task_iter *iter,
+                                    struct glance_task **out_task);
+
+/**
+ * Frees a task iterator. NULL is ignored.
+ */
+void glance_task_iter_free(struct glance_task_iter *iter);
 
 /**
  * Calls `callback(userdata, event)` for every HTTP attempt of the client

@@ -100,6 +100,11 @@ fn double() -> Double {
                 &json!({"id": "whoami", "name": r.header("x-auth-token").unwrap_or("")}),
             ),
             ("POST", "/v2.0/tokens") => keystone_v2(r, c),
+            (_, path) if path.starts_with("/v2/tasks") || path.starts_with("/v1/AUTH_c") => {
+                rackspace_tasks(r, c)
+            }
+            // Data an upstream import task fetches, served to the real Glance.
+            ("GET", "/blob.bin") => c.respond(200, &[], &[42u8; 4096]),
             _ => c.json(
                 404,
                 &json!({"message": format!("the double has no {} {}", r.method, r.target)}),
@@ -137,6 +142,46 @@ fn keystone_v2(r: &Recorded, c: &mut Conn) {
         );
     };
     c.json(200, &json!({"access": access}));
+}
+
+/// Rackspace's export/import tasks (no open-source server has them), with
+/// pyrax's shapes: container `exports` exists, `missing` does not; an export
+/// task succeeds, a container import fails with a message, `t-slow` never ends.
+fn rackspace_tasks(r: &Recorded, c: &mut Conn) {
+    let task = |id: &str, kind: &str, status: &str, input: serde_json::Value| {
+        json!({"id": id, "type": kind, "status": status, "input": input, "result": null,
+               "owner": "c-owner", "message": "", "created_at": "2014-02-26T02:34:49Z",
+               "updated_at": "2014-02-26T02:35:02Z", "schema": "/v2/schemas/task"})
+    };
+    match (r.method.as_str(), r.path()) {
+        ("HEAD", "/v1/AUTH_c/exports") => c.respond(204, &[], b""),
+        ("HEAD", _) => c.respond(404, &[], b""),
+        ("POST", "/v2/tasks") => {
+            let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap_or_default();
+            let kind = body["type"].as_str().unwrap_or("");
+            let id = if kind == "export" {
+                "t-export"
+            } else {
+                "t-import"
+            };
+            c.json(201, &task(id, kind, "pending", body["input"].clone()));
+        }
+        ("GET", "/v2/tasks/t-export") => {
+            let mut done = task("t-export", "export", "success", json!({}));
+            done["result"] = json!({"export_location": "exports/img.vhd"});
+            done["expires_at"] = "2014-02-28T02:35:02Z".into();
+            c.json(200, &done);
+        }
+        ("GET", "/v2/tasks/t-import") => {
+            let mut failed = task("t-import", "import", "failure", json!({}));
+            failed["message"] = "the VHD is not a valid fixed or dynamic disk".into();
+            c.json(200, &failed);
+        }
+        ("GET", "/v2/tasks/t-slow") => {
+            c.json(200, &task("t-slow", "export", "processing", json!({})))
+        }
+        _ => c.json(404, &json!({"message": "no such task"})),
+    }
 }
 
 /// Listings, chosen by the custom `scenario` filter the C suite sends.

@@ -38,10 +38,13 @@
 
 pub mod auth;
 pub(crate) mod boundary;
+pub mod callback;
 pub mod client;
 pub mod config;
+pub mod copy;
 pub mod create_opts;
 pub mod error;
+pub mod export_import;
 pub mod image;
 pub mod images;
 pub mod list_opts;
@@ -52,4 +55,5 @@ pub mod patch;
 pub mod schema;
 pub mod string;
 pub mod tags;
+pub mod task;
 pub mod wire_log;

@@ -79,6 +79,15 @@ glance_client *double_client(void) {
     return client_for(env("GLANCE_C_DOUBLE_URL"), "double-token", 1);
 }
 
+glance_client *cloud_client(const char *cloud) {
+    glance_config *config = NULL;
+    OK(glance_config_from_cloud(cloud, &config));
+    glance_client *client = SENTINEL(glance_client);
+    OK(glance_config_build(config, &client));
+    CHECK(client != NULL && client != SENTINEL(glance_client));
+    return client;
+}
+
 void unique_name(char *buf, size_t len, const char *what) {
     static unsigned counter;
     snprintf(buf, len, "%s-%s-%u", env("GLANCE_C_RUN_ID"), what, counter++);
@@ -119,6 +128,8 @@ int main(void) {
         {"tags", test_tags},
         {"schemas", test_schema},
         {"object storage", test_object_store},
+        {"tasks", test_tasks},
+        {"export, import, copy", test_journeys},
         {"faults from the test double", test_double},
     };
     printf("glance-client C suite, library %s, header %s\n", glance_version(), GLANCE_VERSION);

@@ -82,6 +82,10 @@ glance_client *alt_client(void);
 /* A client for the test double, without retries. */
 glance_client *double_client(void);
 
+/* A client for a cloud of the local cloud's clouds.yaml (`demo`, `admin`,
+ * `demo_region_two`, ...): Keystone password, endpoints from the catalog. */
+glance_client *cloud_client(const char *cloud);
+
 /* A name no other run uses: "<run id>-<what>-<counter>". */
 void unique_name(char *buf, size_t len, const char *what);
 
@@ -109,6 +113,8 @@ void test_members(void);
 void test_tags(void);
 void test_schema(void);
 void test_object_store(void);
+void test_tasks(void);
+void test_journeys(void);
 void test_double(void);
 
 #endif
