@@ -141,8 +141,8 @@ fn a_token_expiring_mid_download_is_renewed_once_and_the_download_resumes() {
     let resumed = double
         .requests()
         .into_iter()
-        .filter(|r| r.header("range").is_some())
-        .last()
+        .rev()
+        .find(|r| r.header("range").is_some())
         .expect("a resumed request");
     assert_eq!(resumed.header("x-auth-token"), Some("token-2"));
 }
