@@ -11,9 +11,7 @@
 
 use std::time::Instant;
 
-use glance_client::{
-    Client, CreateImage, DownloadOptions, Framing, UploadData, UploadOptions,
-};
+use glance_client::{Client, CreateImage, DownloadOptions, Framing, UploadData, UploadOptions};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -224,6 +224,37 @@ typedef uint32_t glance_status;
 #endif // __cplusplus
 
 /**
+ * How an upload's body is framed (`glance_transfer_opts_set_framing`).
+ */
+enum glance_framing
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * `Content-Length` when the size is known, chunked otherwise (default:
+   * some Glance front ends, uWSGI and Apache's mod_proxy_uwsgi, refuse
+   * chunked bodies).
+   */
+  GLANCE_FRAMING_AUTO = 0,
+  /**
+   * Always `Content-Length`; an upload of unknown size is refused.
+   */
+  GLANCE_FRAMING_CONTENT_LENGTH = 1,
+  /**
+   * Always chunked, 64 KiB chunks (faster against Glance under gunicorn).
+   */
+  GLANCE_FRAMING_CHUNKED = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum glance_framing glance_framing;
+#else
+typedef uint32_t glance_framing;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Which schema to fetch.
  */
 typedef struct SchemaName SchemaName;
@@ -306,6 +337,15 @@ typedef struct glance_image_page glance_image_page;
  * may change it.
  */
 typedef struct glance_image_patch glance_image_patch;
+
+/**
+ * An import request: its method and the stores to fill. Made by
+ * `glance_import_opts_new` (method `glance-direct`, the default store),
+ * freed by `glance_import_opts_free`; calls only read it.
+ *
+ * Not thread-safe: one thread at a time may use it.
+ */
+typedef struct glance_import_opts glance_import_opts;
 
 /**
  * What to list: filters, sorting and page size for `glance_image_list` and
@@ -401,10 +441,54 @@ typedef struct glance_task_list_opts glance_task_list_opts;
 typedef struct glance_task_page glance_task_page;
 
 /**
+ * Options of uploads and downloads. Made by `glance_transfer_opts_new`,
+ * freed by `glance_transfer_opts_free`; calls only read it, so one can serve
+ * several transfers. Every transfer function also accepts NULL for defaults.
+ *
+ * Not thread-safe: one thread at a time may use it.
+ */
+typedef struct glance_transfer_opts glance_transfer_opts;
+
+/**
  * One HTTP attempt, as the wire log reports it. Lent to the callback for
  * the duration of the call only: read it there, never keep the pointer.
  */
 typedef struct glance_wire_event glance_wire_event;
+
+/**
+ * Progress of a transfer: `done` bytes moved of `total` (0 when unknown).
+ * Called when the transfer starts, every 4 MiB or 100 ms while data moves,
+ * and at the end. Returns `GLANCE_CB_CONTINUE`, or `GLANCE_CB_ABORT` to stop.
+ */
+typedef int (*glance_progress_cb)(void *userdata,
+                                  uint64_t done,
+                                  uint64_t total);
+
+/**
+ * Supplies upload data: writes at most `capacity` bytes to `buffer`, stores
+ * how many in `*out_len` (0: the data has ended) and returns
+ * `GLANCE_CB_CONTINUE`; or returns `GLANCE_CB_ABORT` to stop the upload.
+ */
+typedef int (*glance_read_cb)(void *userdata,
+                              uint8_t *buffer,
+                              size_t capacity,
+                              size_t *out_len);
+
+/**
+ * Receives downloaded data, `len` bytes at `data` (valid during the call
+ * only). Returns `GLANCE_CB_CONTINUE`, or `GLANCE_CB_ABORT` to stop.
+ */
+typedef int (*glance_write_cb)(void *userdata,
+                               const uint8_t *data,
+                               size_t len);
+
+/**
+ * Sees each poll of `glance_image_wait_import`: the image as polled
+ * (borrowed for the call only). Returns `GLANCE_CB_CONTINUE`, or
+ * `GLANCE_CB_ABORT` to stop waiting (the import itself goes on).
+ */
+typedef int (*glance_import_poll_cb)(void *userdata,
+                                     const struct glance_image *image);
 
 /**
  * Called by `glance_task_wait` after every poll with the task as it stands
@@ -1234,6 +1318,180 @@ glance_status glance_image_to_json(const struct glance_image *image,
                                    char **out_json);
 
 /**
+ * Makes default transfer options. Returns a new handle owned by the caller
+ * (free it with `glance_transfer_opts_free`); NULL only if the library failed
+ * internally.
+ */
+struct glance_transfer_opts *glance_transfer_opts_new(void);
+
+/**
+ * Frees transfer options. NULL is ignored.
+ */
+void glance_transfer_opts_free(struct glance_transfer_opts *opts);
+
+/**
+ * Uploads go to this store (`X-Image-Meta-Store`), e.g. "fs2"; NULL: the
+ * cloud's default store. The string is copied.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG` (an empty or malformed store id).
+ */
+glance_status glance_transfer_opts_set_store(struct glance_transfer_opts *opts,
+                                             const char *store);
+
+/**
+ * The framing of uploads: a `glance_framing` value.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_ARG` (not a
+ * `glance_framing`).
+ */
+glance_status glance_transfer_opts_set_framing(struct glance_transfer_opts *opts,
+                                               uint32_t framing);
+
+/**
+ * Whether to skip hashing and comparing the data with the image's digests
+ * (default false: every transfer is verified).
+ *
+ * Returns `GLANCE_OK` or `GLANCE_NULL_ARG`.
+ */
+glance_status glance_transfer_opts_set_skip_verification(struct glance_transfer_opts *opts,
+                                                         bool skip);
+
+/**
+ * For downloads to a file: whether to ignore a partial file left by an
+ * earlier attempt and start from the first byte (default false: resume).
+ *
+ * Returns `GLANCE_OK` or `GLANCE_NULL_ARG`.
+ */
+glance_status glance_transfer_opts_set_restart(struct glance_transfer_opts *opts,
+                                               bool restart);
+
+/**
+ * The progress callback (NULL: none) and the `userdata` it is given; both
+ * are kept until changed and must stay valid while transfers use them.
+ *
+ * Returns `GLANCE_OK` or `GLANCE_NULL_ARG` (`opts` only).
+ */
+glance_status glance_transfer_opts_set_progress(struct glance_transfer_opts *opts,
+                                                glance_progress_cb callback,
+                                                void *userdata);
+
+/**
+ * Uploads the file at `path` as the data of the `queued` image `id`
+ * (`PUT /v2/images/{id}/file`), hashed while it streams and compared with
+ * the `checksum` and `os_hash_value` Glance records. Memory stays constant.
+ * After a 401 the file is sent once more with a renewed token.
+ *
+ * `opts` may be NULL (defaults). `out_image` may be NULL; otherwise it
+ * receives, on success, the image as it is after the upload (owned by the
+ * caller: free it with `glance_image_free`). Thread-safe as far as `client`
+ * goes; callbacks run on the calling thread.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG`, `GLANCE_IO` (the file cannot be read),
+ * `GLANCE_ABORTED` (the progress callback stopped it),
+ * `GLANCE_CHECKSUM_MISMATCH` (Glance recorded other digests: the data was
+ * corrupted on the way), `GLANCE_CONFLICT` (the image is not `queued`),
+ * `GLANCE_TOO_LARGE` (a size cap or quota), `GLANCE_NOT_FOUND`, and the
+ * failures every request can have (`GLANCE_UNAUTHORIZED`,
+ * `GLANCE_FORBIDDEN`, `GLANCE_TRANSPORT`, `GLANCE_TIMEOUT`, `GLANCE_TLS`,
+ * `GLANCE_INVALID_RESPONSE`, `GLANCE_CONFIG`, `GLANCE_SERVICE_UNAVAILABLE`,
+ * `GLANCE_HTTP`).
+ */
+glance_status glance_image_upload_file(const struct glance_client *client,
+                                       const char *id,
+                                       const char *path,
+                                       const struct glance_transfer_opts *opts,
+                                       struct glance_image **out_image);
+
+/**
+ * Uploads `len` bytes at `data` (borrowed for the call only) as the data of
+ * the image `id`; otherwise as `glance_image_upload_file`. A buffer can be
+ * sent again after a 401.
+ */
+glance_status glance_image_upload_buffer(const struct glance_client *client,
+                                         const char *id,
+                                         const uint8_t *data,
+                                         size_t len,
+                                         const struct glance_transfer_opts *opts,
+                                         struct glance_image **out_image);
+
+/**
+ * Uploads data that `read` supplies, as the data of the image `id`. With a
+ * `size` of 0 or more, exactly that many bytes are sent with
+ * `Content-Length` (a callback that ends sooner fails the upload with
+ * `GLANCE_INVALID_ARG`); with a negative `size` the body goes chunked until
+ * the callback reports the end. A callback cannot rewind, so a 401 is not
+ * retried. The callback returning `GLANCE_CB_ABORT` gives `GLANCE_ABORTED`.
+ * Otherwise as `glance_image_upload_file`.
+ */
+glance_status glance_image_upload_callback(const struct glance_client *client,
+                                           const char *id,
+                                           glance_read_cb read,
+                                           void *userdata,
+                                           int64_t size,
+                                           const struct glance_transfer_opts *opts,
+                                           struct glance_image **out_image);
+
+/**
+ * Stages the file at `path` for a `glance-direct` import of the image `id`
+ * (`PUT /v2/images/{id}/stage`); follow with `glance_image_import`. Glance
+ * records no digest for staged data. Returns the statuses of
+ * `glance_image_upload_file` but `GLANCE_CHECKSUM_MISMATCH`.
+ */
+glance_status glance_image_stage_file(const struct glance_client *client,
+                                      const char *id,
+                                      const char *path,
+                                      const struct glance_transfer_opts *opts);
+
+/**
+ * Stages `len` bytes at `data` for a `glance-direct` import; otherwise as
+ * `glance_image_stage_file`.
+ */
+glance_status glance_image_stage_buffer(const struct glance_client *client,
+                                        const char *id,
+                                        const uint8_t *data,
+                                        size_t len,
+                                        const struct glance_transfer_opts *opts);
+
+/**
+ * Downloads the data of the image `id` into the file at `path`, verified
+ * against the image's multihash (`os_hash_value`), else its MD5 `checksum`,
+ * else the `Content-MD5` header. The data goes to `<path>.<id>.part` beside
+ * the target, is synced and renamed to `path` only once verified, so a failed
+ * download never leaves a file that looks complete. A broken connection is
+ * resumed with `Range`; after a stall, a cut or an abort the partial file
+ * stays and the next call resumes from it (unless the options say restart).
+ *
+ * `opts` may be NULL (defaults); `out_bytes` may be NULL, else it receives
+ * the size on success.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG`, `GLANCE_NO_DATA` (the image is `queued`),
+ * `GLANCE_CHECKSUM_MISMATCH` (no file is left), `GLANCE_ABORTED`,
+ * `GLANCE_IO`, `GLANCE_NOT_FOUND`, `GLANCE_FORBIDDEN` (deactivated), and the
+ * failures every request can have.
+ */
+glance_status glance_image_download_file(const struct glance_client *client,
+                                         const char *id,
+                                         const char *path,
+                                         const struct glance_transfer_opts *opts,
+                                         uint64_t *out_bytes);
+
+/**
+ * Downloads the data of the image `id` through `write`, verified as
+ * `glance_image_download_file` does. The callback has seen every byte when
+ * a mismatch is found: `GLANCE_CHECKSUM_MISMATCH` then says not to trust
+ * them. The callback returning `GLANCE_CB_ABORT` gives `GLANCE_ABORTED`.
+ */
+glance_status glance_image_download_callback(const struct glance_client *client,
+                                             const char *id,
+                                             glance_write_cb write,
+                                             void *userdata,
+                                             const struct glance_transfer_opts *opts,
+                                             uint64_t *out_bytes);
+
+/**
  * Fetches the image with this id.
  *
  * Every function here borrows `client` and its string arguments for the call
@@ -1344,6 +1602,160 @@ glance_status glance_image_deactivate(const struct glance_client *client,
  */
 glance_status glance_image_reactivate(const struct glance_client *client,
                                       const char *id);
+
+/**
+ * Makes an import request for `glance-direct` into the default store.
+ * Returns a new handle owned by the caller (free it with
+ * `glance_import_opts_free`); NULL only if the library failed internally.
+ */
+struct glance_import_opts *glance_import_opts_new(void);
+
+/**
+ * Frees an import request. NULL is ignored.
+ */
+void glance_import_opts_free(struct glance_import_opts *opts);
+
+/**
+ * The import method: "glance-direct", "web-download" (with `uri`, the
+ * http(s) URL Glance fetches) or "copy-image"; `uri` is ignored by the
+ * others and may be NULL. Strings are copied.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG` (an unknown method, or web-download without a URL).
+ */
+glance_status glance_import_opts_set_method(struct glance_import_opts *opts,
+                                            const char *method,
+                                            const char *uri);
+
+/**
+ * Adds a store to fill (an id from `glance_stores_json`). The string is copied.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG` (an empty or malformed store id).
+ */
+glance_status glance_import_opts_add_store(struct glance_import_opts *opts,
+                                           const char *store);
+
+/**
+ * Whether to fill every store of the cloud (default false).
+ *
+ * Returns `GLANCE_OK` or `GLANCE_NULL_ARG`.
+ */
+glance_status glance_import_opts_set_all_stores(struct glance_import_opts *opts,
+                                                bool all);
+
+/**
+ * Whether the import fails as a whole when one store fails (Glance's
+ * default, true) or goes on with the others.
+ *
+ * Returns `GLANCE_OK` or `GLANCE_NULL_ARG`.
+ */
+glance_status glance_import_opts_set_all_stores_must_succeed(struct glance_import_opts *opts,
+                                                             bool must);
+
+/**
+ * The import methods the cloud offers, comma-separated (e.g.
+ * "glance-direct,web-download,copy-image"), in a new string for the caller
+ * (free it with `glance_string_free`), written to `*out` on success.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, and the failures every request can have.
+ */
+glance_status glance_import_methods(const struct glance_client *client,
+                                    char **out);
+
+/**
+ * The stores of a multi-store cloud as a JSON array of
+ * `{"id", "description", "default", "read_only"}`, in a new string for the
+ * caller (free it with `glance_string_free`).
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_NOT_FOUND` or `GLANCE_HTTP`
+ * (410) on a single-store cloud, and the failures every request can have.
+ */
+glance_status glance_stores_json(const struct glance_client *client,
+                                 char **out);
+
+/**
+ * The image's import tasks, oldest first, as a JSON array (`id`, `type`,
+ * `status`, `message`, `input`, `result`, ...), in a new string for the
+ * caller (free it with `glance_string_free`).
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG`, `GLANCE_NOT_FOUND`, and the failures every request
+ * can have.
+ */
+glance_status glance_image_tasks_json(const struct glance_client *client,
+                                      const char *id,
+                                      char **out);
+
+/**
+ * Starts an import of the image `id` (`POST /v2/images/{id}/import`) as
+ * `opts` says; Glance works in the background: follow with
+ * `glance_image_wait_import`.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG` (stores and all-stores together, a bad URL),
+ * `GLANCE_CONFLICT` (nothing staged for glance-direct, or not `queued`),
+ * `GLANCE_FORBIDDEN` (copy-image is admin's by default), `GLANCE_BAD_REQUEST`,
+ * `GLANCE_NOT_FOUND`, and the failures every request can have.
+ */
+glance_status glance_image_import(const struct glance_client *client,
+                                  const char *id,
+                                  const struct glance_import_opts *opts);
+
+/**
+ * Polls the image `id` every `interval_ms` milliseconds (0: 1000) until its
+ * import has ended, for at most `timeout_ms` (0: no limit), calling `poll`
+ * (may be NULL) after each poll. On success `*out_image` (may be NULL)
+ * receives the active image (free it with `glance_image_free`).
+ *
+ * An import that left the image without data, or left any store out
+ * (`os_glance_failed_import`, even when the image became active in the
+ * others), fails with `GLANCE_IMPORT_FAILED`; the message names the stores
+ * and Glance's reason: a failed store is never silent.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG`, `GLANCE_IMPORT_FAILED`, `GLANCE_TIMEOUT`,
+ * `GLANCE_ABORTED`, `GLANCE_NOT_FOUND`, and the failures every request can have.
+ */
+glance_status glance_image_wait_import(const struct glance_client *client,
+                                       const char *id,
+                                       uint32_t interval_ms,
+                                       uint64_t timeout_ms,
+                                       glance_import_poll_cb poll,
+                                       void *userdata,
+                                       struct glance_image **out_image);
+
+/**
+ * Removes the image's data from one store (`DELETE /v2/stores/{store}/{id}`;
+ * admin by default); the image keeps its other stores.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG`, `GLANCE_FORBIDDEN`, `GLANCE_NOT_FOUND`,
+ * `GLANCE_CONFLICT`, and the failures every request can have.
+ */
+glance_status glance_image_delete_from_store(const struct glance_client *client,
+                                             const char *id,
+                                             const char *store);
+
+/**
+ * Creates an image with the fields of `create` and gives it the data of the
+ * file at `path` in one call: a direct upload, or staging plus a
+ * `glance-direct` import when `import` asks for several stores (or all of
+ * them) and the cloud offers it, or when `import`'s method was set to
+ * "glance-direct" explicitly. Verified either way. When anything fails the
+ * new image is deleted again. `import` and `transfer` may be NULL; an
+ * import is waited for with a 1 s interval and a 1 hour limit. On success
+ * `*out_image` receives the new image (free it with `glance_image_free`).
+ *
+ * Returns the statuses of `glance_image_create`, `glance_image_upload_file`
+ * and `glance_image_wait_import`.
+ */
+glance_status glance_image_create_with_data(const struct glance_client *client,
+                                            const struct glance_image_create_opts *create,
+                                            const char *path,
+                                            const struct glance_import_opts *import,
+                                            const struct glance_transfer_opts *transfer,
+                                            struct glance_image **out_image);
 
 /**
  * Makes empty list options. Returns a new handle owned by the caller (free it

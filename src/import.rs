@@ -22,7 +22,7 @@ use crate::transport::{Call, Payload};
 use crate::url::encode;
 
 /// A store of a multi-store cloud, as `GET /v2/info/stores` lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StoreInfo {
     /// The store's id, e.g. `fs2`: the name to use in `stores`.
@@ -150,7 +150,7 @@ impl ImportOptions {
 }
 
 /// An import task of an image (`GET /v2/images/{id}/tasks`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImageTask {
     /// The task id.

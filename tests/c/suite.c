@@ -130,6 +130,7 @@ int main(void) {
         {"object storage", test_object_store},
         {"tasks", test_tasks},
         {"export, import, copy", test_journeys},
+        {"image data and import", test_image_data},
         {"faults from the test double", test_double},
     };
     printf("glance-client C suite, library %s, header %s\n", glance_version(), GLANCE_VERSION);

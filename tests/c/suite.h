@@ -115,6 +115,7 @@ void test_schema(void);
 void test_object_store(void);
 void test_tasks(void);
 void test_journeys(void);
+void test_image_data(void);
 void test_double(void);
 
 #endif

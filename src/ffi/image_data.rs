@@ -1,0 +1,602 @@
+//! Image data from C: uploads from a file, a buffer or a read callback,
+//! downloads to a file or a write callback, each verified, with a progress
+//! callback that can abort.
+
+use std::cell::Cell;
+use std::ffi::{c_char, c_int, c_void};
+use std::io::{self, Read, Write};
+use std::ops::ControlFlow;
+
+use super::boundary::{self, borrow, borrow_mut, optional_text, text, CallError, CallResult, Out};
+use super::client::glance_client;
+use super::error::glance_status;
+use super::image::glance_image;
+use crate::{Client, DownloadOptions, Framing, Image, Progress, UploadData, UploadOptions};
+
+/// What a callback returns to go on.
+pub const GLANCE_CB_CONTINUE: c_int = 0;
+/// What a callback returns to stop: the call then fails with `GLANCE_ABORTED`.
+pub const GLANCE_CB_ABORT: c_int = 1;
+
+/// How an upload's body is framed (`glance_transfer_opts_set_framing`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum glance_framing {
+    /// `Content-Length` when the size is known, chunked otherwise (default:
+    /// some Glance front ends, uWSGI and Apache's mod_proxy_uwsgi, refuse
+    /// chunked bodies).
+    GLANCE_FRAMING_AUTO = 0,
+    /// Always `Content-Length`; an upload of unknown size is refused.
+    GLANCE_FRAMING_CONTENT_LENGTH = 1,
+    /// Always chunked, 64 KiB chunks (faster against Glance under gunicorn).
+    GLANCE_FRAMING_CHUNKED = 2,
+}
+
+/// Progress of a transfer: `done` bytes moved of `total` (0 when unknown).
+/// Called when the transfer starts, every 4 MiB or 100 ms while data moves,
+/// and at the end. Returns `GLANCE_CB_CONTINUE`, or `GLANCE_CB_ABORT` to stop.
+pub type glance_progress_cb =
+    Option<unsafe extern "C" fn(userdata: *mut c_void, done: u64, total: u64) -> c_int>;
+
+/// Supplies upload data: writes at most `capacity` bytes to `buffer`, stores
+/// how many in `*out_len` (0: the data has ended) and returns
+/// `GLANCE_CB_CONTINUE`; or returns `GLANCE_CB_ABORT` to stop the upload.
+pub type glance_read_cb = Option<
+    unsafe extern "C" fn(
+        userdata: *mut c_void,
+        buffer: *mut u8,
+        capacity: usize,
+        out_len: *mut usize,
+    ) -> c_int,
+>;
+
+/// Receives downloaded data, `len` bytes at `data` (valid during the call
+/// only). Returns `GLANCE_CB_CONTINUE`, or `GLANCE_CB_ABORT` to stop.
+pub type glance_write_cb =
+    Option<unsafe extern "C" fn(userdata: *mut c_void, data: *const u8, len: usize) -> c_int>;
+
+/// Options of uploads and downloads. Made by `glance_transfer_opts_new`,
+/// freed by `glance_transfer_opts_free`; calls only read it, so one can serve
+/// several transfers. Every transfer function also accepts NULL for defaults.
+///
+/// Not thread-safe: one thread at a time may use it.
+pub struct glance_transfer_opts {
+    pub(crate) store: Option<String>,
+    pub(crate) framing: Framing,
+    pub(crate) skip_verification: bool,
+    restart: bool,
+    progress: glance_progress_cb,
+    progress_userdata: *mut c_void,
+}
+
+impl Default for glance_transfer_opts {
+    fn default() -> Self {
+        glance_transfer_opts {
+            store: None,
+            framing: Framing::Auto,
+            skip_verification: false,
+            restart: false,
+            progress: None,
+            progress_userdata: std::ptr::null_mut(),
+        }
+    }
+}
+
+/// Makes default transfer options. Returns a new handle owned by the caller
+/// (free it with `glance_transfer_opts_free`); NULL only if the library failed
+/// internally.
+#[no_mangle]
+pub extern "C" fn glance_transfer_opts_new() -> *mut glance_transfer_opts {
+    boundary::value(std::ptr::null_mut(), || {
+        boundary::give(glance_transfer_opts::default())
+    })
+}
+
+/// Frees transfer options. NULL is ignored.
+#[no_mangle]
+pub extern "C" fn glance_transfer_opts_free(opts: *mut glance_transfer_opts) {
+    boundary::value((), || {
+        // SAFETY: NULL or made by glance_transfer_opts_new, per the C contract.
+        unsafe { boundary::free(opts) }
+    })
+}
+
+fn set(
+    opts: *mut glance_transfer_opts,
+    apply: impl FnOnce(&mut glance_transfer_opts) -> CallResult,
+) -> glance_status {
+    boundary::run(|| {
+        // SAFETY: NULL or live options used by this thread only, per the docs.
+        let opts = unsafe { borrow_mut(opts, "opts") }?;
+        apply(opts)
+    })
+}
+
+/// Uploads go to this store (`X-Image-Meta-Store`), e.g. "fs2"; NULL: the
+/// cloud's default store. The string is copied.
+///
+/// Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+/// `GLANCE_INVALID_ARG` (an empty or malformed store id).
+#[no_mangle]
+pub extern "C" fn glance_transfer_opts_set_store(
+    opts: *mut glance_transfer_opts,
+    store: *const c_char,
+) -> glance_status {
+    set(opts, |opts| {
+        // SAFETY: NULL or a NUL-terminated string, per the C contract.
+        let store = unsafe { optional_text(store, "store") }?;
+        if let Some(store) = store {
+            crate::images::check_id("store", store)?;
+        }
+        opts.store = store.map(str::to_owned);
+        Ok(())
+    })
+}
+
+/// The framing of uploads: a `glance_framing` value.
+///
+/// Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_ARG` (not a
+/// `glance_framing`).
+#[no_mangle]
+pub extern "C" fn glance_transfer_opts_set_framing(
+    opts: *mut glance_transfer_opts,
+    framing: u32,
+) -> glance_status {
+    set(opts, |opts| {
+        opts.framing = match framing {
+            0 => Framing::Auto,
+            1 => Framing::ContentLength,
+            2 => Framing::Chunked,
+            other => {
+                return Err(CallError::invalid_argument(format!(
+                    "{other} is not a glance_framing"
+                )))
+            }
+        };
+        Ok(())
+    })
+}
+
+/// Whether to skip hashing and comparing the data with the image's digests
+/// (default false: every transfer is verified).
+///
+/// Returns `GLANCE_OK` or `GLANCE_NULL_ARG`.
+#[no_mangle]
+pub extern "C" fn glance_transfer_opts_set_skip_verification(
+    opts: *mut glance_transfer_opts,
+    skip: bool,
+) -> glance_status {
+    set(opts, |opts| {
+        opts.skip_verification = skip;
+        Ok(())
+    })
+}
+
+/// For downloads to a file: whether to ignore a partial file left by an
+/// earlier attempt and start from the first byte (default false: resume).
+///
+/// Returns `GLANCE_OK` or `GLANCE_NULL_ARG`.
+#[no_mangle]
+pub extern "C" fn glance_transfer_opts_set_restart(
+    opts: *mut glance_transfer_opts,
+    restart: bool,
+) -> glance_status {
+    set(opts, |opts| {
+        opts.restart = restart;
+        Ok(())
+    })
+}
+
+/// The progress callback (NULL: none) and the `userdata` it is given; both
+/// are kept until changed and must stay valid while transfers use them.
+///
+/// Returns `GLANCE_OK` or `GLANCE_NULL_ARG` (`opts` only).
+#[no_mangle]
+pub extern "C" fn glance_transfer_opts_set_progress(
+    opts: *mut glance_transfer_opts,
+    callback: glance_progress_cb,
+    userdata: *mut c_void,
+) -> glance_status {
+    set(opts, |opts| {
+        opts.progress = callback;
+        opts.progress_userdata = userdata;
+        Ok(())
+    })
+}
+
+/// The options C passed, or the defaults for NULL.
+///
+/// # Safety
+/// `opts` is NULL or live options not used elsewhere during the call.
+unsafe fn options<'a>(opts: *const glance_transfer_opts) -> &'a glance_transfer_opts {
+    // SAFETY: the caller's promise.
+    unsafe { opts.as_ref() }.unwrap_or(&NO_OPTIONS.0)
+}
+
+/// Defaults for a NULL options pointer (never changed, so shareable).
+struct Defaults(glance_transfer_opts);
+// SAFETY: the defaults hold a NULL userdata and no callback; nothing is shared.
+unsafe impl Sync for Defaults {}
+static NO_OPTIONS: Defaults = Defaults(glance_transfer_opts {
+    store: None,
+    framing: Framing::Auto,
+    skip_verification: false,
+    restart: false,
+    progress: None,
+    progress_userdata: std::ptr::null_mut(),
+});
+
+/// Calls the C progress callback.
+pub(crate) fn progress_of(
+    opts: &glance_transfer_opts,
+) -> Option<impl FnMut(Progress) -> ControlFlow<()>> {
+    let callback = opts.progress?;
+    let userdata = opts.progress_userdata;
+    Some(move |p: Progress| {
+        // SAFETY: the caller gave a valid callback and userdata, per the docs.
+        let answer = unsafe { callback(userdata, p.done, p.total.unwrap_or(0)) };
+        if answer == GLANCE_CB_CONTINUE {
+            ControlFlow::Continue(())
+        } else {
+            ControlFlow::Break(())
+        }
+    })
+}
+
+/// Reads upload data through a C callback; remembers an abort.
+struct CallbackReader {
+    callback: unsafe extern "C" fn(*mut c_void, *mut u8, usize, *mut usize) -> c_int,
+    userdata: *mut c_void,
+    aborted: Cell<bool>,
+}
+
+impl Read for CallbackReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let mut len = 0usize;
+        // SAFETY: a valid callback per the docs; `buf` is writable for its length.
+        let answer =
+            unsafe { (self.callback)(self.userdata, buf.as_mut_ptr(), buf.len(), &mut len) };
+        if answer != GLANCE_CB_CONTINUE {
+            self.aborted.set(true);
+            return Err(io::Error::other("the read callback aborted"));
+        }
+        if len > buf.len() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "the read callback claimed {len} bytes of a {}-byte buffer",
+                    buf.len()
+                ),
+            ));
+        }
+        Ok(len)
+    }
+}
+
+/// Writes download data through a C callback; remembers an abort.
+struct CallbackWriter {
+    callback: unsafe extern "C" fn(*mut c_void, *const u8, usize) -> c_int,
+    userdata: *mut c_void,
+    aborted: bool,
+}
+
+impl Write for CallbackWriter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        // SAFETY: a valid callback per the docs; `data` is readable for its length.
+        let answer = unsafe { (self.callback)(self.userdata, data.as_ptr(), data.len()) };
+        if answer != GLANCE_CB_CONTINUE {
+            self.aborted = true;
+            return Err(io::Error::other("the write callback aborted"));
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// An abort by a data callback is `GLANCE_ABORTED`, like one by progress.
+fn aborted_or(aborted: bool, error: crate::Error) -> CallError {
+    if aborted {
+        CallError::from(crate::Error::Aborted)
+    } else {
+        CallError::from(error)
+    }
+}
+
+/// Runs an upload and hands the image to `out_image` (when not NULL).
+fn upload(
+    client: *const glance_client,
+    id: *const c_char,
+    opts: *const glance_transfer_opts,
+    out_image: *mut *mut glance_image,
+    call: impl FnOnce(&Client, &str, UploadOptions<'_>) -> CallResult<Option<Image>>,
+) -> glance_status {
+    boundary::run(|| {
+        // SAFETY: NULL or live handles / strings / a writable pointer, per the C contract.
+        let client = unsafe { borrow(client, "client") }?;
+        let id = unsafe { text(id, "id") }?;
+        let out = if out_image.is_null() {
+            None
+        } else {
+            Some(unsafe { Out::new(out_image, "out_image") }?)
+        };
+        let opts = unsafe { options(opts) };
+        let mut progress = progress_of(opts);
+        let options = UploadOptions {
+            store: opts.store.clone(),
+            framing: opts.framing,
+            skip_verification: opts.skip_verification,
+            progress: progress
+                .as_mut()
+                .map(|p| p as &mut dyn FnMut(Progress) -> ControlFlow<()>),
+            ..Default::default()
+        };
+        let image = call(&client.client, id, options)?;
+        if let (Some(out), Some(image)) = (out, image) {
+            out.set(boundary::give(glance_image::new(image)));
+        }
+        Ok(())
+    })
+}
+
+/// Uploads the file at `path` as the data of the `queued` image `id`
+/// (`PUT /v2/images/{id}/file`), hashed while it streams and compared with
+/// the `checksum` and `os_hash_value` Glance records. Memory stays constant.
+/// After a 401 the file is sent once more with a renewed token.
+///
+/// `opts` may be NULL (defaults). `out_image` may be NULL; otherwise it
+/// receives, on success, the image as it is after the upload (owned by the
+/// caller: free it with `glance_image_free`). Thread-safe as far as `client`
+/// goes; callbacks run on the calling thread.
+///
+/// Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+/// `GLANCE_INVALID_ARG`, `GLANCE_IO` (the file cannot be read),
+/// `GLANCE_ABORTED` (the progress callback stopped it),
+/// `GLANCE_CHECKSUM_MISMATCH` (Glance recorded other digests: the data was
+/// corrupted on the way), `GLANCE_CONFLICT` (the image is not `queued`),
+/// `GLANCE_TOO_LARGE` (a size cap or quota), `GLANCE_NOT_FOUND`, and the
+/// failures every request can have (`GLANCE_UNAUTHORIZED`,
+/// `GLANCE_FORBIDDEN`, `GLANCE_TRANSPORT`, `GLANCE_TIMEOUT`, `GLANCE_TLS`,
+/// `GLANCE_INVALID_RESPONSE`, `GLANCE_CONFIG`, `GLANCE_SERVICE_UNAVAILABLE`,
+/// `GLANCE_HTTP`).
+#[no_mangle]
+pub extern "C" fn glance_image_upload_file(
+    client: *const glance_client,
+    id: *const c_char,
+    path: *const c_char,
+    opts: *const glance_transfer_opts,
+    out_image: *mut *mut glance_image,
+) -> glance_status {
+    // SAFETY: NULL or a NUL-terminated string, per the C contract.
+    let path = match unsafe { text(path, "path") } {
+        Ok(path) => path,
+        Err(e) => return boundary::run(|| Err(e)),
+    };
+    upload(client, id, opts, out_image, |client, id, options| {
+        Ok(Some(client.upload_image(
+            id,
+            UploadData::file(path),
+            options,
+        )?))
+    })
+}
+
+/// Uploads `len` bytes at `data` (borrowed for the call only) as the data of
+/// the image `id`; otherwise as `glance_image_upload_file`. A buffer can be
+/// sent again after a 401.
+#[no_mangle]
+pub extern "C" fn glance_image_upload_buffer(
+    client: *const glance_client,
+    id: *const c_char,
+    data: *const u8,
+    len: usize,
+    opts: *const glance_transfer_opts,
+    out_image: *mut *mut glance_image,
+) -> glance_status {
+    upload(client, id, opts, out_image, |client, id, options| {
+        let bytes = slice(data, len)?;
+        Ok(Some(client.upload_image(
+            id,
+            UploadData::bytes(bytes),
+            options,
+        )?))
+    })
+}
+
+/// `len` bytes at `data`, or an empty slice when `len` is 0.
+fn slice<'a>(data: *const u8, len: usize) -> CallResult<&'a [u8]> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if data.is_null() {
+        return Err(CallError::new(
+            glance_status::GLANCE_NULL_ARG,
+            "'data' is NULL",
+        ));
+    }
+    // SAFETY: `data` holds `len` readable bytes during the call, per the C contract.
+    Ok(unsafe { std::slice::from_raw_parts(data, len) })
+}
+
+/// Uploads data that `read` supplies, as the data of the image `id`. With a
+/// `size` of 0 or more, exactly that many bytes are sent with
+/// `Content-Length` (a callback that ends sooner fails the upload with
+/// `GLANCE_INVALID_ARG`); with a negative `size` the body goes chunked until
+/// the callback reports the end. A callback cannot rewind, so a 401 is not
+/// retried. The callback returning `GLANCE_CB_ABORT` gives `GLANCE_ABORTED`.
+/// Otherwise as `glance_image_upload_file`.
+#[no_mangle]
+pub extern "C" fn glance_image_upload_callback(
+    client: *const glance_client,
+    id: *const c_char,
+    read: glance_read_cb,
+    userdata: *mut c_void,
+    size: i64,
+    opts: *const glance_transfer_opts,
+    out_image: *mut *mut glance_image,
+) -> glance_status {
+    upload(client, id, opts, out_image, |client, id, options| {
+        let callback =
+            read.ok_or_else(|| CallError::new(glance_status::GLANCE_NULL_ARG, "'read' is NULL"))?;
+        let mut reader = CallbackReader {
+            callback,
+            userdata,
+            aborted: Cell::new(false),
+        };
+        let size = u64::try_from(size).ok();
+        let outcome = client.upload_image(id, UploadData::reader(&mut reader, size), options);
+        outcome
+            .map(Some)
+            .map_err(|e| aborted_or(reader.aborted.get(), e))
+    })
+}
+
+/// Stages the file at `path` for a `glance-direct` import of the image `id`
+/// (`PUT /v2/images/{id}/stage`); follow with `glance_image_import`. Glance
+/// records no digest for staged data. Returns the statuses of
+/// `glance_image_upload_file` but `GLANCE_CHECKSUM_MISMATCH`.
+#[no_mangle]
+pub extern "C" fn glance_image_stage_file(
+    client: *const glance_client,
+    id: *const c_char,
+    path: *const c_char,
+    opts: *const glance_transfer_opts,
+) -> glance_status {
+    // SAFETY: NULL or a NUL-terminated string, per the C contract.
+    let path = match unsafe { text(path, "path") } {
+        Ok(path) => path,
+        Err(e) => return boundary::run(|| Err(e)),
+    };
+    upload(
+        client,
+        id,
+        opts,
+        std::ptr::null_mut(),
+        |client, id, options| {
+            client.stage_image_data(id, UploadData::file(path), options)?;
+            Ok(None)
+        },
+    )
+}
+
+/// Stages `len` bytes at `data` for a `glance-direct` import; otherwise as
+/// `glance_image_stage_file`.
+#[no_mangle]
+pub extern "C" fn glance_image_stage_buffer(
+    client: *const glance_client,
+    id: *const c_char,
+    data: *const u8,
+    len: usize,
+    opts: *const glance_transfer_opts,
+) -> glance_status {
+    upload(
+        client,
+        id,
+        opts,
+        std::ptr::null_mut(),
+        |client, id, options| {
+            let bytes = slice(data, len)?;
+            client.stage_image_data(id, UploadData::bytes(bytes), options)?;
+            Ok(None)
+        },
+    )
+}
+
+/// Runs a download with the options' settings; `*out_bytes` (when not NULL)
+/// receives the size on success.
+fn download(
+    client: *const glance_client,
+    id: *const c_char,
+    opts: *const glance_transfer_opts,
+    out_bytes: *mut u64,
+    call: impl FnOnce(&Client, &str, DownloadOptions<'_>) -> CallResult<u64>,
+) -> glance_status {
+    boundary::run(|| {
+        // SAFETY: NULL or live handles / strings / a writable pointer, per the C contract.
+        let client = unsafe { borrow(client, "client") }?;
+        let id = unsafe { text(id, "id") }?;
+        let out = if out_bytes.is_null() {
+            None
+        } else {
+            Some(unsafe { Out::new(out_bytes, "out_bytes") }?)
+        };
+        let opts = unsafe { options(opts) };
+        let mut progress = progress_of(opts);
+        let options = DownloadOptions {
+            skip_verification: opts.skip_verification,
+            restart: opts.restart,
+            progress: progress
+                .as_mut()
+                .map(|p| p as &mut dyn FnMut(Progress) -> ControlFlow<()>),
+        };
+        let bytes = call(&client.client, id, options)?;
+        if let Some(out) = out {
+            out.set(bytes);
+        }
+        Ok(())
+    })
+}
+
+/// Downloads the data of the image `id` into the file at `path`, verified
+/// against the image's multihash (`os_hash_value`), else its MD5 `checksum`,
+/// else the `Content-MD5` header. The data goes to `<path>.<id>.part` beside
+/// the target, is synced and renamed to `path` only once verified, so a failed
+/// download never leaves a file that looks complete. A broken connection is
+/// resumed with `Range`; after a stall, a cut or an abort the partial file
+/// stays and the next call resumes from it (unless the options say restart).
+///
+/// `opts` may be NULL (defaults); `out_bytes` may be NULL, else it receives
+/// the size on success.
+///
+/// Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+/// `GLANCE_INVALID_ARG`, `GLANCE_NO_DATA` (the image is `queued`),
+/// `GLANCE_CHECKSUM_MISMATCH` (no file is left), `GLANCE_ABORTED`,
+/// `GLANCE_IO`, `GLANCE_NOT_FOUND`, `GLANCE_FORBIDDEN` (deactivated), and the
+/// failures every request can have.
+#[no_mangle]
+pub extern "C" fn glance_image_download_file(
+    client: *const glance_client,
+    id: *const c_char,
+    path: *const c_char,
+    opts: *const glance_transfer_opts,
+    out_bytes: *mut u64,
+) -> glance_status {
+    // SAFETY: NULL or a NUL-terminated string, per the C contract.
+    let path = match unsafe { text(path, "path") } {
+        Ok(path) => path,
+        Err(e) => return boundary::run(|| Err(e)),
+    };
+    download(client, id, opts, out_bytes, |client, id, options| {
+        Ok(client.download_image_to_file(id, path, options)?.bytes)
+    })
+}
+
+/// Downloads the data of the image `id` through `write`, verified as
+/// `glance_image_download_file` does. The callback has seen every byte when
+/// a mismatch is found: `GLANCE_CHECKSUM_MISMATCH` then says not to trust
+/// them. The callback returning `GLANCE_CB_ABORT` gives `GLANCE_ABORTED`.
+#[no_mangle]
+pub extern "C" fn glance_image_download_callback(
+    client: *const glance_client,
+    id: *const c_char,
+    write: glance_write_cb,
+    userdata: *mut c_void,
+    opts: *const glance_transfer_opts,
+    out_bytes: *mut u64,
+) -> glance_status {
+    download(client, id, opts, out_bytes, |client, id, options| {
+        let callback = write
+            .ok_or_else(|| CallError::new(glance_status::GLANCE_NULL_ARG, "'write' is NULL"))?;
+        let mut writer = CallbackWriter {
+            callback,
+            userdata,
+            aborted: false,
+        };
+        let outcome = client.download_image(id, &mut writer, options);
+        outcome
+            .map(|d| d.bytes)
+            .map_err(|e| aborted_or(writer.aborted, e))
+    })
+}

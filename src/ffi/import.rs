@@ -1,0 +1,403 @@
+//! Interoperable import from C: what the cloud offers, the import call, the
+//! image's import tasks, the wait, one-call create-and-upload, and removing
+//! an image's data from one store.
+
+use std::ffi::{c_char, c_int, c_void};
+use std::ops::ControlFlow;
+use std::time::Duration;
+
+use super::boundary::{self, borrow, borrow_mut, optional_text, text, CallError, CallResult, Out};
+use super::client::glance_client;
+use super::create_opts::glance_image_create_opts;
+use super::error::glance_status;
+use super::image::glance_image;
+use super::image_data::{glance_transfer_opts, GLANCE_CB_CONTINUE};
+use crate::{
+    CreateWithData, ImportMethod, ImportOptions, ImportState, Progress, UploadData, UploadMethod,
+    UploadOptions, WaitOptions,
+};
+
+/// An import request: its method and the stores to fill. Made by
+/// `glance_import_opts_new` (method `glance-direct`, the default store),
+/// freed by `glance_import_opts_free`; calls only read it.
+///
+/// Not thread-safe: one thread at a time may use it.
+pub struct glance_import_opts {
+    method: Option<ImportMethod>,
+    stores: ImportOptions,
+}
+
+/// Makes an import request for `glance-direct` into the default store.
+/// Returns a new handle owned by the caller (free it with
+/// `glance_import_opts_free`); NULL only if the library failed internally.
+#[no_mangle]
+pub extern "C" fn glance_import_opts_new() -> *mut glance_import_opts {
+    boundary::value(std::ptr::null_mut(), || {
+        boundary::give(glance_import_opts {
+            method: None,
+            stores: ImportOptions::default(),
+        })
+    })
+}
+
+/// Frees an import request. NULL is ignored.
+#[no_mangle]
+pub extern "C" fn glance_import_opts_free(opts: *mut glance_import_opts) {
+    boundary::value((), || {
+        // SAFETY: NULL or made by glance_import_opts_new, per the C contract.
+        unsafe { boundary::free(opts) }
+    })
+}
+
+fn set(
+    opts: *mut glance_import_opts,
+    apply: impl FnOnce(&mut glance_import_opts) -> CallResult,
+) -> glance_status {
+    boundary::run(|| {
+        // SAFETY: NULL or live options used by this thread only, per the docs.
+        let opts = unsafe { borrow_mut(opts, "opts") }?;
+        apply(opts)
+    })
+}
+
+/// The import method: "glance-direct", "web-download" (with `uri`, the
+/// http(s) URL Glance fetches) or "copy-image"; `uri` is ignored by the
+/// others and may be NULL. Strings are copied.
+///
+/// Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+/// `GLANCE_INVALID_ARG` (an unknown method, or web-download without a URL).
+#[no_mangle]
+pub extern "C" fn glance_import_opts_set_method(
+    opts: *mut glance_import_opts,
+    method: *const c_char,
+    uri: *const c_char,
+) -> glance_status {
+    set(opts, |opts| {
+        // SAFETY: NUL-terminated strings (uri may be NULL), per the C contract.
+        let method = unsafe { text(method, "method") }?;
+        let uri = unsafe { optional_text(uri, "uri") }?;
+        opts.method = Some(match (method, uri) {
+            ("glance-direct", _) => ImportMethod::GlanceDirect,
+            ("copy-image", _) => ImportMethod::CopyImage,
+            ("web-download", Some(uri)) => ImportMethod::WebDownload {
+                uri: uri.to_owned(),
+            },
+            ("web-download", None) => {
+                return Err(CallError::invalid_argument("web-download needs a URI"))
+            }
+            (other, _) => {
+                return Err(CallError::invalid_argument(format!(
+                    "'{other}' is not an import method this library knows"
+                )))
+            }
+        });
+        Ok(())
+    })
+}
+
+/// Adds a store to fill (an id from `glance_stores_json`). The string is copied.
+///
+/// Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+/// `GLANCE_INVALID_ARG` (an empty or malformed store id).
+#[no_mangle]
+pub extern "C" fn glance_import_opts_add_store(
+    opts: *mut glance_import_opts,
+    store: *const c_char,
+) -> glance_status {
+    set(opts, |opts| {
+        // SAFETY: a NUL-terminated string, per the C contract.
+        let store = unsafe { text(store, "store") }?;
+        crate::images::check_id("store", store)?;
+        opts.stores.stores.push(store.to_owned());
+        Ok(())
+    })
+}
+
+/// Whether to fill every store of the cloud (default false).
+///
+/// Returns `GLANCE_OK` or `GLANCE_NULL_ARG`.
+#[no_mangle]
+pub extern "C" fn glance_import_opts_set_all_stores(
+    opts: *mut glance_import_opts,
+    all: bool,
+) -> glance_status {
+    set(opts, |opts| {
+        opts.stores.all_stores = Some(all);
+        Ok(())
+    })
+}
+
+/// Whether the import fails as a whole when one store fails (Glance's
+/// default, true) or goes on with the others.
+///
+/// Returns `GLANCE_OK` or `GLANCE_NULL_ARG`.
+#[no_mangle]
+pub extern "C" fn glance_import_opts_set_all_stores_must_succeed(
+    opts: *mut glance_import_opts,
+    must: bool,
+) -> glance_status {
+    set(opts, |opts| {
+        opts.stores.all_stores_must_succeed = Some(must);
+        Ok(())
+    })
+}
+
+/// Runs a call with a client and an image id.
+fn on_image(
+    client: *const glance_client,
+    id: *const c_char,
+    call: impl FnOnce(&crate::Client, &str) -> CallResult,
+) -> glance_status {
+    boundary::run(|| {
+        // SAFETY: NULL or live handles / strings, per the C contract.
+        let client = unsafe { borrow(client, "client") }?;
+        let id = unsafe { text(id, "id") }?;
+        call(&client.client, id)
+    })
+}
+
+/// Runs a call that gives C a new string.
+fn give_text(
+    client: *const glance_client,
+    out: *mut *mut c_char,
+    call: impl FnOnce(&crate::Client) -> CallResult<String>,
+) -> glance_status {
+    boundary::run(|| {
+        // SAFETY: NULL or a live handle / a writable pointer, per the C contract.
+        let client = unsafe { borrow(client, "client") }?;
+        let out = unsafe { Out::new(out, "out") }?;
+        let value = call(&client.client)?;
+        out.set(boundary::give_string(value)?);
+        Ok(())
+    })
+}
+
+fn json_text<T: serde::Serialize>(value: &T) -> CallResult<String> {
+    serde_json::to_string(value)
+        .map_err(|e| CallError::invalid_argument(format!("cannot encode as JSON: {e}")))
+}
+
+/// The import methods the cloud offers, comma-separated (e.g.
+/// "glance-direct,web-download,copy-image"), in a new string for the caller
+/// (free it with `glance_string_free`), written to `*out` on success.
+///
+/// Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, and the failures every request can have.
+#[no_mangle]
+pub extern "C" fn glance_import_methods(
+    client: *const glance_client,
+    out: *mut *mut c_char,
+) -> glance_status {
+    give_text(client, out, |client| Ok(client.import_methods()?.join(",")))
+}
+
+/// The stores of a multi-store cloud as a JSON array of
+/// `{"id", "description", "default", "read_only"}`, in a new string for the
+/// caller (free it with `glance_string_free`).
+///
+/// Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_NOT_FOUND` or `GLANCE_HTTP`
+/// (410) on a single-store cloud, and the failures every request can have.
+#[no_mangle]
+pub extern "C" fn glance_stores_json(
+    client: *const glance_client,
+    out: *mut *mut c_char,
+) -> glance_status {
+    give_text(client, out, |client| json_text(&client.list_stores()?))
+}
+
+/// The image's import tasks, oldest first, as a JSON array (`id`, `type`,
+/// `status`, `message`, `input`, `result`, ...), in a new string for the
+/// caller (free it with `glance_string_free`).
+///
+/// Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+/// `GLANCE_INVALID_ARG`, `GLANCE_NOT_FOUND`, and the failures every request
+/// can have.
+#[no_mangle]
+pub extern "C" fn glance_image_tasks_json(
+    client: *const glance_client,
+    id: *const c_char,
+    out: *mut *mut c_char,
+) -> glance_status {
+    on_image(client, id, |client, id| {
+        // SAFETY: NULL or a writable pointer, per the C contract.
+        let out = unsafe { Out::new(out, "out") }?;
+        let text = json_text(&client.image_tasks(id)?)?;
+        out.set(boundary::give_string(text)?);
+        Ok(())
+    })
+}
+
+/// Starts an import of the image `id` (`POST /v2/images/{id}/import`) as
+/// `opts` says; Glance works in the background: follow with
+/// `glance_image_wait_import`.
+///
+/// Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+/// `GLANCE_INVALID_ARG` (stores and all-stores together, a bad URL),
+/// `GLANCE_CONFLICT` (nothing staged for glance-direct, or not `queued`),
+/// `GLANCE_FORBIDDEN` (copy-image is admin's by default), `GLANCE_BAD_REQUEST`,
+/// `GLANCE_NOT_FOUND`, and the failures every request can have.
+#[no_mangle]
+pub extern "C" fn glance_image_import(
+    client: *const glance_client,
+    id: *const c_char,
+    opts: *const glance_import_opts,
+) -> glance_status {
+    on_image(client, id, |client, id| {
+        // SAFETY: NULL or live options, per the C contract.
+        let opts = unsafe { borrow(opts, "opts") }?;
+        let method = opts.method.clone().unwrap_or(ImportMethod::GlanceDirect);
+        Ok(client.import_image(id, &method, &opts.stores)?)
+    })
+}
+
+/// Sees each poll of `glance_image_wait_import`: the image as polled
+/// (borrowed for the call only). Returns `GLANCE_CB_CONTINUE`, or
+/// `GLANCE_CB_ABORT` to stop waiting (the import itself goes on).
+pub type glance_import_poll_cb =
+    Option<unsafe extern "C" fn(userdata: *mut c_void, image: *const glance_image) -> c_int>;
+
+/// Polls the image `id` every `interval_ms` milliseconds (0: 1000) until its
+/// import has ended, for at most `timeout_ms` (0: no limit), calling `poll`
+/// (may be NULL) after each poll. On success `*out_image` (may be NULL)
+/// receives the active image (free it with `glance_image_free`).
+///
+/// An import that left the image without data, or left any store out
+/// (`os_glance_failed_import`, even when the image became active in the
+/// others), fails with `GLANCE_IMPORT_FAILED`; the message names the stores
+/// and Glance's reason: a failed store is never silent.
+///
+/// Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+/// `GLANCE_INVALID_ARG`, `GLANCE_IMPORT_FAILED`, `GLANCE_TIMEOUT`,
+/// `GLANCE_ABORTED`, `GLANCE_NOT_FOUND`, and the failures every request can have.
+#[no_mangle]
+pub extern "C" fn glance_image_wait_import(
+    client: *const glance_client,
+    id: *const c_char,
+    interval_ms: u32,
+    timeout_ms: u64,
+    poll: glance_import_poll_cb,
+    userdata: *mut c_void,
+    out_image: *mut *mut glance_image,
+) -> glance_status {
+    on_image(client, id, |client, id| {
+        let out = if out_image.is_null() {
+            None
+        } else {
+            // SAFETY: a writable pointer, per the C contract.
+            Some(unsafe { Out::new(out_image, "out_image") }?)
+        };
+        let mut on_poll = poll.map(|callback| {
+            move |state: &ImportState| {
+                let image = glance_image::new(state.image.clone());
+                // SAFETY: a valid callback per the docs; the image lives during the call.
+                let answer = unsafe { callback(userdata, &image) };
+                if answer == GLANCE_CB_CONTINUE {
+                    ControlFlow::Continue(())
+                } else {
+                    ControlFlow::Break(())
+                }
+            }
+        });
+        let options = WaitOptions {
+            interval: Duration::from_millis(u64::from(if interval_ms == 0 {
+                1000
+            } else {
+                interval_ms
+            })),
+            timeout: (timeout_ms > 0).then(|| Duration::from_millis(timeout_ms)),
+            on_poll: on_poll
+                .as_mut()
+                .map(|p| p as &mut dyn FnMut(&ImportState) -> ControlFlow<()>),
+        };
+        let image = client.wait_for_import(id, options)?;
+        if let Some(out) = out {
+            out.set(boundary::give(glance_image::new(image)));
+        }
+        Ok(())
+    })
+}
+
+/// Removes the image's data from one store (`DELETE /v2/stores/{store}/{id}`;
+/// admin by default); the image keeps its other stores.
+///
+/// Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+/// `GLANCE_INVALID_ARG`, `GLANCE_FORBIDDEN`, `GLANCE_NOT_FOUND`,
+/// `GLANCE_CONFLICT`, and the failures every request can have.
+#[no_mangle]
+pub extern "C" fn glance_image_delete_from_store(
+    client: *const glance_client,
+    id: *const c_char,
+    store: *const c_char,
+) -> glance_status {
+    on_image(client, id, |client, id| {
+        // SAFETY: a NUL-terminated string, per the C contract.
+        let store = unsafe { text(store, "store") }?;
+        Ok(client.delete_image_from_store(id, store)?)
+    })
+}
+
+/// Creates an image with the fields of `create` and gives it the data of the
+/// file at `path` in one call: a direct upload, or staging plus a
+/// `glance-direct` import when `import` asks for several stores (or all of
+/// them) and the cloud offers it, or when `import`'s method was set to
+/// "glance-direct" explicitly. Verified either way. When anything fails the
+/// new image is deleted again. `import` and `transfer` may be NULL; an
+/// import is waited for with a 1 s interval and a 1 hour limit. On success
+/// `*out_image` receives the new image (free it with `glance_image_free`).
+///
+/// Returns the statuses of `glance_image_create`, `glance_image_upload_file`
+/// and `glance_image_wait_import`.
+#[no_mangle]
+pub extern "C" fn glance_image_create_with_data(
+    client: *const glance_client,
+    create: *const glance_image_create_opts,
+    path: *const c_char,
+    import: *const glance_import_opts,
+    transfer: *const glance_transfer_opts,
+    out_image: *mut *mut glance_image,
+) -> glance_status {
+    boundary::run(|| {
+        // SAFETY: NULL or live handles / strings / a writable pointer, per the C contract.
+        let client = unsafe { borrow(client, "client") }?;
+        let create = unsafe { borrow(create, "create") }?;
+        let path = unsafe { text(path, "path") }?;
+        let out = unsafe { Out::new(out_image, "out_image") }?;
+        let import = unsafe { import.as_ref() };
+        let (method, stores) =
+            match import {
+                None => (UploadMethod::Auto, ImportOptions::default()),
+                Some(i) => (
+                    match &i.method {
+                        Some(ImportMethod::GlanceDirect) => UploadMethod::GlanceDirect,
+                        None => UploadMethod::Auto,
+                        Some(_) => return Err(CallError::invalid_argument(
+                            "create-with-data moves the data itself: only glance-direct applies",
+                        )),
+                    },
+                    i.stores.clone(),
+                ),
+            };
+        let transfer = unsafe { transfer.as_ref() };
+        let mut progress = transfer.and_then(super::image_data::progress_of);
+        let upload = UploadOptions {
+            store: transfer.and_then(|t| t.store.clone()),
+            framing: transfer.map(|t| t.framing).unwrap_or_default(),
+            skip_verification: transfer.is_some_and(|t| t.skip_verification),
+            progress: progress
+                .as_mut()
+                .map(|p| p as &mut dyn FnMut(Progress) -> ControlFlow<()>),
+            ..Default::default()
+        };
+        let image = client.client.create_image_with_data(
+            &create.fields,
+            UploadData::file(path),
+            CreateWithData {
+                method,
+                stores,
+                upload,
+                wait: WaitOptions::default(),
+            },
+        )?;
+        out.set(boundary::give(glance_image::new(image)));
+        Ok(())
+    })
+}
