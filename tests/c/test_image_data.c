@@ -136,6 +136,14 @@ static void round_trips(glance_client *client) {
     CHECK(bytes == DATA_SIZE && sink.size == DATA_SIZE);
     CHECK(memcmp(sink.data, data, DATA_SIZE) == 0);
 
+    /* Unverified: the same bytes, no digest compared. */
+    glance_transfer_opts *unverified = glance_transfer_opts_new();
+    OK(glance_transfer_opts_set_skip_verification(unverified, true));
+    sink.size = 0;
+    OK(glance_image_download_callback(client, id, write_sink, &sink, unverified, &bytes));
+    CHECK(bytes == DATA_SIZE && memcmp(sink.data, data, DATA_SIZE) == 0);
+    glance_transfer_opts_free(unverified);
+
     /* A write callback that stops: GLANCE_ABORTED. */
     EXPECT(GLANCE_ABORTED, glance_image_download_callback(client, id, stop_at_once, NULL, NULL, NULL));
 
@@ -245,6 +253,24 @@ static void imports(glance_client *client) {
     snprintf(path, sizeof path, "/tmp/%s.raw", everywhere_name);
     FILE *file = fopen(path, "wb");
     CHECK(file != NULL && fwrite(data, 1, 100000, file) == 100000 && fclose(file) == 0);
+    /* A staged file, into fs2 only, going on should a store fail. */
+    char staged_name[200];
+    unique_name(staged_name, sizeof staged_name, "import-stage-file");
+    glance_image *staged = create_image(client, staged_name);
+    OK(glance_image_stage_file(client, glance_image_id(staged), path, NULL));
+    glance_import_opts *fs2 = glance_import_opts_new();
+    OK(glance_import_opts_add_store(fs2, "fs2"));
+    OK(glance_import_opts_set_all_stores_must_succeed(fs2, false));
+    OK(glance_image_import(client, glance_image_id(staged), fs2));
+    glance_image *staged_active = NULL;
+    OK(glance_image_wait_import(client, glance_image_id(staged), 200, 120000, NULL, NULL,
+                                &staged_active));
+    CHECK(glance_image_store_count(staged_active) == 1);
+    CHECK_STR(glance_image_store(staged_active, 0), "fs2");
+    glance_image_free(staged_active);
+    glance_import_opts_free(fs2);
+    glance_image_free(staged);
+
     glance_import_opts *all = glance_import_opts_new();
     OK(glance_import_opts_set_all_stores(all, true));
     glance_image_create_opts *create = run_opts(everywhere_name);
