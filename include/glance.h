@@ -2353,8 +2353,8 @@ void glance_object_info_free(struct glance_object_info *info);
  *
  * Returns `GLANCE_OK`, `GLANCE_IO` (the file cannot be read),
  * `GLANCE_NOT_FOUND` (no such container), `GLANCE_TOO_LARGE`,
- * `GLANCE_INVALID_RESPONSE` (an ETag differs from what was sent), and the
- * statuses of `glance_container_exists`.
+ * `GLANCE_CHECKSUM_MISMATCH` (Swift stored other bytes than were sent), and
+ * the statuses of `glance_container_exists`.
  */
 glance_status glance_object_upload_file(const struct glance_object_store *store,
                                         const char *container,
@@ -2368,8 +2368,9 @@ glance_status glance_object_upload_file(const struct glance_object_store *store,
  * `<path>.part`, renamed to `path` only once complete and verified.
  *
  * Returns `GLANCE_OK`, `GLANCE_NOT_FOUND`, `GLANCE_IO`,
- * `GLANCE_INVALID_RESPONSE` (the data differs from its ETag), and the
- * statuses of `glance_container_exists`.
+ * `GLANCE_CHECKSUM_MISMATCH` (the data differs from its ETag),
+ * `GLANCE_INVALID_RESPONSE` (the data is shorter or longer than Swift
+ * said), and the statuses of `glance_container_exists`.
  */
 glance_status glance_object_download_file(const struct glance_object_store *store,
                                           const char *container,

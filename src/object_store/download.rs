@@ -53,7 +53,33 @@ pub struct ObjectReader {
     total: u64,
     path: String,
     request_id: Option<String>,
-    mismatch: Option<String>,
+    mismatch: Option<Mismatch>,
+}
+
+/// How the data failed its check.
+#[derive(Debug, Clone)]
+enum Mismatch {
+    /// A digest differs: [`Error::ChecksumMismatch`].
+    Digest {
+        algorithm: String,
+        expected: String,
+        actual: String,
+    },
+    /// The data does not have the shape Swift described (length, segments).
+    Shape(String),
+}
+
+impl std::fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Mismatch::Digest {
+                algorithm,
+                expected,
+                actual,
+            } => write!(f, "{algorithm} mismatch: expected {expected}, got {actual}"),
+            Mismatch::Shape(message) => f.write_str(message),
+        }
+    }
 }
 
 impl std::fmt::Debug for ObjectReader {
@@ -88,13 +114,22 @@ impl ObjectReader {
 
     /// The verification failure, once a read has reported one.
     pub(crate) fn mismatch(&self) -> Option<Error> {
-        self.mismatch.as_ref().map(|message| {
-            Error::InvalidResponse(Box::new(Failure {
+        self.mismatch.as_ref().map(|mismatch| match mismatch {
+            Mismatch::Digest {
+                algorithm,
+                expected,
+                actual,
+            } => Error::ChecksumMismatch {
+                algorithm: algorithm.clone(),
+                expected: expected.clone(),
+                actual: actual.clone(),
+            },
+            Mismatch::Shape(message) => Error::InvalidResponse(Box::new(Failure {
                 method: "GET".into(),
                 path: self.path.clone(),
                 message: message.clone(),
                 request_id: self.request_id.clone(),
-            }))
+            })),
         })
     }
 
@@ -116,9 +151,10 @@ impl ObjectReader {
         }
     }
 
-    fn fail(&mut self, message: String) -> io::Error {
-        self.mismatch = Some(message.clone());
-        io::Error::new(io::ErrorKind::InvalidData, message)
+    fn fail(&mut self, mismatch: Mismatch) -> io::Error {
+        let error = io::Error::new(io::ErrorKind::InvalidData, mismatch.to_string());
+        self.mismatch = Some(mismatch);
+        error
     }
 
     /// The largest read that stays inside the current segment.
@@ -135,25 +171,27 @@ impl ObjectReader {
 
     fn at_end(&mut self) -> io::Result<()> {
         if self.total != self.info.size {
-            return Err(self.fail(format!(
+            return Err(self.fail(Mismatch::Shape(format!(
                 "the object ended after {} of {} bytes",
                 self.total, self.info.size
-            )));
+            ))));
         }
         let actual = hex(&std::mem::take(&mut self.md5).finalize());
         match &self.check {
             Check::Whole(Some(etag)) if *etag != actual => {
-                let etag = etag.clone();
-                Err(self.fail(format!(
-                    "md5 mismatch: expected {etag} (the ETag), got {actual}"
-                )))
+                let expected = etag.clone();
+                Err(self.fail(Mismatch::Digest {
+                    algorithm: "md5".into(),
+                    expected,
+                    actual,
+                }))
             }
             Check::Segments(segments) if self.segment != segments.len() => {
                 let count = segments.len();
-                Err(self.fail(format!(
+                Err(self.fail(Mismatch::Shape(format!(
                     "the object ended in segment {} of {count}",
                     self.segment + 1
-                )))
+                ))))
             }
             _ => Ok(()),
         }
@@ -165,10 +203,10 @@ impl ObjectReader {
             return Ok(());
         };
         let Some(segment) = segments.get(self.segment) else {
-            return Err(self.fail(format!(
+            return Err(self.fail(Mismatch::Shape(format!(
                 "the object is longer than its {} segments",
                 segments.len()
-            )));
+            ))));
         };
         self.in_segment += n as u64;
         if self.in_segment < segment.size {
@@ -180,10 +218,11 @@ impl ObjectReader {
         self.segment += 1;
         self.in_segment = 0;
         match expected {
-            Some(expected) if expected != actual => Err(self.fail(format!(
-                "md5 mismatch in segment {}: expected {expected}, got {actual}",
-                index + 1
-            ))),
+            Some(expected) if expected != actual => Err(self.fail(Mismatch::Digest {
+                algorithm: format!("md5 of segment {}", index + 1),
+                expected,
+                actual,
+            })),
             _ => Ok(()),
         }
     }
@@ -191,8 +230,11 @@ impl ObjectReader {
 
 impl Read for ObjectReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if let Some(message) = &self.mismatch {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, message.clone()));
+        if let Some(mismatch) = &self.mismatch {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                mismatch.to_string(),
+            ));
         }
         if buf.is_empty() {
             return Ok(0);

@@ -310,9 +310,12 @@ fn checked_etag(response: &Response, expected: &str) -> Result<String> {
         .map(strip_quotes)
         .ok_or_else(|| response.failure("the upload's answer has no ETag".into()))?;
     if etag != expected {
-        return Err(response.failure(format!(
-            "md5 mismatch: Swift stored {etag}, {expected} was sent"
-        )));
+        // Swift stored other bytes than were sent.
+        return Err(Error::ChecksumMismatch {
+            algorithm: "md5".into(),
+            expected: expected.to_owned(),
+            actual: etag,
+        });
     }
     Ok(etag)
 }
