@@ -10,16 +10,31 @@
 #include <string.h>
 #include <time.h>
 
-static glance_client *demo;  /* the image's owner */
-static char image_id[64];    /* the image the tour made, to clean up */
+static glance_client *demo;        /* the image's owner */
+static glance_object_store *swift; /* demo's object storage */
+/* What the tour made, to clean up whatever happens. */
+static char image_id[64], imported_id[64], container[128], object[256];
+
+static void delete_image(char *id) {
+    if (id[0] != '\0' && glance_image_delete(demo, id) == GLANCE_OK) {
+        printf("   deleted image %s\n", id);
+    }
+    id[0] = '\0';
+}
 
 static void cleanup(void) {
-    if (demo != NULL && image_id[0] != '\0') {
-        if (glance_image_delete(demo, image_id) == GLANCE_OK) {
-            printf("   deleted image %s\n", image_id);
-        }
-        image_id[0] = '\0';
+    if (demo == NULL) return;
+    delete_image(image_id);
+    delete_image(imported_id);
+    if (swift != NULL && object[0] != '\0' &&
+        glance_object_delete(swift, container, object) == GLANCE_OK) {
+        printf("   deleted object %s/%s\n", container, object);
     }
+    if (swift != NULL && container[0] != '\0' &&
+        glance_container_delete(swift, container) == GLANCE_OK) {
+        printf("   deleted container %s\n", container);
+    }
+    object[0] = container[0] = '\0';
 }
 
 /* Stops the tour when a call failed, with everything the library knows. */
@@ -108,6 +123,36 @@ static void create_image(const char *name) {
     glance_image_free(image);
 }
 
+#define DATA_MIB 16u
+
+/* Prints the upload's progress; returning GLANCE_CB_ABORT would stop it. */
+static int show_progress(void *userdata, uint64_t done, uint64_t total) {
+    (void)userdata;
+    printf("   uploaded %5.1f of %.1f MiB\n", done / 1048576.0, total / 1048576.0);
+    return GLANCE_CB_CONTINUE;
+}
+
+static void upload_data(void) {
+    size_t size = DATA_MIB * 1024u * 1024u;
+    uint8_t *data = malloc(size);
+    if (data == NULL) {
+        fprintf(stderr, "out of memory\n");
+        cleanup();
+        exit(1);
+    }
+    for (size_t i = 0; i < size; i++) data[i] = (uint8_t)(i * 2654435761u >> 24);
+    glance_transfer_opts *opts = glance_transfer_opts_new();
+    check(glance_transfer_opts_set_progress(opts, show_progress, NULL), "asking for progress");
+    glance_image *image = NULL;
+    check(glance_image_upload_buffer(demo, image_id, data, size, opts, &image), "uploading");
+    glance_transfer_opts_free(opts);
+    free(data);
+    printf("   %s is %s: %s %s, md5 %s (verified while uploading)\n", image_id,
+           glance_image_status(image), or_dash(glance_image_os_hash_algo(image)),
+           or_dash(glance_image_os_hash_value(image)) , or_dash(glance_image_checksum(image)));
+    glance_image_free(image);
+}
+
 static void share_with(glance_client *alt, const char *alt_project, const char *name) {
     glance_image_patch *patch = glance_image_patch_new();
     check(glance_image_patch_replace(patch, "visibility", "shared"), "preparing the update");
@@ -161,6 +206,84 @@ static void tag(void) {
     glance_image_free(image);
 }
 
+static void export_and_import(const char *name) {
+    check(glance_object_store_new(demo, &swift), "finding object storage");
+    snprintf(container, sizeof container, "%s-export", name);
+    check(glance_container_create(swift, container), "creating the container");
+    /* A temp URL key lets Glance fetch the object itself (web-download). */
+    check(glance_container_set_temp_url_key(swift, container, "tour-secret-key"), "setting a key");
+    char *exported = NULL;
+    check(glance_image_export_to_container(demo, image_id, swift, container, NULL, 0, &exported),
+          "exporting");
+    snprintf(object, sizeof object, "%s", exported);
+    glance_string_free(exported);
+    printf("   exported %s to %s/%s\n", image_id, container, object);
+
+    char imported_name[128];
+    snprintf(imported_name, sizeof imported_name, "%s-imported", name);
+    glance_image *image = NULL;
+    check(glance_image_import_from_container(demo, swift, container, object, imported_name,
+                                             GLANCE_IMPORT_VIA_WEB_DOWNLOAD, &image),
+          "importing it back");
+    snprintf(imported_id, sizeof imported_id, "%s", glance_image_id(image));
+    glance_image *original = NULL;
+    check(glance_image_get(demo, image_id, &original), "reading the original");
+    printf("   imported as %s \"%s\": %s, os_distro=%s\n", imported_id, glance_image_name(image),
+           glance_image_status(image), or_dash(glance_image_property(image, "os_distro")));
+    bool same = strcmp(or_dash(glance_image_os_hash_value(image)),
+                       or_dash(glance_image_os_hash_value(original))) == 0;
+    glance_image_free(original);
+    if (!same) {
+        fprintf(stderr, "\nFAILED: the imported image's data differs from the original's\n");
+        glance_image_free(image);
+        cleanup();
+        exit(1);
+    }
+    printf("   same data as the original: yes (same sha512)\n");
+    glance_image_free(image);
+}
+
+/* Prints `"key": value` of the first object in `json` that has it: a string
+ * or a nested object, taken as written (enough for the tour; a program would
+ * use a JSON parser). */
+static void print_field(const char *json, const char *key) {
+    char pattern[64];
+    snprintf(pattern, sizeof pattern, "\"%s\":", key);
+    const char *at = strstr(json, pattern);
+    if (at == NULL) return;
+    const char *value = at + strlen(pattern), *end = value;
+    int depth = 0;
+    bool in_string = false;
+    for (; *end != '\0'; end++) {
+        if (in_string) {
+            if (*end == '\\' && end[1] != '\0') end++;
+            else if (*end == '"') in_string = false;
+            if (!in_string && depth == 0) { end++; break; }
+        } else if (*end == '"') {
+            in_string = true;
+        } else if (*end == '{' || *end == '[') {
+            depth++;
+        } else if (*end == '}' || *end == ']') {
+            if (--depth <= 0) { end++; break; }
+        } else if (*end == ',' && depth == 0) {
+            break;
+        }
+    }
+    printf("     %-8s %.*s\n", key, (int)(end - value), value);
+}
+
+static void show_import_task(void) {
+    char *tasks = NULL;
+    check(glance_image_tasks_json(demo, imported_id, &tasks), "reading the import's tasks");
+    printf("   the import task of %s (glance_image_tasks_json has them all):\n", imported_id);
+    print_field(tasks, "type");
+    print_field(tasks, "status");
+    print_field(tasks, "message");
+    print_field(tasks, "result");
+    print_field(tasks, "request_id");
+    glance_string_free(tasks);
+}
+
 int main(void) {
     printf("glance-client %s: a tour from C\n", glance_version());
 
@@ -177,10 +300,11 @@ int main(void) {
     step(2, "List active images, newest first, 3 per page");
     list_active_images();
 
-    step(3, "Create an image");
+    step(3, "Create an image and upload 16 MiB of data, with progress");
     char name[96];
     snprintf(name, sizeof name, "tour-%ld", (long)time(NULL));
     create_image(name);
+    upload_data();
 
     step(4, "Share it with alt_demo, who accepts and then sees it");
     share_with(alt, alt_project, name);
@@ -188,8 +312,15 @@ int main(void) {
     step(5, "Tag it");
     tag();
 
-    step(6, "Clean up");
+    step(6, "Export it to an object-storage container and import it back");
+    export_and_import(name);
+
+    step(7, "The import task's result");
+    show_import_task();
+
+    step(8, "Clean up");
     cleanup();
+    glance_object_store_free(swift);
     glance_string_free(project);
     glance_string_free(alt_project);
     glance_string_free(endpoint);
