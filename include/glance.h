@@ -36,17 +36,6 @@
 
 
 /**
- * A callback's answer to let the call go on.
- */
-#define GLANCE_CB_CONTINUE 0
-
-/**
- * A callback's answer to stop the call, which then fails with `GLANCE_ABORTED`
- * (any value other than `GLANCE_CB_CONTINUE` does the same).
- */
-#define GLANCE_CB_ABORT 1
-
-/**
  * Import through this client: the object is read and uploaded to Glance.
  */
 #define GLANCE_IMPORT_VIA_STREAM 0
@@ -61,6 +50,16 @@
  * the method, else through this client.
  */
 #define GLANCE_IMPORT_VIA_AUTO 2
+
+/**
+ * What a callback returns to go on.
+ */
+#define GLANCE_CB_CONTINUE 0
+
+/**
+ * What a callback returns to stop: the call then fails with `GLANCE_ABORTED`.
+ */
+#define GLANCE_CB_ABORT 1
 
 /**
  * What a call did. `GLANCE_OK` (0) is success, `GLANCE_DONE` the end of an
@@ -492,12 +491,12 @@ typedef int (*glance_import_poll_cb)(void *userdata,
 
 /**
  * Called by `glance_task_wait` after every poll with the task as it stands
- * (borrowed for the call only). Return `GLANCE_CB_CONTINUE` (0) to keep
- * waiting, anything else to stop: the wait then fails with `GLANCE_ABORTED`
- * (the task itself goes on).
+ * (borrowed for the call only). Returns `GLANCE_CB_CONTINUE` to keep
+ * waiting, or `GLANCE_CB_ABORT` (any other value) to stop: the wait then
+ * fails with `GLANCE_ABORTED` (the task itself goes on).
  */
-typedef uint32_t (*glance_task_wait_cb)(void *userdata,
-                                        const struct glance_task *task);
+typedef int (*glance_task_wait_cb)(void *userdata,
+                                   const struct glance_task *task);
 
 /**
  * Receives a wire event: `userdata` as given to `glance_config_set_wire_log`,

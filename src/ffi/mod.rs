@@ -38,7 +38,6 @@
 
 pub mod auth;
 pub(crate) mod boundary;
-pub mod callback;
 pub mod client;
 pub mod config;
 pub mod copy;

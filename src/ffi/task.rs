@@ -2,7 +2,7 @@
 //! (any type, the upstream import, Rackspace's export and import), and a wait
 //! with a callback.
 
-use std::ffi::{c_char, c_void, CString};
+use std::ffi::{c_char, c_int, c_void, CString};
 use std::ops::ControlFlow;
 use std::time::Duration;
 
@@ -11,9 +11,9 @@ use serde_json::Value;
 use super::boundary::{
     self, borrow, borrow_mut, c_text, lend, optional_text, text, CallError, CallResult, Out,
 };
-use super::callback::GLANCE_CB_CONTINUE;
 use super::client::glance_client;
 use super::error::glance_status;
+use super::image_data::GLANCE_CB_CONTINUE;
 use super::object_store::glance_object_store;
 use crate::{
     ContainerImport, ImportTask, NewTask, SortDir, Task, TaskIter, TaskListOptions, TaskPage,
@@ -106,11 +106,11 @@ pub struct glance_task_iter {
 }
 
 /// Called by `glance_task_wait` after every poll with the task as it stands
-/// (borrowed for the call only). Return `GLANCE_CB_CONTINUE` (0) to keep
-/// waiting, anything else to stop: the wait then fails with `GLANCE_ABORTED`
-/// (the task itself goes on).
+/// (borrowed for the call only). Returns `GLANCE_CB_CONTINUE` to keep
+/// waiting, or `GLANCE_CB_ABORT` (any other value) to stop: the wait then
+/// fails with `GLANCE_ABORTED` (the task itself goes on).
 pub type glance_task_wait_cb =
-    Option<extern "C" fn(userdata: *mut c_void, task: *const glance_task) -> u32>;
+    Option<unsafe extern "C" fn(userdata: *mut c_void, task: *const glance_task) -> c_int>;
 
 /// Runs a getter on a task: `fallback` when `task` is NULL.
 fn get<T: Copy>(task: *const glance_task, fallback: T, f: impl FnOnce(&glance_task) -> T) -> T {
@@ -408,7 +408,8 @@ pub extern "C" fn glance_task_wait(
         Ok(c.wait_for_task(id, &wait, |task| match callback {
             Some(callback) => {
                 let view = glance_task::new(task.clone());
-                if callback(userdata, &view) == GLANCE_CB_CONTINUE {
+                // SAFETY: the caller's function, called as its contract says.
+                if unsafe { callback(userdata, &view) } == GLANCE_CB_CONTINUE {
                     ControlFlow::Continue(())
                 } else {
                     ControlFlow::Break(())

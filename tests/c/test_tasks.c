@@ -10,7 +10,7 @@ struct polls {
     char last_status[32];
 };
 
-static uint32_t on_poll(void *userdata, const glance_task *task) {
+static int on_poll(void *userdata, const glance_task *task) {
     struct polls *polls = userdata;
     polls->seen++;
     snprintf(polls->last_status, sizeof polls->last_status, "%s", glance_task_status(task));
