@@ -18,11 +18,13 @@ use crate::transport::{Call, Payload};
 
 /// How an upload's body is framed on the wire.
 ///
-/// The default sends `Content-Length` whenever the size is known. Measured
-/// against Glance under gunicorn on loopback, chunked bodies upload faster
-/// (see the crate's transfer notes), but uWSGI and Apache with
-/// mod_proxy_uwsgi, common Glance front ends, reject chunked bodies outright:
-/// a default that works everywhere beats one that is faster on some clouds.
+/// The default sends `Content-Length` whenever the size is known. Against
+/// Glance 33 under gunicorn, chunked bodies upload faster: 1 GiB took 18.2 s
+/// chunked against 22.6 s with `Content-Length` with this library on a loaded
+/// 2-core machine (curl, measured without load: 174 against 112 MB/s). But
+/// uWSGI and Apache with mod_proxy_uwsgi, common Glance front ends, refuse
+/// chunked bodies outright: a default that works everywhere beats one that
+/// is faster on some clouds. Choose [`Framing::Chunked`] for a gunicorn cloud.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Framing {
     /// `Content-Length` when the size is known, chunked otherwise.
