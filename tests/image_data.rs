@@ -393,3 +393,25 @@ fn a_prepared_partial_file_is_resumed_and_a_wrong_one_replaced() {
     assert!(std::fs::read(&target).unwrap() == data);
     assert_eq!(scratch.names(), ["disk.raw"]);
 }
+
+#[test]
+fn a_seekable_source_sends_from_its_position_to_its_end() {
+    let client = client("DEMO");
+    let mut cleanup = Cleanup::new(&client);
+    let data = random_bytes(MIB);
+    let image = raw_image(&client, &mut cleanup, "data-seekable");
+    let mut cursor = Cursor::new(&data);
+    cursor.set_position(1000);
+    let uploaded = client
+        .upload_image(
+            &image.id,
+            UploadData::seekable(&mut cursor),
+            UploadOptions::default(),
+        )
+        .unwrap();
+    assert_eq!(uploaded.size, Some(data.len() as u64 - 1000));
+    assert_eq!(
+        uploaded.checksum.as_deref(),
+        Some(md5_hex(&data[1000..]).as_str())
+    );
+}

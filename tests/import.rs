@@ -392,3 +392,65 @@ fn copy_image_to_a_second_store_and_delete_it_from_there() {
     let err = admin.delete_image_from_store(&image.id, "fs2").unwrap_err();
     assert!(err.status().is_some_and(|s| s >= 400), "{err:?}");
 }
+
+#[test]
+fn a_wait_stops_when_its_callback_says_so_or_its_time_is_up() {
+    let client = client("DEMO");
+    let mut cleanup = Cleanup::new(&client);
+    // A source that answers only after the waits below have given up.
+    let server = Double::start(|_, conn| {
+        std::thread::sleep(Duration::from_secs(5));
+        conn.respond(200, &[], b"late");
+    });
+    let image = new_image(&client, &mut cleanup, "import-wait");
+    client
+        .import_image(
+            &image.id,
+            &ImportMethod::WebDownload {
+                uri: format!("{}/slow.raw", server.url()),
+            },
+            &ImportOptions::default(),
+        )
+        .unwrap();
+
+    let mut seen = Vec::new();
+    let mut stop = |state: &ImportState| {
+        seen.push(state.in_progress());
+        ControlFlow::Break(())
+    };
+    let err = client
+        .wait_for_import(
+            &image.id,
+            WaitOptions {
+                on_poll: Some(&mut stop),
+                ..quick()
+            },
+        )
+        .unwrap_err();
+    assert!(matches!(err, Error::Aborted), "{err:?}");
+    assert_eq!(seen, [true], "one poll, of an import in progress");
+
+    let err = client
+        .wait_for_import(
+            &image.id,
+            WaitOptions {
+                interval: Duration::from_millis(100),
+                timeout: Some(Duration::from_millis(300)),
+                on_poll: None,
+            },
+        )
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    assert!(err.to_string().contains(&image.id), "{err}");
+
+    let err = client
+        .wait_for_import(
+            &image.id,
+            WaitOptions {
+                interval: Duration::ZERO,
+                ..quick()
+            },
+        )
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument(_)), "{err:?}");
+}
