@@ -289,3 +289,26 @@ fn every_kind_of_redirect_is_refused_and_the_target_never_sees_the_token() {
     }
     assert!(target.requests().is_empty());
 }
+
+#[test]
+fn a_swift_listing_that_ignores_the_marker_is_not_followed_for_ever() {
+    let double = Double::start(|_, conn| {
+        conn.json(
+            200,
+            &json!([{"name": "obj", "bytes": 3, "hash": "900150983cd24fb0d6963f7d28e17f72",
+                     "last_modified": "2026-01-01T00:00:00.000000",
+                     "content_type": "application/octet-stream"}]),
+        )
+    });
+    let store = builder(&double.url(), 1)
+        .build()
+        .unwrap()
+        .object_store_at(&format!("{}/v1/AUTH_t", double.url()))
+        .unwrap();
+    let err = store
+        .list_objects("bucket", &glance_client::ObjectListOptions::default())
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidResponse(_)), "{err:?}");
+    assert!(err.to_string().contains("did not move past 'obj'"), "{err}");
+    assert_eq!(double.requests().len(), 2);
+}

@@ -159,6 +159,13 @@ pub(crate) unsafe fn text_list<'a>(
     if items.is_null() {
         return Err(null(name));
     }
+    // No array can hold more pointers than this; a larger count is a bug in
+    // the caller that must not reach `from_raw_parts` (found by tests/c_bad_input.rs).
+    if count > isize::MAX as usize / std::mem::size_of::<*const c_char>() {
+        return Err(CallError::invalid_argument(format!(
+            "'{name}' cannot hold {count} strings"
+        )));
+    }
     // SAFETY: `items` holds `count` pointers by the caller's promise.
     let pointers = unsafe { std::slice::from_raw_parts(items, count) };
     pointers
@@ -275,6 +282,14 @@ mod tests {
         assert!(unsafe { text_list(std::ptr::null(), 0, "names") }
             .unwrap()
             .is_empty());
+    }
+
+    #[test]
+    fn a_count_no_array_can_hold_is_refused() {
+        let item = c"x".as_ptr();
+        // SAFETY: the count is refused before the pointer is read past `item`.
+        let result = unsafe { text_list(&item, usize::MAX, "ids") };
+        assert!(matches!(result, Err(e) if e.status == glance_status::GLANCE_INVALID_ARG));
     }
 
     #[test]

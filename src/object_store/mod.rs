@@ -320,6 +320,17 @@ impl ObjectStore {
             let last = page.last().map(|entry| entry.name.clone());
             all.extend(page);
             match last {
+                // Swift lists names in byte order after the marker: a page that
+                // does not move past it (a server ignoring the marker) would be
+                // fetched for ever (found by tests/c_bad_input.rs).
+                Some(name) if marker.as_ref().is_some_and(|m| name <= *m) => {
+                    return Err(Error::invalid_response(
+                        "GET",
+                        &path,
+                        format!("the listing did not move past '{name}'; stopped"),
+                        None,
+                    ))
+                }
                 Some(name) if options.limit.is_none() => marker = Some(name),
                 _ => return Ok(all),
             }
