@@ -416,6 +416,13 @@ fn slice<'a>(data: *const u8, len: usize) -> CallResult<&'a [u8]> {
             "'data' is NULL",
         ));
     }
+    // No buffer is this large; such a length must not reach `from_raw_parts`
+    // (found by tests/c_bad_input.rs).
+    if len > isize::MAX as usize {
+        return Err(CallError::invalid_argument(format!(
+            "'len' ({len}) is larger than any buffer"
+        )));
+    }
     // SAFETY: `data` holds `len` readable bytes during the call, per the C contract.
     Ok(unsafe { std::slice::from_raw_parts(data, len) })
 }
@@ -599,4 +606,17 @@ pub extern "C" fn glance_image_download_callback(
             .map(|d| d.bytes)
             .map_err(|e| aborted_or(writer.aborted, e))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_length_no_buffer_can_have_is_refused() {
+        let byte = 0u8;
+        let result = slice(&byte, usize::MAX);
+        assert!(matches!(result, Err(e) if e.status == glance_status::GLANCE_INVALID_ARG));
+        assert_eq!(slice(&byte, 1).unwrap(), &[0]);
+    }
 }

@@ -111,6 +111,8 @@ glance_task_iter *fx_new_task_iter(void) {
 }
 
 glance_task_list_opts *fx_new_task_list_opts(void) { return glance_task_list_opts_new(); }
+glance_transfer_opts *fx_new_transfer_opts(void) { return glance_transfer_opts_new(); }
+glance_import_opts *fx_new_import_opts(void) { return glance_import_opts_new(); }
 
 glance_object_store *fx_new_object_store(void) {
     char url[512];
@@ -140,9 +142,37 @@ const glance_error *fx_new_error(void) {
     return glance_error_last();
 }
 
-uint32_t fx_task_wait_cb(void *userdata, const glance_task *task) {
+int fx_task_wait_cb(void *userdata, const glance_task *task) {
     (void)userdata;
     (void)task;
+    return GLANCE_CB_CONTINUE;
+}
+
+int fx_progress_cb(void *userdata, uint64_t done, uint64_t total) {
+    (void)userdata;
+    (void)done;
+    (void)total;
+    return GLANCE_CB_CONTINUE;
+}
+
+int fx_read_cb(void *userdata, uint8_t *buffer, size_t capacity, size_t *out_len) {
+    (void)userdata;
+    (void)buffer;
+    (void)capacity;
+    *out_len = 0;
+    return GLANCE_CB_CONTINUE;
+}
+
+int fx_write_cb(void *userdata, const uint8_t *data, size_t len) {
+    (void)userdata;
+    (void)data;
+    (void)len;
+    return GLANCE_CB_CONTINUE;
+}
+
+int fx_import_poll_cb(void *userdata, const glance_image *image) {
+    (void)userdata;
+    (void)image;
     return GLANCE_CB_CONTINUE;
 }
 
@@ -189,7 +219,6 @@ void fx_status(glance_status got, enum fx_rule rule) {
     bool good;
     switch (rule) {
     case FX_NULL_ARG: good = got == GLANCE_NULL_ARG; break;
-    case FX_NOT_NULL_ARG: good = got != GLANCE_NULL_ARG; break;
     case FX_INVALID_UTF8: good = got == GLANCE_INVALID_UTF8; break;
     case FX_NOT_OK: good = got != GLANCE_OK; break;
     default: good = true; break;

@@ -28,6 +28,8 @@ glance_task *fx_new_task(void);
 glance_task_page *fx_new_task_page(void);
 glance_task_iter *fx_new_task_iter(void);
 glance_task_list_opts *fx_new_task_list_opts(void);
+glance_transfer_opts *fx_new_transfer_opts(void);
+glance_import_opts *fx_new_import_opts(void);
 glance_object_store *fx_new_object_store(void);
 glance_objects *fx_new_objects(void);
 glance_object_info *fx_new_object_info(void);
@@ -51,13 +53,20 @@ FX_SHARED(members)
 FX_SHARED(task)
 FX_SHARED(task_page)
 FX_SHARED(task_list_opts)
+FX_SHARED(transfer_opts)
+FX_SHARED(import_opts)
 FX_SHARED(object_store)
 FX_SHARED(objects)
 FX_SHARED(object_info)
 FX_SHARED(error)
 
-uint32_t fx_task_wait_cb(void *userdata, const glance_task *task);
+/* One callback of each type: they go on, supply no data, drop what they get. */
+int fx_task_wait_cb(void *userdata, const glance_task *task);
 void fx_wire_log_cb(void *userdata, const glance_wire_event *event);
+int fx_progress_cb(void *userdata, uint64_t done, uint64_t total);
+int fx_read_cb(void *userdata, uint8_t *buffer, size_t capacity, size_t *out_len);
+int fx_write_cb(void *userdata, const uint8_t *data, size_t len);
+int fx_import_poll_cb(void *userdata, const glance_image *image);
 
 /* Bad strings. */
 extern const char fx_not_utf8[];
@@ -66,7 +75,6 @@ const char *fx_huge(void);
 /* What a case expects of a status. */
 enum fx_rule {
     FX_NULL_ARG,         /* GLANCE_NULL_ARG */
-    FX_NOT_NULL_ARG,     /* an optional pointer: anything but GLANCE_NULL_ARG */
     FX_INVALID_UTF8,     /* GLANCE_INVALID_UTF8 */
     FX_NOT_OK,           /* any known failure */
     FX_ANY,              /* any known status, GLANCE_PANIC excepted */
