@@ -127,3 +127,19 @@ pub fn wire_log_url(bytes: &[u8]) {
         assert_eq!(userinfo, "***", "{logged}");
     }
 }
+
+/// A Keystone v3 token answer (`POST /v3/auth/tokens`): body, times, catalog
+/// and the endpoint lookups made in it.
+pub fn keystone_v3_token(bytes: &[u8]) {
+    crate::auth::keystone_v3::fuzz_token_body(bytes);
+}
+
+/// A Keystone v2.0 / Rackspace `access` answer, the same way.
+pub fn keystone_v2_access(bytes: &[u8]) {
+    crate::auth::keystone_v2::fuzz_access_body(bytes);
+}
+
+/// A task record (`GET /v2/tasks/{id}`): decodes and survives a round trip.
+pub fn task(bytes: &[u8]) {
+    let _ = decode::<crate::tasks::Task>(bytes);
+}

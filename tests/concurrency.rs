@@ -6,14 +6,14 @@
 mod support;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
+use std::sync::Mutex;
 use std::thread;
 
 use glance_client::{Client, CreateImage, Error, ListOptions, Patch, ProxySetting, Visibility};
-use serde_json::json;
+use support::busy::{busy_double, Busy};
 use support::cloud::{self, Cleanup};
-use support::double::{Double, Recorded};
+use support::double::Recorded;
 use support::identity::{keystone_proxy, revoke, token_requests};
 
 const THREADS: usize = 16;
@@ -138,84 +138,12 @@ fn expected_requests(pages_per_iteration: usize) -> usize {
         * THREADS
 }
 
-/// A Keystone v3 token answer whose catalog points the image service at `base`.
-fn keystone_token(base: &str) -> serde_json::Value {
-    json!({"token": {
-        "expires_at": "2099-01-01T00:00:00.000000Z",
-        "project": {"id": "p1"},
-        "user": {"id": "u1"},
-        "catalog": [{"type": "image", "endpoints": [
-            {"interface": "public", "region": "RegionOne", "region_id": "RegionOne", "url": base}
-        ]}]
-    }})
-}
-
 /// Glance requests after which the double stops accepting the first token.
 const TOKEN_LIFETIME: usize = CALLS / 2;
 
 #[test]
 fn sixteen_threads_share_one_client_against_the_double() {
-    let next_id = AtomicU64::new(0);
-    let issued = AtomicUsize::new(0);
-    let served = AtomicUsize::new(0);
-    let rejected = Arc::new(AtomicUsize::new(0));
-    let rejections = rejected.clone();
-    let double = Double::start(move |request, conn| {
-        let image = |id: &str, properties: serde_json::Value| {
-            let mut body = json!({"id": id, "status": "queued", "visibility": "private"});
-            body.as_object_mut()
-                .unwrap()
-                .extend(properties.as_object().unwrap().clone());
-            body
-        };
-        if request.path() == "/v3/auth/tokens" {
-            let n = issued.fetch_add(1, Ordering::SeqCst) + 1;
-            let base = format!("http://{}", request.header("host").unwrap());
-            let token = format!("token-{n}");
-            let body = keystone_token(&base).to_string();
-            conn.respond(
-                201,
-                &[
-                    ("X-Subject-Token", &token),
-                    ("Content-Type", "application/json"),
-                ],
-                body.as_bytes(),
-            );
-            return;
-        }
-        // Halfway through, the first token expires under all 16 threads.
-        if served.fetch_add(1, Ordering::SeqCst) >= TOKEN_LIFETIME
-            && request.header("x-auth-token") == Some("token-1")
-        {
-            rejections.fetch_add(1, Ordering::SeqCst);
-            conn.json(401, &json!({"message": "token expired"}));
-            return;
-        }
-        let id = request.path().rsplit('/').next().unwrap_or("");
-        match (request.method.as_str(), request.path()) {
-            ("GET", "/v2/images") if request.target.contains("marker=") => {
-                conn.json(200, &json!({"images": [image("p3", json!({}))]}))
-            }
-            ("GET", "/v2/images") => conn.json(
-                200,
-                &json!({
-                    "images": [image("p1", json!({})), image("p2", json!({}))],
-                    "next": format!("{}&marker=p2", request.target),
-                }),
-            ),
-            ("GET", _) => conn.json(200, &image(id, json!({}))),
-            ("PATCH", _) => {
-                let patch: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
-                conn.json(200, &image(id, json!({"counter": patch[0]["value"]})));
-            }
-            ("POST", "/v2/images") => {
-                let n = next_id.fetch_add(1, Ordering::SeqCst);
-                conn.json(201, &image(&format!("new-{n}"), json!({})));
-            }
-            ("DELETE", _) => conn.respond(204, &[], b""),
-            _ => conn.respond(400, &[], b"unexpected"),
-        }
-    });
+    let Busy { double, rejected } = busy_double(TOKEN_LIFETIME);
     let client = Client::builder()
         .password(format!("{}/v3", double.url()), "demo", "pw", "demo")
         .proxy(ProxySetting::None)

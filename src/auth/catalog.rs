@@ -141,6 +141,21 @@ pub(crate) fn normalize_image_endpoint(url: &str) -> Result<String> {
     Ok(base.to_owned())
 }
 
+/// For the fuzz targets (feature `fuzzing`): every lookup the client makes,
+/// each giving a URL of the catalog or an error, never a panic.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_lookups(catalog: &Catalog) {
+    for service in [Service::Image, Service::ObjectStore] {
+        for region in [None, Some("RegionOne"), Some("")] {
+            for interface in [Interface::Public, Interface::Internal, Interface::Admin] {
+                if let Ok(url) = catalog.url(service, region, interface) {
+                    let _ = service_base_url(service, url);
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -152,6 +152,21 @@ struct EndpointEntry {
     admin_url: Option<String>,
 }
 
+/// For the fuzz targets (feature `fuzzing`): a v2.0 / Rackspace `access`
+/// answer decoded and turned into its token facts and catalog, as `issue`
+/// does, then the image endpoint looked up in it.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_access_body(bytes: &[u8]) {
+    let Ok(body) = serde_json::from_slice::<AccessBody>(bytes) else {
+        return;
+    };
+    let access = body.access;
+    let _ = access.token.expires.as_deref().and_then(parse_iso8601);
+    let _ = access.token.tenant.and_then(|t| t.id).map(id_text);
+    let _ = access.user.and_then(|u| u.id).map(id_text);
+    crate::auth::catalog::fuzz_lookups(&catalog(access.service_catalog));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

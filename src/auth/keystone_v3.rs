@@ -171,6 +171,20 @@ struct EndpointEntry {
     url: String,
 }
 
+/// For the fuzz targets (feature `fuzzing`): a token answer's body decoded and
+/// turned into its expiry, issue time and catalog, as `issue` does, then the
+/// image endpoint looked up in it.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_token_body(bytes: &[u8]) {
+    let Ok(body) = serde_json::from_slice::<TokenBody>(bytes) else {
+        return;
+    };
+    let info = body.token;
+    let _ = info.expires_at.as_deref().and_then(parse_iso8601);
+    let _ = info.issued_at.as_deref().and_then(parse_iso8601);
+    crate::auth::catalog::fuzz_lookups(&catalog(info.catalog));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,8 +11,8 @@ mod catalog;
 #[cfg(feature = "clouds-yaml")]
 mod clouds;
 mod env;
-mod keystone_v2;
-mod keystone_v3;
+pub(crate) mod keystone_v2;
+pub(crate) mod keystone_v3;
 pub(crate) mod method;
 mod session;
 mod settings;
