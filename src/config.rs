@@ -7,7 +7,7 @@ use crate::auth::{AuthMethod, Interface};
 use crate::client::Client;
 use crate::error::Result;
 use crate::secret::Secret;
-use crate::wire_log::{WireEvent, WireLog};
+use crate::wire_log::{loggable_url, WireEvent, WireLog};
 
 /// Timeouts. Data transfers are never cut by a total timer: a multi-gigabyte
 /// download is only stopped when it *stalls*.
@@ -36,7 +36,7 @@ impl Default for Timeouts {
 }
 
 /// How to reach the network.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Clone, PartialEq, Eq, Default)]
 pub enum ProxySetting {
     /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` from the environment.
     #[default]
@@ -45,6 +45,18 @@ pub enum ProxySetting {
     None,
     /// This proxy, e.g. `http://user:pass@proxy:3128`.
     Url(String),
+}
+
+/// A proxy URL often carries `user:password@`: `{:?}` of a builder (a log line,
+/// a panic message) must not print it.
+impl std::fmt::Debug for ProxySetting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProxySetting::FromEnvironment => f.write_str("FromEnvironment"),
+            ProxySetting::None => f.write_str("None"),
+            ProxySetting::Url(url) => f.debug_tuple("Url").field(&loggable_url(url)).finish(),
+        }
+    }
 }
 
 /// Retries of failed idempotent requests (GET, HEAD, PUT, DELETE).
@@ -218,5 +230,21 @@ impl ClientBuilder {
     /// the first call (authentication happens then).
     pub fn build(self) -> Result<Client> {
         Client::from_builder(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_proxy_credentials() {
+        let builder = ClientBuilder::default().proxy(ProxySetting::Url(
+            "http://alice:s3cret@127.0.0.1:3128".into(),
+        ));
+        let shown = format!("{builder:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(!shown.contains("alice"), "{shown}");
+        assert!(shown.contains("127.0.0.1:3128"), "{shown}");
     }
 }

@@ -4,10 +4,6 @@
 //! Resource modules ask for "GET this path, decode JSON into T" or "PUT this
 //! stream"; they never see ureq.
 
-// Streaming payloads, raw responses and Keystone's unauthenticated calls are
-// used by the image-data and identity modules that build on this core.
-#![allow(dead_code)]
-
 use std::cell::Cell;
 use std::io::Read;
 use std::sync::Arc;

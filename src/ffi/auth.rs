@@ -67,8 +67,37 @@ pub extern "C" fn glance_config_from_cloud(
     give_config(out_config, || {
         // SAFETY: NULL or a NUL-terminated string, per the C contract.
         let name = unsafe { text(name, "name") }?;
-        Ok(ClientBuilder::from_cloud(name)?)
+        Ok(from_cloud(name)?)
     })
+}
+
+#[cfg(feature = "clouds-yaml")]
+fn from_cloud(name: &str) -> crate::Result<ClientBuilder> {
+    ClientBuilder::from_cloud(name)
+}
+
+#[cfg(feature = "clouds-yaml")]
+fn from_default_cloud() -> crate::Result<ClientBuilder> {
+    ClientBuilder::from_default_cloud()
+}
+
+// The C header is the same whatever the features, so a library built without
+// clouds.yaml support keeps these symbols and says why they cannot work.
+#[cfg(not(feature = "clouds-yaml"))]
+fn from_cloud(_name: &str) -> crate::Result<ClientBuilder> {
+    Err(no_clouds_yaml())
+}
+
+#[cfg(not(feature = "clouds-yaml"))]
+fn from_default_cloud() -> crate::Result<ClientBuilder> {
+    Err(no_clouds_yaml())
+}
+
+#[cfg(not(feature = "clouds-yaml"))]
+fn no_clouds_yaml() -> crate::Error {
+    crate::Error::Config(
+        "this build of glance-client has no clouds.yaml support (feature `clouds-yaml`)".into(),
+    )
 }
 
 /// `glance_config_from_cloud` with the cloud named by `OS_CLOUD`
@@ -77,7 +106,7 @@ pub extern "C" fn glance_config_from_cloud(
 pub extern "C" fn glance_config_from_default_cloud(
     out_config: *mut *mut glance_config,
 ) -> glance_status {
-    give_config(out_config, || Ok(ClientBuilder::from_default_cloud()?))
+    give_config(out_config, || Ok(from_default_cloud()?))
 }
 
 /// Runs an authentication setter that reads some strings and picks a method.
