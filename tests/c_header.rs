@@ -16,16 +16,16 @@ fn committed_header_is_current() {
     );
 }
 
-/// Compiles a file that includes the header with `compiler` and `std`.
-fn compiles(compiler: &str, language: &str, std: &str) {
-    let dir = std::env::temp_dir().join(format!("glance-header-{}-{std}", std::process::id()));
+/// Compiles `program` (which includes the header) with `compiler` and `std`.
+fn compiles(compiler: &str, language: &str, std: &str, program: &str) {
+    let dir = std::env::temp_dir().join(format!(
+        "glance-header-{}-{std}-{}",
+        std::process::id(),
+        program.len()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let source = dir.join("header.c");
-    std::fs::write(
-        &source,
-        "#include <glance.h>\nint main(void) { return glance_version() == 0; }\n",
-    )
-    .unwrap();
+    std::fs::write(&source, program).unwrap();
     let output = Command::new(compiler)
         .args([
             "-x",
@@ -52,11 +52,31 @@ fn compiles(compiler: &str, language: &str, std: &str) {
 #[test]
 #[ignore = "needs gcc; scripts/test runs it"]
 fn header_compiles_as_c11() {
-    compiles("gcc", "c", "-std=c11");
+    compiles("gcc", "c", "-std=c11", MINIMAL_PROGRAM);
 }
 
 #[test]
 #[ignore = "needs g++; scripts/test runs it"]
 fn header_compiles_as_cpp17() {
-    compiles("g++", "c++", "-std=c++17");
+    compiles("g++", "c++", "-std=c++17", MINIMAL_PROGRAM);
+}
+
+const MINIMAL_PROGRAM: &str =
+    "#include <glance.h>\nint main(void) { return glance_version() == 0; }\n";
+
+/// The C example of README.md, so that it cannot drift from the header.
+#[test]
+#[ignore = "needs gcc; scripts/test runs it"]
+fn readme_c_example_compiles() {
+    let readme = include_str!("../README.md");
+    let section = readme
+        .split_once("\n## C\n")
+        .expect("README.md has a \"## C\" section")
+        .1;
+    let example = section
+        .split_once("```c\n")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .expect("the C section holds a ```c block")
+        .0;
+    compiles("gcc", "c", "-std=c11", example);
 }
