@@ -6,7 +6,7 @@ mod support;
 
 use std::sync::{Arc, Mutex};
 
-use glance_client::{Client, CopyOptions, Error, ExportOptions, ProxySetting};
+use glance_client::{CopyOptions, Error, ExportOptions};
 use md5::{Digest, Md5};
 use serde_json::json;
 use sha2::Sha512;
@@ -14,15 +14,6 @@ use support::double::{Conn, Double, Recorded};
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn client_for(double: &Double) -> Client {
-    Client::builder()
-        .endpoint(double.url())
-        .token("secret-token")
-        .proxy(ProxySetting::None)
-        .build()
-        .unwrap()
 }
 
 /// A Glance whose image `src` claims digests of `claimed` but serves `served`.
@@ -77,7 +68,7 @@ fn an_export_whose_download_fails_its_check_leaves_no_object() {
             _ => c.respond(404, &[], b""),
         }
     });
-    let client = client_for(&glance);
+    let client = glance.client();
     let store = client
         .object_store_at(&format!("{}/v1/AUTH_t", swift.url()))
         .unwrap();
@@ -130,8 +121,9 @@ fn a_copy_whose_download_fails_its_check_leaves_no_image_in_the_target() {
             _ => c.json(404, &json!({"message": "not here"})),
         }
     });
-    let err = client_for(&source)
-        .copy_image_to("src", &client_for(&target), &CopyOptions::default())
+    let err = source
+        .client()
+        .copy_image_to("src", &target.client(), &CopyOptions::default())
         .unwrap_err();
     assert!(matches!(err, Error::ChecksumMismatch { .. }), "{err:?}");
     assert!(

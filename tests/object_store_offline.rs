@@ -6,7 +6,7 @@ mod support;
 
 use std::io::Read;
 
-use glance_client::{Client, Error, ObjectStore, ObjectUploadOptions, ProxySetting};
+use glance_client::{Error, ObjectStore, ObjectUploadOptions};
 use md5::{Digest, Md5};
 use serde_json::json;
 use support::double::Double;
@@ -19,12 +19,8 @@ fn md5_hex(data: &[u8]) -> String {
 }
 
 fn store_for(double: &Double) -> ObjectStore {
-    Client::builder()
-        .endpoint(double.url())
-        .token("secret-token")
-        .proxy(ProxySetting::None)
-        .build()
-        .unwrap()
+    double
+        .client()
         .object_store_at(&format!("{}/v1/AUTH_t", double.url()))
         .unwrap()
 }

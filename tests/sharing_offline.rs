@@ -2,18 +2,9 @@
 
 mod support;
 
-use glance_client::{Client, Error, MemberStatus, ProxySetting};
+use glance_client::{Error, MemberStatus};
 use serde_json::{json, Value};
 use support::double::Double;
-
-fn client_for(double: &Double) -> Client {
-    Client::builder()
-        .endpoint(double.url())
-        .token("secret-token")
-        .proxy(ProxySetting::None)
-        .build()
-        .unwrap()
-}
 
 fn member_json(status: &str) -> Value {
     json!({"member_id": "p1", "image_id": "i1", "status": status,
@@ -32,7 +23,7 @@ fn member_calls_send_pyrax_bodies() {
         "PUT" => conn.json(200, &member_json("accepted")),
         _ => conn.respond(204, &[], b""),
     });
-    let client = client_for(&double);
+    let client = double.client();
     client.add_member("i1", "p1").unwrap();
     let member = client
         .update_member_status("i1", "p1", MemberStatus::Accepted)
@@ -55,7 +46,7 @@ fn member_calls_send_pyrax_bodies() {
 #[test]
 fn a_status_outside_the_three_fails_before_any_request() {
     let double = Double::start(|_, conn| conn.json(200, &member_json("pending")));
-    let client = client_for(&double);
+    let client = double.client();
     let err = client
         .update_member_status("i1", "p1", MemberStatus::Other("Accepted".into()))
         .unwrap_err();
@@ -93,7 +84,7 @@ fn plain_tags_go_in_the_url_and_others_through_a_patch_of_the_list() {
         _ => conn.respond(204, &[], b""),
     }
     });
-    let client = client_for(&double);
+    let client = double.client();
     client.add_tag("i1", "a b%c?").unwrap();
     client.add_tag("i1", "a/b").unwrap();
     client.add_tag("i1", "old").unwrap();

@@ -10,20 +10,11 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use glance_client::{Client, ContainerImport, Error, ProxySetting, TaskStatus, TaskType, TaskWait};
+use glance_client::{ContainerImport, Error, TaskStatus, TaskType, TaskWait};
 use serde_json::{json, Value};
 use support::double::{Conn, Double, Recorded};
 
 const TASK_ID: &str = "5e3a1c9f-1b7e-4c4b-9b9e-2f4d6c1a0b11";
-
-fn client_for(double: &Double) -> Client {
-    Client::builder()
-        .endpoint(double.url())
-        .token("secret-token")
-        .proxy(ProxySetting::None)
-        .build()
-        .unwrap()
-}
 
 fn quick() -> TaskWait {
     TaskWait {
@@ -83,7 +74,7 @@ fn rackspace(last: Value) -> Double {
 #[test]
 fn an_export_to_a_missing_container_fails_before_any_task_is_made() {
     let double = rackspace(json!({}));
-    let client = client_for(&double);
+    let client = double.client();
     let store = client
         .object_store_at(&format!("{}/v1/AUTH_123456", double.url()))
         .unwrap();
@@ -110,7 +101,7 @@ fn an_export_task_is_sent_as_pyrax_sends_it_and_waited_for() {
         "status": "success",
         "result": {"export_location": "exports/img-1.vhd"},
     }));
-    let client = client_for(&double);
+    let client = double.client();
     let store = client
         .object_store_at(&format!("{}/v1/AUTH_123456", double.url()))
         .unwrap();
@@ -151,7 +142,7 @@ fn an_export_task_is_sent_as_pyrax_sends_it_and_waited_for() {
 #[test]
 fn an_import_task_names_the_image_after_the_object_and_defaults_to_vhd() {
     let double = rackspace(json!({"status": "success", "result": {"image_id": "new-image"}}));
-    let client = client_for(&double);
+    let client = double.client();
     let store = client
         .object_store_at(&format!("{}/v1/AUTH_123456", double.url()))
         .unwrap();
@@ -223,7 +214,7 @@ fn a_failed_task_carries_the_servers_message() {
         "status": "failure",
         "message": "Image import failed: the VHD is not a valid fixed or dynamic disk",
     }));
-    let client = client_for(&double);
+    let client = double.client();
     let store = client
         .object_store_at(&format!("{}/v1/AUTH_123456", double.url()))
         .unwrap();
@@ -251,7 +242,7 @@ fn a_failed_task_carries_the_servers_message() {
 #[test]
 fn a_wait_gives_up_at_its_timeout_and_says_how_the_task_stood() {
     let double = rackspace(json!({"status": "processing"}));
-    let client = client_for(&double);
+    let client = double.client();
     let store = client
         .object_store_at(&format!("{}/v1/AUTH_123456", double.url()))
         .unwrap();
@@ -280,7 +271,7 @@ fn a_wait_gives_up_at_its_timeout_and_says_how_the_task_stood() {
 #[test]
 fn a_callback_can_stop_the_wait() {
     let double = rackspace(json!({"status": "processing"}));
-    let client = client_for(&double);
+    let client = double.client();
     let store = client
         .object_store_at(&format!("{}/v1/AUTH_123456", double.url()))
         .unwrap();

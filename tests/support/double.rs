@@ -139,6 +139,17 @@ impl Double {
         format!("http://{}", self.addr)
     }
 
+    /// A client of this double as its Image service, with a fixed token and
+    /// no proxy (a proxy from the environment must not catch loopback calls).
+    pub fn client(&self) -> glance_client::Client {
+        glance_client::Client::builder()
+            .endpoint(self.url())
+            .token("secret-token")
+            .proxy(glance_client::ProxySetting::None)
+            .build()
+            .expect("a client of the test double")
+    }
+
     pub fn requests(&self) -> Vec<Recorded> {
         self.requests.lock().unwrap().clone()
     }
