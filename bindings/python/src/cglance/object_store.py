@@ -1,0 +1,177 @@
+"""Object storage (Swift) reached with a client's token: containers, objects, temp URLs."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from typing import TYPE_CHECKING, List, NamedTuple, Optional, Union
+
+from . import _ffi
+from ._handle import Handle
+
+if TYPE_CHECKING:
+    from .client import Client
+
+PathArg = Union[str, "os.PathLike[str]"]
+
+
+class ObjectEntry(NamedTuple):
+    """One object of a container listing."""
+
+    name: str
+    hash: Optional[str]
+    size: int
+
+
+class ObjectInfo(Handle):
+    """What Swift says about one object (``HEAD``), a snapshot."""
+
+    _free_function = "glance_object_info_free"
+
+    @property
+    def size(self) -> int:
+        """The object's size in bytes."""
+        return int(_ffi.lib().glance_object_info_size(self._ptr))
+
+    @property
+    def etag(self) -> Optional[str]:
+        """The ETag without quotes."""
+        return _ffi.text(_ffi.lib().glance_object_info_etag(self._ptr))
+
+    @property
+    def content_type(self) -> Optional[str]:
+        """The content type."""
+        return _ffi.text(_ffi.lib().glance_object_info_content_type(self._ptr))
+
+    @property
+    def is_large(self) -> bool:
+        """Whether the object is made of segments (static or dynamic large object)."""
+        return bool(_ffi.lib().glance_object_info_is_large(self._ptr))
+
+    def metadata(self, name: str) -> Optional[str]:
+        """The value of ``X-Object-Meta-<name>`` (any case); None when absent."""
+        return _ffi.text(_ffi.lib().glance_object_info_metadata(self._ptr, _ffi.cstr(name, "name")))
+
+
+class ObjectStore(Handle):
+    """The object storage of a cloud (``client.object_store()``). Thread-safe like the client."""
+
+    _free_function = "glance_object_store_free"
+
+    def __init__(self, address: int, client: "Client") -> None:
+        super().__init__(address)
+        self._client = client
+
+    @property
+    def url(self) -> str:
+        """The storage (account) URL (may authenticate first to read the catalog)."""
+        return _ffi.call_string(_ffi.lib().glance_object_store_url, self._ptr) or ""
+
+    def container_exists(self, container: str) -> bool:
+        """Whether the container exists."""
+        exists = ctypes.c_bool()
+        _ffi.check(
+            _ffi.lib().glance_container_exists(
+                self._ptr, _ffi.cstr(container, "container"), ctypes.byref(exists)
+            )
+        )
+        return bool(exists.value)
+
+    def create_container(self, container: str) -> None:
+        """Creates a container; an existing one is left as it is."""
+        _ffi.check(_ffi.lib().glance_container_create(self._ptr, _ffi.cstr(container, "container")))
+
+    def delete_container(self, container: str) -> None:
+        """Deletes an empty container (:class:`Conflict` when it holds objects)."""
+        _ffi.check(_ffi.lib().glance_container_delete(self._ptr, _ffi.cstr(container, "container")))
+
+    def list_objects(self, container: str, prefix: Optional[str] = None) -> List[ObjectEntry]:
+        """The container's objects (every page) whose names start with ``prefix``."""
+        c = _ffi.lib()
+        address = _ffi.call_handle(
+            c.glance_object_list,
+            self._ptr,
+            _ffi.cstr(container, "container"),
+            _ffi.opt_cstr(prefix, "prefix"),
+        )
+        try:
+            return [
+                ObjectEntry(
+                    _ffi.text(c.glance_objects_name(address, i)) or "",
+                    _ffi.text(c.glance_objects_hash(address, i)),
+                    int(c.glance_objects_size(address, i)),
+                )
+                for i in range(c.glance_objects_count(address))
+            ]
+        finally:
+            c.glance_objects_free(address)
+
+    def object_info(self, container: str, name: str) -> ObjectInfo:
+        """What Swift says about ``container/name`` (:class:`NotFound` when absent)."""
+        return ObjectInfo(
+            _ffi.call_handle(
+                _ffi.lib().glance_object_info_get,
+                self._ptr,
+                _ffi.cstr(container, "container"),
+                _ffi.cstr(name, "object"),
+            )
+        )
+
+    def upload_file(self, container: str, name: str, path: PathArg, segment_size: int = 0) -> None:
+        """Uploads a file as ``container/name``; above ``segment_size`` bytes (0: 1 GiB) in segments."""
+        _ffi.check(
+            _ffi.lib().glance_object_upload_file(
+                self._ptr,
+                _ffi.cstr(container, "container"),
+                _ffi.cstr(name, "object"),
+                _ffi.path_arg(path, "path"),
+                _ffi.uint(segment_size, "segment_size"),
+            )
+        )
+
+    def download_file(self, container: str, name: str, path: PathArg) -> None:
+        """Downloads ``container/name`` into a file, checked against Swift's ETag."""
+        _ffi.check(
+            _ffi.lib().glance_object_download_file(
+                self._ptr,
+                _ffi.cstr(container, "container"),
+                _ffi.cstr(name, "object"),
+                _ffi.path_arg(path, "path"),
+            )
+        )
+
+    def delete_object(self, container: str, name: str) -> None:
+        """Deletes an object (a large object's segments too)."""
+        _ffi.check(
+            _ffi.lib().glance_object_delete(
+                self._ptr, _ffi.cstr(container, "container"), _ffi.cstr(name, "object")
+            )
+        )
+
+    def temp_url_key(self, container: str) -> Optional[str]:
+        """The key temp URLs for the container can be signed with; None when none is set."""
+        return _ffi.call_string(
+            _ffi.lib().glance_container_temp_url_key, self._ptr, _ffi.cstr(container, "container")
+        )
+
+    def set_temp_url_key(self, container: str, key: str) -> None:
+        """Sets the container's temporary URL key."""
+        _ffi.check(
+            _ffi.lib().glance_container_set_temp_url_key(
+                self._ptr, _ffi.cstr(container, "container"), _ffi.cstr(key, "key")
+            )
+        )
+
+    def temp_url(self, container: str, name: str, key: str, lifetime: int) -> str:
+        """A URL from which anyone can GET the object for ``lifetime`` seconds."""
+        return (
+            _ffi.call_string(
+                _ffi.lib().glance_object_temp_url,
+                self._ptr,
+                _ffi.cstr(container, "container"),
+                _ffi.cstr(name, "object"),
+                _ffi.cstr(key, "key"),
+                _ffi.uint(lifetime, "lifetime"),
+            )
+            or ""
+        )

@@ -1,0 +1,169 @@
+"""Tasks: import/export work the server does in the background."""
+
+from __future__ import annotations
+
+import ctypes
+import json
+from typing import TYPE_CHECKING, Any, Iterator, List, Optional
+
+from . import _ffi
+from ._handle import Handle
+from .errors import Status
+
+if TYPE_CHECKING:
+    from .client import Client
+
+
+class Task(Handle):
+    """A task as the server described it (a snapshot: fetch it again to see it move on)."""
+
+    _free_function = "glance_task_free"
+
+    @classmethod
+    def _copy_of(cls, borrowed: int) -> "Task":
+        return cls(_ffi.lib().glance_task_clone(borrowed))
+
+    def copy(self) -> "Task":
+        """An independent copy of this task."""
+        return Task._copy_of(self._ptr)
+
+    def _str(self, getter: str) -> Optional[str]:
+        return _ffi.text(getattr(_ffi.lib(), getter)(self._ptr))
+
+    @property
+    def id(self) -> str:
+        """The task id."""
+        return self._str("glance_task_id") or ""
+
+    @property
+    def type(self) -> str:
+        """``import``, ``export``, ``api_image_import``, ..."""
+        return self._str("glance_task_type") or ""
+
+    @property
+    def status(self) -> str:
+        """``pending``, ``processing``, ``success`` or ``failure``."""
+        return self._str("glance_task_status") or ""
+
+    @property
+    def is_finished(self) -> bool:
+        """Whether the task has succeeded or failed."""
+        return bool(_ffi.lib().glance_task_is_finished(self._ptr))
+
+    @property
+    def message(self) -> Optional[str]:
+        """Why the task failed; empty while it has not, None when absent."""
+        return self._str("glance_task_message")
+
+    @property
+    def owner(self) -> Optional[str]:
+        """The project that created the task."""
+        return self._str("glance_task_owner")
+
+    @property
+    def image_id(self) -> Optional[str]:
+        """The image the task made or worked on; None when there is none yet."""
+        return self._str("glance_task_image_id")
+
+    @property
+    def expires_at(self) -> Optional[str]:
+        """When the server will forget the finished task, ISO 8601."""
+        return self._str("glance_task_expires_at")
+
+    @property
+    def created_at(self) -> Optional[str]:
+        """The creation time, ISO 8601."""
+        return self._str("glance_task_created_at")
+
+    @property
+    def updated_at(self) -> Optional[str]:
+        """The last update time, ISO 8601."""
+        return self._str("glance_task_updated_at")
+
+    @property
+    def input(self) -> Any:
+        """The task's input, parsed from JSON; None when absent."""
+        raw = self._str("glance_task_input")
+        return None if raw is None else json.loads(raw)
+
+    @property
+    def result(self) -> Any:
+        """The task's result, parsed from JSON (e.g. ``{"image_id": ...}``); None until there is one."""
+        raw = self._str("glance_task_result")
+        return None if raw is None else json.loads(raw)
+
+    def __repr__(self) -> str:
+        if self.closed:
+            return "<Task (closed)>"
+        return f"<Task {self.id} {self.type}: {self.status}>"
+
+
+class TaskPage(Handle):
+    """One page of a task listing."""
+
+    _free_function = "glance_task_page_free"
+
+    def __init__(self, address: int, client: "Client") -> None:
+        super().__init__(address)
+        self._client = client
+
+    def __len__(self) -> int:
+        return int(_ffi.lib().glance_task_page_count(self._ptr))
+
+    def __getitem__(self, index: int) -> Task:
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise TypeError(f"page indices must be int, not {type(index).__name__}")
+        count = len(self)
+        if index < 0:
+            index += count
+        if not 0 <= index < count:
+            raise IndexError("page index out of range")
+        return Task._copy_of(_ffi.lib().glance_task_page_get(self._ptr, index))
+
+    def __iter__(self) -> Iterator[Task]:
+        for index in range(len(self)):
+            yield self[index]
+
+    @property
+    def tasks(self) -> List[Task]:
+        """The tasks of the page (copies that outlive it)."""
+        return list(self)
+
+    @property
+    def next(self) -> Optional[str]:
+        """The link to the next page; None on the last page."""
+        return _ffi.text(_ffi.lib().glance_task_page_next(self._ptr))
+
+    @property
+    def first(self) -> Optional[str]:
+        """The link to the first page, when the server sent one."""
+        return _ffi.text(_ffi.lib().glance_task_page_first(self._ptr))
+
+    def next_page(self) -> Optional["TaskPage"]:
+        """Fetches the next page; None on the last page."""
+        link = self.next
+        return None if link is None else self._client.list_tasks_at(link)
+
+
+class TaskIterator(Handle):
+    """Every task of a listing, page after page, fetched lazily."""
+
+    _free_function = "glance_task_iter_free"
+
+    def __init__(self, address: int, client: "Client") -> None:
+        super().__init__(address)
+        self._client = client
+
+    def __iter__(self) -> "TaskIterator":
+        return self
+
+    def __next__(self) -> Task:
+        if self.closed:
+            raise StopIteration
+        out = ctypes.c_void_p()
+        status = _ffi.lib().glance_task_iter_next(self._ptr, ctypes.byref(out))
+        if status == Status.DONE:
+            self.close()
+            raise StopIteration
+        _ffi.check(status)
+        return Task(out.value or 0)
