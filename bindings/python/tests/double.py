@@ -1,6 +1,7 @@
 """A small scriptable HTTP server on 127.0.0.1 for what a real cloud cannot show.
 
-It plays the C suite's double (tests/c_suite.rs): HTTP failures with their
+It plays the C suite's double (tests/c_suite.rs): HTTP failures, data that
+does not match its digest, with their
 messages and request ids, bodies that do not fit the API, a redirect, a
 flaky and a stalling image, listings over several pages (one that loops, one
 whose next link points to another host), Keystone v2.0 and Rackspace API-key
@@ -10,6 +11,7 @@ blob for Glance to fetch. Every request is recorded.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -18,6 +20,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 BLOB = bytes([42]) * 4096
+CORRUPT = b"tampered"
 
 
 def _image(image_id: str) -> Dict[str, Any]:
@@ -120,6 +123,9 @@ class Double:
             return self._keystone_v2(h, body)
         if path.startswith("/v2/tasks") or path.startswith("/v1/AUTH_c"):
             return self._rackspace_tasks(h, method, path, body)
+        if method == "GET" and path == "/slow.bin":
+            time.sleep(3)
+            return self._send(h, 200, BLOB, {"Content-Type": "application/octet-stream"}, request_id=None)
         if method == "GET" and path == "/blob.bin":
             return self._send(h, 200, BLOB, {"Content-Type": "application/octet-stream"}, request_id=None)
         self._json(h, 404, {"message": f"the double has no {method} {target}"})
@@ -153,6 +159,13 @@ class Double:
             return self._json(h, 200, _image("stall"))
         if name == "whoami":
             return self._json(h, 200, {"id": "whoami", "name": h.headers.get("X-Auth-Token", "")})
+        if name == "corrupt":
+            # Its recorded digest is of other bytes than its data.
+            image = _image("corrupt")
+            image.update(checksum=hashlib.md5(b"expected").hexdigest(), size=len(CORRUPT))
+            return self._json(h, 200, image)
+        if name == "corrupt/file":
+            return self._send(h, 200, CORRUPT, {"Content-Type": "application/octet-stream"})
         if name == "via-proxy":
             return self._json(h, 200, _image("via-proxy"))
         self._json(h, 404, {"message": f"the double has no GET {h.path}"})

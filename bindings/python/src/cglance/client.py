@@ -363,7 +363,7 @@ class Client(Handle):
             raise _invalid("interval must be more than 0 seconds")
         timeout_ms = _ffi.milliseconds(timeout, "timeout")
         state = _ffi.CallbackState()
-        poll = None
+        poll = _ffi.IMPORT_POLL_CB()  # NULL: no callback
         if on_poll is not None:
             if not callable(on_poll):
                 raise TypeError(f"on_poll must be callable, not {type(on_poll).__name__}")
@@ -594,7 +594,7 @@ class Client(Handle):
         interval_ms = _ffi.milliseconds(interval, "interval")
         timeout_ms = _ffi.milliseconds(timeout, "timeout")
         state = _ffi.CallbackState()
-        poll = None
+        poll = _ffi.TASK_WAIT_CB()  # NULL: no callback
         if on_poll is not None:
             if not callable(on_poll):
                 raise TypeError(f"on_poll must be callable, not {type_name(on_poll)}")
