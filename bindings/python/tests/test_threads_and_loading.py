@@ -1,0 +1,89 @@
+"""One client shared by threads (callbacks on each calling thread), and finding the library."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import cglance
+from conftest import unique
+
+
+class Stop(Exception):
+    pass
+
+
+def test_threads_share_one_client(demo: cglance.Client, active_image, cleanup) -> None:
+    image, data = active_image
+    made = []
+    for n in range(8):
+        fresh = demo.create_image(name=unique(f"thread{n}"), disk_format="raw", container_format="bare")
+        cleanup.image(demo, fresh.id)
+        made.append(fresh.id)
+
+    def work(n: int):
+        me = threading.get_ident()
+        threads = set()
+
+        def progress(done: int, total: int) -> None:
+            threads.add(threading.get_ident())
+            if n == 3 and done > 0:
+                raise Stop(f"thread {n}")
+
+        for _ in range(5):
+            assert demo.get_image(image.id).os_hash_value == image.os_hash_value
+        try:
+            uploaded = demo.upload(made[n], data, progress=progress)
+            outcome = uploaded.status
+        except Stop as stop:
+            outcome = str(stop)
+        assert demo.download_bytes(image.id) == data
+        return me, threads, outcome
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(work, range(8)))
+    for n, (me, threads, outcome) in enumerate(results):
+        assert threads == {me}, "a callback ran on another thread than its call"
+        assert outcome == ("thread 3" if n == 3 else "active")
+    assert len({me for me, _, _ in results}) > 1
+
+
+def run_python(code: str, **env_changes: str) -> subprocess.CompletedProcess:
+    environment = dict(os.environ)
+    for key, value in env_changes.items():
+        if value:
+            environment[key] = value
+        else:
+            environment.pop(key, None)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment)
+
+
+LOAD = "import cglance; print(cglance.library_version())"
+
+
+def test_the_library_named_by_the_variable() -> None:
+    run = run_python(LOAD)
+    assert run.returncode == 0 and run.stdout.strip() == cglance.__version__
+    bad = run_python(LOAD, CGLANCE_LIBRARY="/nonexistent/libglance_client.so")
+    assert bad.returncode != 0
+    assert "LibraryNotFound" in bad.stderr and "CGLANCE_LIBRARY=/nonexistent/libglance_client.so" in bad.stderr
+
+
+def test_the_system_loader_is_asked_without_the_variable() -> None:
+    library = Path(os.environ["CGLANCE_LIBRARY"])
+    found = run_python(LOAD, CGLANCE_LIBRARY="", LD_LIBRARY_PATH=str(library.parent))
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.strip() == cglance.__version__
+    # Nowhere to be found (a name no loader has, should the library be installed here):
+    # the error says what was tried and how to fix it.
+    nowhere = "import cglance._ffi as f; f._candidates = lambda: ['libglance_client_nowhere.so']; " + LOAD
+    missing = run_python(nowhere, CGLANCE_LIBRARY="")
+    assert missing.returncode != 0
+    assert "CGLANCE_LIBRARY is not set" in missing.stderr
+    assert "libglance_client_nowhere.so (" in missing.stderr and "make install" in missing.stderr
+    # Importing works without the library: it is loaded on first use.
+    assert run_python("import cglance", CGLANCE_LIBRARY="", LD_LIBRARY_PATH="").returncode == 0
