@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Callable, List, Tuple
+from typing import Callable, List, Optional, Tuple
 
 import cglance
 
@@ -33,8 +33,8 @@ def sign_in(cloud: str) -> cglance.Client:
 
 
 def list_active_images(demo: cglance.Client) -> None:
-    page = demo.list_images(status="active", limit=3, sort=[("created_at", "desc")])
-    if len(page) == 0:
+    page: Optional[cglance.ImagePage] = demo.list_images(status="active", limit=3, sort=[("created_at", "desc")])
+    if len(page or ()) == 0:
         print("   (no active image yet)")
     number = 1
     while page is not None and number <= 3:

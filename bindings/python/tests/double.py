@@ -59,6 +59,11 @@ class Double:
 
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
+                if self.path.endswith("/slow-sink/file"):
+                    # Takes an upload at about 6 MB/s, answering once it has all.
+                    while length > 0:
+                        length -= len(self.rfile.read(min(length, 65536)))
+                        time.sleep(0.01)
                 body = self.rfile.read(length) if length else b""
                 with double._lock:
                     double.requests.append((self.command, self.path, dict(self.headers.items())))

@@ -87,3 +87,41 @@ def test_the_system_loader_is_asked_without_the_variable() -> None:
     assert "libglance_client_nowhere.so (" in missing.stderr and "make install" in missing.stderr
     # Importing works without the library: it is loaded on first use.
     assert run_python("import cglance", CGLANCE_LIBRARY="", LD_LIBRARY_PATH="").returncode == 0
+
+
+INTERRUPTED = """
+import os, signal, sys, threading
+sys.path.insert(0, sys.argv[1])
+import cglance
+from double import Double
+
+double = Double()
+client = cglance.Config().endpoint(double.url).token("t").retry(1).disable_proxy().build()
+
+def interrupt_soon():
+    threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+
+interrupt_soon()
+try:
+    client.wait_task("t-slow", interval=0.05)  # never ends by itself
+    print("wait: ended")
+except KeyboardInterrupt:
+    print("wait: interrupted")
+
+interrupt_soon()
+try:
+    client.upload("slow-sink", bytes(48 * 1024 * 1024))  # about 8 s at the sink's pace
+    print("upload: ended")
+except KeyboardInterrupt:
+    print("upload: interrupted")
+except cglance.GlanceError as error:
+    print("upload: failed", error)
+"""
+
+
+def test_ctrl_c_stops_a_wait_and_a_transfer_without_callbacks() -> None:
+    tests = str(Path(__file__).resolve().parent)
+    run = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED, tests], capture_output=True, text=True, timeout=60
+    )
+    assert run.stdout.splitlines() == ["wait: interrupted", "upload: interrupted"], run.stdout + run.stderr

@@ -44,7 +44,7 @@ def remaining_size(source: Any) -> Optional[int]:
         position = source.tell()
         end = source.seek(0, io.SEEK_END)
         source.seek(position, io.SEEK_SET)
-        return max(end - position, 0)
+        return max(int(end) - int(position), 0)
     except (AttributeError, OSError, ValueError):
         return None
 
@@ -61,6 +61,7 @@ def reader(source: Any, state: _ffi.CallbackState) -> Any:
             view = memoryview((ctypes.c_char * capacity).from_address(buffer)).cast("B")
             count = readinto(view)
         else:
+            assert read is not None
             chunk = read(capacity)
             if isinstance(chunk, str):
                 raise TypeError("the file is open in text mode: open it in binary mode ('rb')")
@@ -77,7 +78,7 @@ def reader(source: Any, state: _ffi.CallbackState) -> Any:
     def callback(_userdata: Any, buffer: int, capacity: int, out_len: Any) -> int:
         return state.guard(lambda: fill(buffer, capacity, out_len))
 
-    return _ffi.READ_CB(callback)
+    return state.callback(_ffi.READ_CB, callback)
 
 
 def writer(sink: Any, state: _ffi.CallbackState) -> Any:
@@ -102,4 +103,4 @@ def writer(sink: Any, state: _ffi.CallbackState) -> Any:
     def callback(_userdata: Any, data: int, length: int) -> int:
         return state.guard(lambda: push(data, length))
 
-    return _ffi.WRITE_CB(callback)
+    return state.callback(_ffi.WRITE_CB, callback)

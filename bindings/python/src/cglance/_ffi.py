@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import sys
 import threading
 from typing import Any, Callable, Iterable, List, Optional
 
@@ -227,7 +228,7 @@ def uint(value: Any, what: str, bits: int = 64) -> int:
             f"{what} must be between 0 and {(1 << bits) - 1}, not {value}",
             status=Status.INVALID_ARG,
         )
-    return value
+    return int(value)
 
 
 def flag(value: Any, what: str) -> bool:
@@ -263,14 +264,23 @@ def c_array(items: List[bytes]) -> Any:
 class CallbackState:
     """What a Python callback raised during one C call, to raise once it returns.
 
-    A callback must never let an exception reach ctypes (which would print
-    and ignore it, and let the transfer go on): the wrappers catch it, store
+    A callback must never let an exception reach ctypes, which would print
+    and ignore it and let the transfer go on: the wrappers catch it, store
     it here and tell the library to abort; :meth:`reraise` raises it after
-    the C call.
+    the C call. One exception escapes any wrapper: a KeyboardInterrupt (or
+    other signal handler's exception) raised as the callback is entered,
+    before its first line runs. ctypes hands that one to
+    ``sys.unraisablehook``, where :func:`_hook_unraisable` gives it back to its
+    call's state; the next callback then aborts, and the call raises it.
     """
 
     def __init__(self) -> None:
         self.error: Optional[BaseException] = None
+
+    def keep(self, error: BaseException) -> None:
+        """Remembers the first exception of the call."""
+        if self.error is None:
+            self.error = error
 
     def guard(self, body: Callable[[], Any]) -> int:
         """Runs body: CB_ABORT when it raised (kept) or returned False, else CB_CONTINUE."""
@@ -279,8 +289,14 @@ class CallbackState:
         try:
             return CB_ABORT if body() is False else CB_CONTINUE
         except BaseException as error:  # noqa: B902 - re-raised after the C call
-            self.error = error
+            self.keep(error)
             return CB_ABORT
+
+    def callback(self, c_type: Any, function: Callable[..., Any]) -> Any:
+        """``c_type(function)``, with exceptions escaping function kept for this call."""
+        setattr(function, _STATE_ATTRIBUTE, self)
+        _hook_unraisable()
+        return c_type(function)
 
     def reraise(self) -> None:
         """Raises what a callback raised, if anything."""
@@ -288,6 +304,25 @@ class CallbackState:
             error, self.error = self.error, None
             raise error
 
+
+_STATE_ATTRIBUTE = "_cglance_callback_state"
+
+
+def _hook_unraisable() -> None:
+    """Puts a hook giving escaped exceptions to their call in front of sys.unraisablehook (once)."""
+    current = sys.unraisablehook
+    if getattr(current, "__wrapped_by_cglance__", False):
+        return
+
+    def hook(report: Any) -> None:
+        state = getattr(report.object, _STATE_ATTRIBUTE, None)
+        if isinstance(state, CallbackState) and isinstance(report.exc_value, BaseException):
+            state.keep(report.exc_value)
+        else:
+            current(report)
+
+    hook.__wrapped_by_cglance__ = True  # type: ignore[attr-defined]
+    sys.unraisablehook = hook
 
 def library_version() -> str:
     """The version of the loaded library, e.g. ``0.1.0``."""

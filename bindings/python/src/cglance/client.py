@@ -224,11 +224,11 @@ class Client(Handle):
             del data_keep
         else:
             read = _data.reader(source, state)
-            length = size if size is not None else _data.remaining_size(source)
+            expected = size if size is not None else _data.remaining_size(source)
             opts, keep = transfer_handle(state, store, framing, verify, False, progress)
             with opts:
                 status = c.glance_image_upload_callback(
-                    self._ptr, key, read, None, -1 if length is None else length, opts._ptr, ctypes.byref(out)
+                    self._ptr, key, read, None, -1 if expected is None else expected, opts._ptr, ctypes.byref(out)
                 )
             del read
         del keep
@@ -362,17 +362,17 @@ class Client(Handle):
         if interval_ms == 0:
             raise _invalid("interval must be more than 0 seconds")
         timeout_ms = _ffi.milliseconds(timeout, "timeout")
+        if on_poll is not None and not callable(on_poll):
+            raise TypeError(f"on_poll must be callable, not {type_name(on_poll)}")
         state = _ffi.CallbackState()
-        poll = _ffi.IMPORT_POLL_CB()  # NULL: no callback
-        if on_poll is not None:
-            if not callable(on_poll):
-                raise TypeError(f"on_poll must be callable, not {type(on_poll).__name__}")
-            callback = on_poll
+        callback = on_poll
 
-            def seen(_userdata: Any, image: int) -> int:
-                return state.guard(lambda: callback(Image._copy_of(image)))
+        # Called after every poll even without on_poll: running Python code
+        # lets Ctrl-C (KeyboardInterrupt) stop the wait.
+        def seen(_userdata: Any, image: int) -> int:
+            return state.guard(lambda: None if callback is None else callback(Image._copy_of(image)))
 
-            poll = _ffi.IMPORT_POLL_CB(seen)
+        poll = state.callback(_ffi.IMPORT_POLL_CB, seen)
         out = ctypes.c_void_p()
         status = _ffi.lib().glance_image_wait_import(
             self._ptr, key, _ffi.uint(interval_ms, "interval", 32), timeout_ms, poll, None, ctypes.byref(out)
@@ -593,17 +593,16 @@ class Client(Handle):
         key = _ffi.cstr(task_id, "task_id")
         interval_ms = _ffi.milliseconds(interval, "interval")
         timeout_ms = _ffi.milliseconds(timeout, "timeout")
+        if on_poll is not None and not callable(on_poll):
+            raise TypeError(f"on_poll must be callable, not {type_name(on_poll)}")
         state = _ffi.CallbackState()
-        poll = _ffi.TASK_WAIT_CB()  # NULL: no callback
-        if on_poll is not None:
-            if not callable(on_poll):
-                raise TypeError(f"on_poll must be callable, not {type_name(on_poll)}")
-            callback = on_poll
+        callback = on_poll
 
-            def seen(_userdata: Any, task: int) -> int:
-                return state.guard(lambda: callback(Task._copy_of(task)))
+        # Called after every poll even without on_poll, so Ctrl-C can stop the wait.
+        def seen(_userdata: Any, task: int) -> int:
+            return state.guard(lambda: None if callback is None else callback(Task._copy_of(task)))
 
-            poll = _ffi.TASK_WAIT_CB(seen)
+        poll = state.callback(_ffi.TASK_WAIT_CB, seen)
         out = ctypes.c_void_p()
         status = _ffi.lib().glance_task_wait(self._ptr, key, interval_ms, timeout_ms, poll, None, ctypes.byref(out))
         task = Task(out.value) if out.value else None
