@@ -25,15 +25,21 @@ use support::cloud;
 use support::double::{Conn, Double, Recorded};
 use support::identity::AppCredential;
 
-/// Builds a target of `bindings/cpp/Makefile` (`suite` or `tour`) against the
-/// static library cargo built for this test; the program's path.
-fn build(target: &str, program: &str) -> PathBuf {
+/// Builds a target of `bindings/cpp/Makefile` (`suite` or `tour`) in a
+/// variant (`plain` or `asan`) against the static library cargo built for
+/// this test; the program's path.
+fn build(target: &str, variant: &str, program: &str) -> PathBuf {
     let deps = deps_dir();
-    let out = deps.parent().expect("deps/ has a parent").join("cpp");
+    let out = deps
+        .parent()
+        .expect("deps/ has a parent")
+        .join("cpp")
+        .join(variant);
     let status = Command::new("make")
         .arg("-C")
         .arg(manifest_dir().join("bindings/cpp"))
         .arg(target)
+        .arg(format!("VARIANT={variant}"))
         .arg(format!("LIB={}", deps.join("libglance_client.a").display()))
         .arg(format!("OUT={}", out.display()))
         .status()
@@ -212,8 +218,8 @@ fn remove_run_images(client: &glance_client::Client, run_id: &str) {
     }
 }
 
-/// Runs the suite with everything it needs, then cleans up.
-fn run_suite(binary: &Path) {
+/// Runs the suite with everything it needs (and `env`), then cleans up.
+fn run_suite(binary: &Path, env: &[(&str, &str)]) {
     let demo = cloud::client("DEMO");
     let run_id = cloud::unique("cpp-suite");
     let double = double();
@@ -236,6 +242,7 @@ fn run_suite(binary: &Path) {
     let credential = AppCredential::create("DEMO", &run_id);
 
     let status = Command::new(binary)
+        .envs(env.iter().copied())
         .env("GLANCE_CPP_DOUBLE_URL", double.url())
         .env("GLANCE_CPP_DEMO_TOKEN", cloud::token(&cloud::user("DEMO")))
         .env("GLANCE_CPP_ALT_TOKEN", cloud::token(&cloud::user("ALT")))
@@ -262,13 +269,37 @@ fn run_suite(binary: &Path) {
 #[test]
 #[ignore = "builds and runs a C++ program against the local cloud; scripts/test runs it"]
 fn cpp_suite() {
-    run_suite(&build("suite", "cpp_suite"));
+    run_suite(&build("suite", "plain", "cpp_suite"), &[]);
+}
+
+/// The suite with the C++ side under AddressSanitizer + UndefinedBehaviorSanitizer
+/// (with LeakSanitizer): an owner freeing twice or never, a callback's
+/// state used after its owner is gone.
+#[test]
+#[ignore = "builds and runs a C++ program against the local cloud; scripts/test runs it"]
+fn cpp_suite_asan_ubsan() {
+    let binary = build("suite", "asan", "cpp_suite");
+    let symbols = Command::new("nm").arg(&binary).output().expect("nm runs");
+    assert!(
+        String::from_utf8_lossy(&symbols.stdout).contains("__asan_init"),
+        "the asan build is not instrumented"
+    );
+    run_suite(
+        &binary,
+        &[
+            (
+                "ASAN_OPTIONS",
+                "detect_leaks=1:abort_on_error=0:halt_on_error=1",
+            ),
+            ("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1"),
+        ],
+    );
 }
 
 #[test]
 #[ignore = "builds and runs the C++ tour against the local cloud; scripts/test runs it"]
 fn cpp_tour() {
-    let tour = build("tour", "tour");
+    let tour = build("tour", "plain", "tour");
     let output = Command::new(&tour).output().expect("the C++ tour starts");
     let stdout = String::from_utf8_lossy(&output.stdout);
     print!("{stdout}");

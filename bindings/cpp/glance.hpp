@@ -516,7 +516,10 @@ private:
 /// begin()).
 class ImageRange {
 public:
-    explicit ImageRange(glance_image_iter *iter) noexcept : iter_(iter) {}
+    /// `keep_alive` holds what the client's callbacks need while the range
+    /// can still make requests (the range may outlive its Client).
+    explicit ImageRange(glance_image_iter *iter, std::shared_ptr<const void> keep_alive = nullptr) noexcept
+        : iter_(iter), keep_alive_(std::move(keep_alive)) {}
 
     class iterator {
     public:
@@ -565,6 +568,7 @@ public:
 
 private:
     detail::Owned<glance_image_iter, detail::free_image_iter> iter_;
+    std::shared_ptr<const void> keep_alive_;
 };
 
 /// Filters, sorting and page size of an image listing. Setters chain.
@@ -912,7 +916,9 @@ private:
 /// Every task of a listing, fetched lazily page by page (single pass).
 class TaskRange {
 public:
-    explicit TaskRange(glance_task_iter *iter) noexcept : iter_(iter) {}
+    /// `keep_alive` as for ImageRange.
+    explicit TaskRange(glance_task_iter *iter, std::shared_ptr<const void> keep_alive = nullptr) noexcept
+        : iter_(iter), keep_alive_(std::move(keep_alive)) {}
     class iterator {
     public:
         using iterator_category = std::input_iterator_tag;
@@ -956,6 +962,7 @@ public:
 
 private:
     detail::Owned<glance_task_iter, detail::free_task_iter> iter_;
+    std::shared_ptr<const void> keep_alive_;
 };
 
 class Member;
@@ -1070,7 +1077,9 @@ private:
 /// The object storage (Swift) of a cloud, reached with a client's token.
 class ObjectStore {
 public:
-    explicit ObjectStore(glance_object_store *store) noexcept : store_(store) {}
+    /// `keep_alive` as for ImageRange: the store may outlive its Client.
+    explicit ObjectStore(glance_object_store *store, std::shared_ptr<const void> keep_alive = nullptr) noexcept
+        : store_(store), keep_alive_(std::move(keep_alive)) {}
     /// The account's storage URL.
     std::string url() const {
         char *url = nullptr;
@@ -1142,6 +1151,7 @@ public:
 
 private:
     detail::Owned<glance_object_store, detail::free_object_store> store_;
+    std::shared_ptr<const void> keep_alive_;
 };
 
 /// One HTTP attempt as the wire log reports it (valid during the callback only).
@@ -1167,7 +1177,9 @@ private:
 };
 
 /// The wire logger: called for every HTTP attempt, from the thread making
-/// it. It cannot stop a request: what it throws is caught and dropped.
+/// it (so possibly from several threads at once: make it thread-safe). It
+/// cannot stop a request: what it throws is caught and dropped. The client,
+/// and the ranges and object stores made from it, keep it alive.
 using WireLogFn = std::function<void(const WireEvent &event)>;
 
 class Client;
@@ -1406,7 +1418,7 @@ public:
     ImageRange images(const ListOptions &options = ListOptions()) const {
         glance_image_iter *iter = nullptr;
         detail::check(glance_image_iter_new(raw(), options.get(), &iter));
-        return ImageRange(iter);
+        return ImageRange(iter, wire_log_);
     }
 
     // Image data.
@@ -1673,7 +1685,7 @@ public:
     TaskRange tasks(const TaskListOptions &options = TaskListOptions()) const {
         glance_task_iter *iter = nullptr;
         detail::check(glance_task_iter_new(raw(), options.get(), &iter));
-        return TaskRange(iter);
+        return TaskRange(iter, wire_log_);
     }
 
     // Object storage and journeys.
@@ -1681,13 +1693,13 @@ public:
     ObjectStore object_store() const {
         glance_object_store *store = nullptr;
         detail::check(glance_object_store_new(raw(), &store));
-        return ObjectStore(store);
+        return ObjectStore(store, wire_log_);
     }
     /// The object storage at an account URL.
     ObjectStore object_store_at(std::string_view storage_url) const {
         glance_object_store *store = nullptr;
         detail::check(glance_object_store_at(raw(), detail::CString(storage_url), &store));
-        return ObjectStore(store);
+        return ObjectStore(store, wire_log_);
     }
     /// Streams an image into `container`; the object's name.
     std::string export_to_container(std::string_view image_id, const ObjectStore &store, std::string_view container,

@@ -313,6 +313,43 @@ static void wire_log_reports_each_attempt() {
     THROWS(glance::NetworkError, refused.get("x"));
     CHECK_EQ(seen->status, 0);
     CHECK(seen->error.has_value());
+    // Ranges and object stores made from a client keep its logger alive:
+    // they may make requests after the client is gone (ASan sees a use after
+    // free otherwise).
+    auto logging_client = [seen] {
+        return double_config()
+            .wire_log([seen](const glance::WireEvent &event) {
+                seen->events++;
+                seen->url = event.url();
+            })
+            .build();
+    };
+    std::optional<glance::ImageRange> range;
+    {
+        glance::ListOptions pages;
+        pages.property("scenario", "pages");
+        range.emplace(logging_client().images(pages));
+    }
+    int before = seen->events;
+    std::size_t listed = 0;
+    for (const glance::Image &image : *range) listed += image.id().empty() ? 0 : 1;
+    CHECK_EQ(listed, 3u);
+    CHECK_EQ(seen->events, before + 2);
+    range.reset();
+    std::optional<glance::TaskRange> tasks;
+    tasks.emplace(logging_client().tasks());
+    before = seen->events;
+    THROWS(glance::NotFoundError, tasks->next());
+    CHECK_EQ(seen->events, before + 1);
+    tasks.reset();
+    std::optional<glance::ObjectStore> store;
+    store.emplace(logging_client().object_store_at(env("GLANCE_CPP_DOUBLE_URL") + "/v1/AUTH_c"));
+    before = seen->events;
+    CHECK(store->container_exists("exports"));
+    CHECK_EQ(seen->events, before + 1);
+    CHECK_CONTAINS(seen->url, "/v1/AUTH_c/exports");
+    store.reset();
+
     // A logger that throws cannot fail the request.
     glance::Client throwing =
         double_config().wire_log([](const glance::WireEvent &) { throw std::runtime_error("logger broke"); }).build();
