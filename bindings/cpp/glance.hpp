@@ -15,7 +15,9 @@
 // - Callbacks are std::function. A callback returning false stops its
 //   transfer or wait (the call then throws AbortedError); an exception thrown
 //   by a callback never crosses the C library: it is caught, the C call is
-//   aborted, and the exception is rethrown once the C call has returned.
+//   aborted, and the exception is rethrown once the C call has returned
+//   (even when the C call got to its end regardless, e.g. a progress callback
+//   throwing at 100 %). Callbacks run on the calling thread, during the call.
 // - glance::Client is thread-safe, as glance_client is: share one between
 //   threads by reference (every method is const). Other owners may move
 //   between threads but must not be used by two at once.
@@ -485,6 +487,7 @@ public:
         using difference_type = std::ptrdiff_t;
         using pointer = void;
         using reference = ImageRef;
+        iterator() = default;
         iterator(const ImagePage *page, std::size_t index) : page_(page), index_(index) {}
         ImageRef operator*() const { return (*page_)[index_]; }
         iterator &operator++() {
@@ -500,8 +503,8 @@ public:
         bool operator!=(const iterator &other) const { return index_ != other.index_; }
 
     private:
-        const ImagePage *page_;
-        std::size_t index_;
+        const ImagePage *page_ = nullptr;
+        std::size_t index_ = 0;
     };
     iterator begin() const { return iterator(this, 0); }
     iterator end() const { return iterator(this, size()); }
@@ -773,7 +776,7 @@ public:
     const glance_transfer_opts *get() const noexcept { return opts_.get(); }
 
 private:
-    static int on_progress(void *userdata, std::uint64_t done, std::uint64_t total) {
+    static int on_progress(void *userdata, std::uint64_t done, std::uint64_t total) noexcept {
         auto *callback = static_cast<ProgressFn *>(userdata);
         return detail::guarded([&] { return (*callback)(done, total); });
     }
@@ -1026,6 +1029,7 @@ public:
         using difference_type = std::ptrdiff_t;
         using pointer = void;
         using reference = MemberRef;
+        iterator() = default;
         iterator(const Members *members, std::size_t index) : members_(members), index_(index) {}
         MemberRef operator*() const { return (*members_)[index_]; }
         iterator &operator++() {
@@ -1036,8 +1040,8 @@ public:
         bool operator!=(const iterator &other) const { return index_ != other.index_; }
 
     private:
-        const Members *members_;
-        std::size_t index_;
+        const Members *members_ = nullptr;
+        std::size_t index_ = 0;
     };
     iterator begin() const { return iterator(this, 0); }
     iterator end() const { return iterator(this, size()); }
@@ -1745,7 +1749,7 @@ private:
         detail::check(status);
         return image;
     }
-    static int on_read(void *userdata, std::uint8_t *buffer, std::size_t capacity, std::size_t *out_len) {
+    static int on_read(void *userdata, std::uint8_t *buffer, std::size_t capacity, std::size_t *out_len) noexcept {
         auto *read = static_cast<ReadFn *>(userdata);
         return detail::guarded([&] {
             std::size_t len = (*read)(buffer, capacity);
@@ -1754,15 +1758,15 @@ private:
             return true;
         });
     }
-    static int on_write(void *userdata, const std::uint8_t *data, std::size_t len) {
+    static int on_write(void *userdata, const std::uint8_t *data, std::size_t len) noexcept {
         auto *write = static_cast<WriteFn *>(userdata);
         return detail::guarded([&] { return (*write)(data, len); });
     }
-    static int on_import_poll(void *userdata, const glance_image *image) {
+    static int on_import_poll(void *userdata, const glance_image *image) noexcept {
         auto *poll = static_cast<ImportPollFn *>(userdata);
         return detail::guarded([&] { return (*poll)(ImageRef(image)); });
     }
-    static int on_task_wait(void *userdata, const glance_task *task) {
+    static int on_task_wait(void *userdata, const glance_task *task) noexcept {
         auto *callback = static_cast<TaskWaitFn *>(userdata);
         return detail::guarded([&] { return (*callback)(TaskRef(task)); });
     }

@@ -93,8 +93,9 @@ void upload_data(const glance::Client &demo, const std::string &id) {
     glance::TransferOptions options;
     // Returning false would stop the upload (it then throws glance::AbortedError).
     options.progress([](std::uint64_t done, std::uint64_t total) {
-        std::cout << "   uploaded " << std::fixed << std::setprecision(1) << std::setw(5) << done / 1048576.0 << " of "
-                  << total / 1048576.0 << " MiB\n";
+        std::cout << "   uploaded " << std::fixed << std::setprecision(1) << std::setw(5)
+                  << static_cast<double>(done) / 1048576.0 << " of " << static_cast<double>(total) / 1048576.0
+                  << " MiB\n";
         return true;
     });
     glance::Image image = demo.upload_buffer(id, data, options);

@@ -332,7 +332,7 @@ static void wire_log_reports_each_attempt() {
     }
     int before = seen->events;
     std::size_t listed = 0;
-    for (const glance::Image &image : *range) listed += image.id().empty() ? 0 : 1;
+    for (const glance::Image &image : *range) listed += image.id().empty() ? 0u : 1u;
     CHECK_EQ(listed, 3u);
     CHECK_EQ(seen->events, before + 2);
     range.reset();

@@ -5,6 +5,7 @@
 #include "suite.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <random>
 
 using glance::Status;
@@ -247,6 +248,11 @@ static void filters(const glance::Client &client) {
         seen++;
     }
     CHECK_EQ(seen, 1u);
+    // The page's iterators work with the standard algorithms.
+    CHECK_EQ(std::distance(rest.begin(), rest.end()), 1);
+    CHECK_EQ(std::count_if(first.begin(), first.end(), [&](glance::ImageRef image) { return image.id() == ids[0]; }) +
+                 std::count_if(rest.begin(), rest.end(), [&](glance::ImageRef image) { return image.id() == ids[0]; }),
+             1);
     THROWS(std::out_of_range, rest[1]);
     glance::Image kept = rest[0].clone();
     CHECK_EQ(kept.id(), second[0].id());
