@@ -183,3 +183,26 @@ def test_create_refuses_bad_fields(demo: cglance.Client) -> None:
         demo.create_image(cglance.NewImage(name="x"), name="both")
     with pytest.raises(TypeError):
         demo.create_image(colour="blue")
+
+
+def test_finalizers_free_what_was_not_closed(demo: cglance.Client, new_image) -> None:
+    import gc
+
+    image = new_image()
+    copies = [image.copy() for _ in range(3)]
+    finalizers = [copy._finalizer for copy in copies]
+    assert all(finalizer.alive for finalizer in finalizers)
+    del copies
+    gc.collect()
+    assert not any(finalizer.alive for finalizer in finalizers)
+    page = demo.list_images(limit=1)
+    page_finalizer = page._finalizer
+    first = page[0] if len(page) else None
+    del page
+    gc.collect()
+    assert not page_finalizer.alive
+    if first is not None:
+        assert first.id  # an image taken from a page outlives it
+    # close() frees at once, and the finalizer does not free again.
+    image.close()
+    assert not image._finalizer.alive
