@@ -62,7 +62,10 @@ class Double:
                 if self.path.endswith("/slow-sink/file"):
                     # Takes an upload at about 6 MB/s, answering once it has all.
                     while length > 0:
-                        length -= len(self.rfile.read(min(length, 65536)))
+                        chunk = self.rfile.read(min(length, 65536))
+                        if not chunk:
+                            return  # the client gave up
+                        length -= len(chunk)
                         time.sleep(0.01)
                 body = self.rfile.read(length) if length else b""
                 with double._lock:

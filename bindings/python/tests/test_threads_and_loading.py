@@ -95,6 +95,9 @@ sys.path.insert(0, sys.argv[1])
 import cglance
 from double import Double
 
+# As in an interactive Python, even when started where SIGINT is ignored
+# (a background job of a non-interactive shell passes SIG_IGN on).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 double = Double()
 client = cglance.Config().endpoint(double.url).token("t").retry(1).disable_proxy().build()
 
