@@ -47,6 +47,8 @@ class Double:
 
     def __init__(self) -> None:
         self.requests: List[Tuple[str, str, Dict[str, str]]] = []
+        self.release = threading.Event()
+        """Set it to let /held.bin answer."""
         self._flaky = 0
         self._lock = threading.Lock()
         double = self
@@ -131,8 +133,9 @@ class Double:
             return self._keystone_v2(h, body)
         if path.startswith("/v2/tasks") or path.startswith("/v1/AUTH_c"):
             return self._rackspace_tasks(h, method, path, body)
-        if method == "GET" and path == "/slow.bin":
-            time.sleep(3)
+        if method == "GET" and path == "/held.bin":
+            # Served once the test sets `release` (at most a minute later).
+            self.release.wait(60)
             return self._send(h, 200, BLOB, {"Content-Type": "application/octet-stream"}, request_id=None)
         if method == "GET" and path == "/blob.bin":
             return self._send(h, 200, BLOB, {"Content-Type": "application/octet-stream"}, request_id=None)

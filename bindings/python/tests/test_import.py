@@ -91,10 +91,12 @@ def test_a_failed_web_download_is_an_import_failure(demo: cglance.Client, new_im
     assert caught.value.status is cglance.Status.IMPORT_FAILED
 
 
-def test_wait_import_stopped_by_its_callback(demo: cglance.Client, new_image, double) -> None:
+def test_wait_import_stopped_by_its_callback(demo: cglance.Client, new_image, double, cleanup) -> None:
     image = new_image()
-    # Glance fetches this for 3 s: the import is under way while we wait.
-    demo.import_image(image.id, method="web-download", uri=f"{double.url}/slow.bin")
+    cleanup.add(double.release.set)  # whatever happens
+    # Glance's fetch is held until the end: the import is under way while we wait.
+    double.release.clear()
+    demo.import_image(image.id, method="web-download", uri=f"{double.url}/held.bin")
     with pytest.raises(cglance.Aborted):
         demo.wait_import(image.id, interval=0.1, on_poll=lambda image: False)
 
@@ -110,6 +112,7 @@ def test_wait_import_stopped_by_its_callback(demo: cglance.Client, new_image, do
     with pytest.raises(cglance.Timeout):
         demo.wait_import(image.id, interval=0.1, timeout=0.3)
     # The import itself went on.
+    double.release.set()
     assert demo.wait_import(image.id, interval=0.2, timeout=120).size == len(BLOB)
     with pytest.raises(cglance.ImportFailed):
         demo.wait_import(new_image().id)  # queued, no import under way
