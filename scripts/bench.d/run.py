@@ -402,26 +402,43 @@ class Bench:
                            "Rust library", "crates", {"value": len(crates), "rss_mib": None, "cpu_s": None})
         for name in ["libglance_client.so", "libglance_client.a"]:
             path = os.path.join(self.args.target, "release", name)
-            stripped = os.path.join(self.work, name + ".stripped")
-            strip = ["strip", "-o", stripped, path] if name.endswith(".so") else \
-                ["strip", "--strip-debug", "-o", stripped, path]
-            subprocess.run(strip, check=True)
-            self.runner.record(group, f"{name} size (unstripped {os.path.getsize(path) / MIB:.1f} MiB)",
-                               "Rust library", "stripped MiB",
-                               {"value": os.path.getsize(stripped) / MIB, "rss_mib": None, "cpu_s": None})
-            self.rm(stripped)
-        if self.args.build_time:
-            clean = os.path.join(self.work, "clean-target")
+            self.runner.record(
+                group, f"{name} (unstripped {os.path.getsize(path) / MIB:.1f} MiB; "
+                "the .a only loses its debug info)", "Rust library", "stripped MiB",
+                {"value": self.stripped_mib(path), "rss_mib": None, "cpu_s": None})
+        if not self.args.build_time:
+            return
+        variants = [("release build from clean (cargo build --release --lib)", {})]
+        if self.args.lto_variant:
+            variants.append((
+                "the same with LTO and one codegen unit (not the project's profile)",
+                {"CARGO_PROFILE_RELEASE_LTO": "fat", "CARGO_PROFILE_RELEASE_CODEGEN_UNITS": "1"},
+            ))
+        for what, env in variants:
+            clean = os.path.join(self.args.state, "clean-target")
             shutil.rmtree(clean, ignore_errors=True)
-            log("release build from clean (its own target dir)")
+            log(f"{what} (own target dir)")
             self.sample_load()
-            r = measure(["cargo", "build", "--release", "--lib", "--quiet"],
-                        {"CARGO_TARGET_DIR": clean})
+            r = measure(["cargo", "build", "--release", "--lib", "--quiet", "--locked"],
+                        {"CARGO_TARGET_DIR": clean, **env})
             r["value"] = r["op_s"]
             r["rss_mib"] = None
-            self.runner.record(group, "release build from clean (cargo build --release --lib)",
+            r["cpu_s"] = None
+            sizes = []
+            for name in ["libglance_client.so", "libglance_client.a"]:
+                kind = name.rsplit(".", 1)[1]
+                sizes.append(f".{kind} {self.stripped_mib(os.path.join(clean, 'release', name)):.2f}")
+            self.runner.record(group, f"{what}; stripped MiB: {', '.join(sizes)}",
                                "Rust library", "wall s", r)
             shutil.rmtree(clean, ignore_errors=True)
+
+    def stripped_mib(self, path):
+        stripped = os.path.join(self.work, os.path.basename(path) + ".stripped")
+        flags = [] if path.endswith(".so") else ["--strip-debug"]
+        subprocess.run(["strip"] + flags + ["-o", stripped, path], check=True)
+        size = os.path.getsize(stripped) / MIB
+        self.rm(stripped)
+        return size
 
     # -- report --------------------------------------------------------------
     def table(self):
@@ -441,12 +458,12 @@ class Bench:
                 lines.append(f"| {group} | {what} | {tool} | 0 | — | {unit} | — | — |")
                 continue
             values = [r["value"] for r in results]
-            digits = 0 if unit == "MB/s" or unit == "crates" else (3 if unit == "ms" else 2)
+            digits = {"MB/s": 0, "crates": 0, "ms": 3, "list wall s": 3}.get(unit, 2)
             rss = [r["rss_mib"] for r in results if r.get("rss_mib") is not None]
             cpu = [r["cpu_s"] for r in results if r.get("cpu_s") is not None]
             lines.append(
                 f"| {group} | {what} | {tool} | {len(values)} | {fmt(values, digits)} | {unit} | "
-                f"{fmt(rss, 1) if rss else '—'} | {fmt(cpu, 2) if cpu else '—'} |"
+                f"{fmt(rss, 1) if rss else '—'} | {fmt(cpu, 3) if cpu else '—'} |"
             )
         return "\n".join(lines)
 
@@ -476,6 +493,7 @@ def main():
                         help="leave the real Glance out of the list and gets sections")
     parser.add_argument("--no-build-time", dest="build_time", action="store_false")
     parser.add_argument("--no-chunked", dest="chunked", action="store_false")
+    parser.add_argument("--no-lto-variant", dest="lto_variant", action="store_false")
     args = parser.parse_args()
     sections = args.only.split(",")
     unknown = set(sections) - set(SECTIONS)

@@ -129,7 +129,7 @@ impl Digests {
     }
 }
 
-/// Buffers in flight to the hashing thread: bounds its memory (8 x 256 KiB)
+/// Buffers in flight to each hashing thread: bounds its memory (8 x 256 KiB)
 /// while letting the I/O thread run ahead of it a little.
 const POOL: usize = 8;
 
@@ -141,15 +141,17 @@ enum Kind {
     Off,
     /// On the calling thread.
     Inline(Vec<Engine>),
-    /// On a helper thread fed through a bounded queue of recycled buffers.
-    Threaded(Box<Worker>),
+    /// One helper thread per digest, each fed through a bounded queue of
+    /// recycled buffers: an upload's MD5 and SHA-512 then run side by side
+    /// (together on one core they hashed at about 400 MB/s, half of either).
+    Threaded(Vec<Worker>),
 }
 
 struct Worker {
     data: Option<SyncSender<Vec<u8>>>,
     spare: Receiver<Vec<u8>>,
     allocated: usize,
-    thread: JoinHandle<Vec<Engine>>,
+    thread: JoinHandle<Engine>,
 }
 
 impl Hashing {
@@ -168,31 +170,16 @@ impl Hashing {
         if !threaded {
             return Hashing(Kind::Inline(engines));
         }
-        let (data_tx, data_rx) = mpsc::sync_channel::<Vec<u8>>(POOL);
-        let (spare_tx, spare_rx) = mpsc::sync_channel::<Vec<u8>>(POOL);
-        let spawned = std::thread::Builder::new()
-            .name("glance-hash".into())
-            .spawn(move || {
-                let mut engines = engines;
-                for buffer in data_rx {
-                    for engine in &mut engines {
-                        engine.update(&buffer);
-                    }
-                    // The I/O side may have finished and gone: nothing to return to.
-                    let _ = spare_tx.try_send(buffer);
-                }
-                engines
-            });
-        match spawned {
-            Ok(thread) => Hashing(Kind::Threaded(Box::new(Worker {
-                data: Some(data_tx),
-                spare: spare_rx,
-                allocated: 0,
-                thread,
-            }))),
-            // No thread to be had: hash inline rather than fail the transfer.
-            Err(_) => Hashing::new(algorithms, false),
+        let mut workers = Vec::with_capacity(engines.len());
+        for engine in engines {
+            match Worker::spawn(engine) {
+                Some(worker) => workers.push(worker),
+                // No thread to be had: hash inline rather than fail the transfer
+                // (the workers started so far end when dropped).
+                None => return Hashing::new(algorithms, false),
+            }
         }
+        Hashing(Kind::Threaded(workers))
     }
 
     /// Feeds bytes to every digest.
@@ -204,7 +191,11 @@ impl Hashing {
                     engine.update(data);
                 }
             }
-            Kind::Threaded(worker) => worker.send(data),
+            Kind::Threaded(workers) => {
+                for worker in workers {
+                    worker.send(data);
+                }
+            }
         }
     }
 
@@ -213,17 +204,43 @@ impl Hashing {
         let engines = match self.0 {
             Kind::Off => Vec::new(),
             Kind::Inline(engines) => engines,
-            Kind::Threaded(mut worker) => {
-                worker.data = None;
-                // The thread only panics if hashing itself does, which it does not.
-                worker.thread.join().unwrap_or_default()
-            }
+            Kind::Threaded(workers) => workers
+                .into_iter()
+                .filter_map(|mut worker| {
+                    worker.data = None;
+                    // The thread only panics if hashing itself does, which it does not.
+                    worker.thread.join().ok()
+                })
+                .collect(),
         };
         Digests(engines.into_iter().map(Engine::finish).collect())
     }
 }
 
 impl Worker {
+    /// Starts a thread computing `engine`; `None` when no thread can be started.
+    fn spawn(mut engine: Engine) -> Option<Worker> {
+        let (data_tx, data_rx) = mpsc::sync_channel::<Vec<u8>>(POOL);
+        let (spare_tx, spare_rx) = mpsc::sync_channel::<Vec<u8>>(POOL);
+        let thread = std::thread::Builder::new()
+            .name("glance-hash".into())
+            .spawn(move || {
+                for buffer in data_rx {
+                    engine.update(&buffer);
+                    // The I/O side may have finished and gone: nothing to return to.
+                    let _ = spare_tx.try_send(buffer);
+                }
+                engine
+            })
+            .ok()?;
+        Some(Worker {
+            data: Some(data_tx),
+            spare: spare_rx,
+            allocated: 0,
+            thread,
+        })
+    }
+
     fn send(&mut self, data: &[u8]) {
         if data.is_empty() {
             return;
