@@ -341,7 +341,7 @@ class Bench:
 
     def bench_user(self):
         if getattr(self, "_bench_user", None) is None:
-            log(f"seeding the real Glance (once): {self.args.seed} images")
+            log(f"the seeded catalogue of the real Glance ({self.args.seed} images, created once)")
             out = subprocess.run(
                 [self.args.python, self.args.seed_script, self.args.state, self.work,
                  str(self.args.seed)],
