@@ -428,6 +428,12 @@ fn a_short_reader_fails_the_upload_and_says_so() {
         matches!(&err, Error::InvalidArgument(m) if m.contains("1000 of the 2000")),
         "{err:?}"
     );
+}
+
+#[test]
+fn a_source_failing_at_once_leaves_the_server_untouched() {
+    let double = Double::start(|_, conn| conn.respond(204, &[], b""));
+    let client = client_for(&double.url(), Duration::from_secs(30));
     let mut failing = FailingReader;
     let err = client
         .upload_image(
@@ -437,6 +443,15 @@ fn a_short_reader_fails_the_upload_and_says_so() {
         )
         .unwrap_err();
     assert!(matches!(err, Error::Io { .. }), "{err:?}");
+    // A call that completes: the double accepts connections in order, so an
+    // upload begun before it would be counted by now.
+    let _ = client.delete_image(ID);
+    assert_eq!(double.requests().len(), 1, "{:?}", double.requests());
+    assert_eq!(
+        double.connections(),
+        1,
+        "a source failing at its first read must not start the upload"
+    );
 }
 
 struct FailingReader;

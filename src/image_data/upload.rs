@@ -127,6 +127,9 @@ struct Source<'r> {
     reader: Reader<'r>,
     size: Option<u64>,
     name: String,
+    /// Bytes read before the request started, given out first.
+    head: Vec<u8>,
+    head_given: usize,
 }
 
 enum Reader<'r> {
@@ -140,11 +143,9 @@ impl Source<'_> {
     fn open(data: UploadData<'_>) -> Result<Source<'_>> {
         let io_error = |name: &str, e| Error::io(name, e);
         Ok(match data.0 {
-            Data::Reader(reader, size) => Source {
-                reader: Reader::Once(reader),
-                size,
-                name: "the upload's reader".into(),
-            },
+            Data::Reader(reader, size) => {
+                Source::new(Reader::Once(reader), size, "the upload's reader".into())
+            }
             Data::Seekable(reader) => {
                 let name = "the upload's reader".to_owned();
                 let start = reader.stream_position().map_err(|e| io_error(&name, e))?;
@@ -154,17 +155,17 @@ impl Source<'_> {
                 reader
                     .seek(SeekFrom::Start(start))
                     .map_err(|e| io_error(&name, e))?;
-                Source {
-                    reader: Reader::Seekable(reader, start),
-                    size: Some(end.saturating_sub(start)),
+                Source::new(
+                    Reader::Seekable(reader, start),
+                    Some(end.saturating_sub(start)),
                     name,
-                }
+                )
             }
-            Data::Bytes(bytes) => Source {
-                size: Some(bytes.len() as u64),
-                reader: Reader::Bytes(Cursor::new(bytes)),
-                name: "the upload's buffer".into(),
-            },
+            Data::Bytes(bytes) => Source::new(
+                Reader::Bytes(Cursor::new(bytes)),
+                Some(bytes.len() as u64),
+                "the upload's buffer".into(),
+            ),
             Data::File(path) => {
                 let name = path.display().to_string();
                 let file = File::open(&path).map_err(|e| io_error(&name, e))?;
@@ -174,16 +175,55 @@ impl Source<'_> {
                         "{name} is not a regular file"
                     )));
                 }
-                Source {
-                    reader: Reader::File(file),
-                    size: Some(meta.len()),
-                    name,
-                }
+                Source::new(Reader::File(file), Some(meta.len()), name)
             }
         })
     }
 
+    fn new(reader: Reader<'_>, size: Option<u64>, name: String) -> Source<'_> {
+        Source {
+            reader,
+            size,
+            name,
+            head: Vec::new(),
+            head_given: 0,
+        }
+    }
+
+    /// Reads the first chunk before any request is made, so that a source
+    /// failing at once (a file opened in text mode by a binding, an
+    /// unreadable pipe) leaves the image as it was instead of half-way
+    /// through an upload Glance has to undo.
+    fn read_ahead(&mut self) -> Result<()> {
+        let want = self.size.map_or(CHUNK, |size| {
+            usize::try_from(size).unwrap_or(CHUNK).min(CHUNK)
+        });
+        let mut head = vec![0; want];
+        let n = loop {
+            match self.read_source(&mut head) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(Error::io(self.name.clone(), e)),
+            }
+        };
+        head.truncate(n);
+        self.head = head;
+        self.head_given = 0;
+        Ok(())
+    }
+
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let ahead = &self.head[self.head_given..];
+        if !ahead.is_empty() {
+            let n = ahead.len().min(buf.len());
+            buf[..n].copy_from_slice(&ahead[..n]);
+            self.head_given += n;
+            return Ok(n);
+        }
+        self.read_source(buf)
+    }
+
+    fn read_source(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match &mut self.reader {
             Reader::Once(r) => r.read(buf),
             Reader::Seekable(r, _) => r.read(buf),
@@ -194,6 +234,8 @@ impl Source<'_> {
 
     /// Goes back to the start; false when the source cannot.
     fn rewind(&mut self) -> Result<bool> {
+        self.head = Vec::new();
+        self.head_given = 0;
         let outcome = match &mut self.reader {
             Reader::Once(_) => return Ok(false),
             Reader::Seekable(r, start) => r.seek(SeekFrom::Start(*start)).map(drop),
@@ -375,6 +417,7 @@ impl Client {
             }
             (Framing::Auto, None) => None,
         };
+        source.read_ahead()?;
         let max_read = if length.is_some() { usize::MAX } else { CHUNK };
         let multihash = options.multihash.unwrap_or(HashAlgorithm::Sha512);
         let algorithms: &[HashAlgorithm] = if options.skip_verification {
