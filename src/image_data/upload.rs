@@ -214,13 +214,24 @@ impl Source<'_> {
 
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let ahead = &self.head[self.head_given..];
-        if !ahead.is_empty() {
-            let n = ahead.len().min(buf.len());
-            buf[..n].copy_from_slice(&ahead[..n]);
-            self.head_given += n;
+        if ahead.is_empty() {
+            return self.read_source(buf);
+        }
+        let n = ahead.len().min(buf.len());
+        buf[..n].copy_from_slice(&ahead[..n]);
+        self.head_given += n;
+        if n == buf.len() {
             return Ok(n);
         }
-        self.read_source(buf)
+        // Fills the rest from the source, so reads keep the sizes they would
+        // have had without the read-ahead (progress reports stay 4 MiB apart).
+        loop {
+            match self.read_source(&mut buf[n..]) {
+                Ok(more) => return Ok(n + more),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
     }
 
     fn read_source(&mut self, buf: &mut [u8]) -> io::Result<usize> {
