@@ -17,6 +17,7 @@
 #![warn(missing_docs)]
 
 mod auth;
+mod body_length;
 mod client;
 mod config;
 mod copy;

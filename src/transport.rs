@@ -20,6 +20,7 @@ use ureq::unversioned::transport::{
 use ureq::{Agent, SendBody};
 
 use crate::auth::{Service, Session};
+use crate::body_length::LengthChecked;
 use crate::config::{ClientBuilder, ProxySetting, RetryPolicy};
 use crate::error::{message_from_body, Error, Failure, HttpError, Result};
 use crate::retry;
@@ -490,10 +491,26 @@ impl Http {
                 }
                 SENDING_STREAM.with(|c| c.set(true));
                 PEER_STOPPED_READING.with(|c| c.set(false));
-                let outcome =
-                    self.run(builder.body(SendBody::from_reader(&mut **reader)), deadline);
+                let (outcome, shortfall) = match length {
+                    Some(n) => {
+                        let mut body = LengthChecked::new(&mut **reader, *n);
+                        let outcome =
+                            self.run(builder.body(SendBody::from_reader(&mut body)), deadline);
+                        (outcome, body.shortfall())
+                    }
+                    None => (
+                        self.run(builder.body(SendBody::from_reader(&mut **reader)), deadline),
+                        None,
+                    ),
+                };
                 SENDING_STREAM.with(|c| c.set(false));
                 PEER_STOPPED_READING.with(|c| c.set(false));
+                if let Some(message) = shortfall {
+                    return Err(AttemptError {
+                        error: Error::invalid_argument(format!("{method} {path}: {message}")),
+                        unsent: false,
+                    });
+                }
                 outcome
             }
         };

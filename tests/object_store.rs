@@ -193,6 +193,43 @@ fn large_objects_are_segmented_streamed_checked_and_deleted_whole() {
 }
 
 #[test]
+fn data_shorter_than_announced_is_refused_and_nothing_is_stored() {
+    let store = store("DEMO");
+    let mut cleanup = Containers::new(&store);
+    let container = unique("short");
+    cleanup.add(&container);
+    store.create_container(&container).unwrap();
+    let mib = 1 << 20;
+    // name, bytes announced, bytes given: one PUT, then segments.
+    let cases = [("plain", 2000, 1000), ("segmented", 3 * mib, 2 * mib + 5)];
+    for (name, announced, given) in cases {
+        let data = pattern(given, 3);
+        let options = ObjectUploadOptions {
+            size: Some(announced as u64),
+            segment_size: mib as u64,
+            ..Default::default()
+        };
+        let err = store
+            .upload(&container, name, &mut Pipe(&data), &options)
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidArgument(m) if m.contains(&format!("of the {}", announced.min(mib)))),
+            "{name}: {err:?}"
+        );
+        assert!(matches!(
+            store.object_info(&container, name),
+            Err(Error::NotFound(_))
+        ));
+    }
+    let segments = format!("{container}_segments");
+    cleanup.add(&segments);
+    assert!(store
+        .list_objects(&segments, &ObjectListOptions::default())
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
 fn dynamic_large_objects_are_checked_and_deleted_with_their_segments() {
     let store = store("DEMO");
     let mut cleanup = Containers::new(&store);

@@ -20,8 +20,10 @@ const DEFAULT_SEGMENT_SIZE: u64 = 1 << 30;
 /// How to upload an object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectUploadOptions {
-    /// The data's size when known: sent as `Content-Length`. Unknown sizes
-    /// are uploaded as a Static Large Object.
+    /// The data's size when known: sent as `Content-Length`, and exactly
+    /// that many bytes are read (data that ends sooner fails the upload with
+    /// [`Error::InvalidArgument`]). Unknown sizes are uploaded as a Static
+    /// Large Object.
     pub size: Option<u64>,
     /// Objects larger than this (and of unknown size) are uploaded as
     /// segments of this size. Default 1 GiB; Swift's single-object limit is
