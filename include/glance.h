@@ -1357,6 +1357,20 @@ glance_status glance_transfer_opts_set_skip_verification(struct glance_transfer_
                                                          bool skip);
 
 /**
+ * For uploads: the multihash algorithm the cloud is expected to use (its
+ * Glance `hashing_algorithm`), by `hashlib` name: "sha512" (Glance's default),
+ * "sha384", "sha256", "sha224" or "md5"; case and a '-' are ignored.
+ * `algorithm` may be NULL: back to SHA-512. When the image ends up with another `os_hash_algo`,
+ * only its MD5 `checksum` is compared. Downloads always verify with the
+ * image's own algorithm.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG` (`opts`), `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG` (an algorithm Glance cannot use).
+ */
+glance_status glance_transfer_opts_set_multihash(struct glance_transfer_opts *opts,
+                                                 const char *algorithm);
+
+/**
  * For downloads to a file: whether to ignore a partial file left by an
  * earlier attempt and start from the first byte (default false: resume).
  *
@@ -2238,6 +2252,16 @@ glance_status glance_container_exists(const struct glance_object_store *store,
                                       bool *out_exists);
 
 /**
+ * Succeeds when the container exists: a check before work that needs it
+ * (an export, an import), with an error that names the container.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NO_SUCH_CONTAINER`, and the statuses of
+ * `glance_container_exists`.
+ */
+glance_status glance_container_require(const struct glance_object_store *store,
+                                       const char *container);
+
+/**
  * Creates a container; an existing one is left as it is.
  *
  * Statuses as `glance_container_exists`.
@@ -2400,6 +2424,22 @@ glance_status glance_container_temp_url_key(const struct glance_object_store *st
                                             char **out_key);
 
 /**
+ * The key a temporary URL for the whole object must be signed with: the
+ * account's key, else the container's when every segment of a large object
+ * lives in that same container (Swift lets a container's key reach that
+ * container only). On success `*out_key` receives a new string owned by the
+ * caller (free it with `glance_string_free`), or NULL when no key reaches
+ * the whole object.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NO_SUCH_CONTAINER`, `GLANCE_NOT_FOUND` (no
+ * such object), and the statuses of `glance_container_exists`.
+ */
+glance_status glance_object_temp_url_key(const struct glance_object_store *store,
+                                         const char *container,
+                                         const char *object,
+                                         char **out_key);
+
+/**
  * Sets the container's temporary URL key.
  *
  * Returns `GLANCE_OK`, `GLANCE_INVALID_ARG` (an empty key),
@@ -2424,6 +2464,54 @@ glance_status glance_object_temp_url(const struct glance_object_store *store,
                                      const char *key,
                                      uint64_t lifetime_seconds,
                                      char **out_url);
+
+/**
+ * Uploads the data `read` supplies as `container/object`, replacing any
+ * object of that name. With a `size` of 0 or more exactly that many bytes
+ * are read and stored (a callback that ends sooner fails the upload with
+ * `GLANCE_INVALID_ARG`); a `size` above `segment_size` (0: 1 GiB), or a negative `size`
+ * (unknown: `read` goes on until it reports the end), uploads a Static Large
+ * Object whose segments go to `<container>_segments`. Every piece's MD5 is
+ * checked against Swift's ETag. `read` and `userdata` are used during the
+ * call only; `read` returning `GLANCE_CB_ABORT` stops the upload with
+ * `GLANCE_ABORTED` (segments already stored are deleted).
+ *
+ * `out_size` may be NULL; otherwise it receives, on success, the bytes
+ * stored. Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG` (a bad name, or data shorter than `size`),
+ * `GLANCE_ABORTED`, `GLANCE_IO` (the callback claimed more bytes than its
+ * buffer holds), `GLANCE_NOT_FOUND` (no such container),
+ * `GLANCE_TOO_LARGE`, `GLANCE_CHECKSUM_MISMATCH`, and the statuses of
+ * `glance_container_exists`.
+ */
+glance_status glance_object_upload_callback(const struct glance_object_store *store,
+                                            const char *container,
+                                            const char *object,
+                                            glance_read_cb read,
+                                            void *userdata,
+                                            int64_t size,
+                                            uint64_t segment_size,
+                                            uint64_t *out_size);
+
+/**
+ * Downloads `container/object` through `write`, checked against Swift's
+ * ETag as it streams (segment by segment for a large object). The callback
+ * has seen every byte when a mismatch is found: `GLANCE_CHECKSUM_MISMATCH`
+ * then says not to trust them. `write` returning `GLANCE_CB_ABORT` stops the
+ * download with `GLANCE_ABORTED`.
+ *
+ * `out_size` may be NULL; otherwise it receives, on success, the bytes
+ * written. Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_ABORTED`, `GLANCE_NOT_FOUND`, `GLANCE_CHECKSUM_MISMATCH`,
+ * `GLANCE_INVALID_RESPONSE` (the data is shorter or longer than Swift
+ * said), and the statuses of `glance_container_exists`.
+ */
+glance_status glance_object_download_callback(const struct glance_object_store *store,
+                                              const char *container,
+                                              const char *object,
+                                              glance_write_cb write,
+                                              void *userdata,
+                                              uint64_t *out_size);
 
 /**
  * Makes an empty patch. Returns a new handle owned by the caller (free it

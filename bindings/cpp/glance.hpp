@@ -742,6 +742,28 @@ using ReadFn = std::function<std::size_t(std::uint8_t *buffer, std::size_t capac
 /// Download data receiver: return false to stop (AbortedError).
 using WriteFn = std::function<bool(const std::uint8_t *data, std::size_t len)>;
 
+namespace detail {
+inline int on_read(void *userdata, std::uint8_t *buffer, std::size_t capacity, std::size_t *out_len) noexcept {
+    auto *read = static_cast<ReadFn *>(userdata);
+    return guarded([&] {
+        std::size_t len = (*read)(buffer, capacity);
+        if (len > capacity) throw std::length_error("a glance::ReadFn returned more than its buffer's capacity");
+        *out_len = len;
+        return true;
+    });
+}
+inline int on_write(void *userdata, const std::uint8_t *data, std::size_t len) noexcept {
+    auto *write = static_cast<WriteFn *>(userdata);
+    return guarded([&] { return (*write)(data, len); });
+}
+/// A size as the C ABI takes it: -1 for unknown.
+inline std::int64_t signed_size(std::optional<std::uint64_t> size) {
+    std::int64_t length = size ? static_cast<std::int64_t>(*size) : -1;
+    if (size && length < 0) raise(Status::InvalidArg, 0, "an upload size must fit in 63 bits", std::nullopt);
+    return length;
+}
+} // namespace detail
+
 /// Options of a data transfer: store, framing, verification, restart and a
 /// progress callback. Setters chain.
 class TransferOptions {
@@ -757,6 +779,12 @@ public:
     /// Whether to skip checking the digests (downloads).
     TransferOptions &skip_verification(bool skip) {
         return apply(glance_transfer_opts_set_skip_verification(opts_.get(), skip));
+    }
+    /// Uploads: the multihash algorithm the cloud uses ("sha512", its
+    /// default, "sha256"...); absent: SHA-512. With another algorithm on the
+    /// image only the MD5 is compared.
+    TransferOptions &multihash(std::optional<std::string_view> algorithm) {
+        return apply(glance_transfer_opts_set_multihash(opts_.get(), detail::OptionalCString(algorithm)));
     }
     /// Downloads to a file: start again instead of resuming a partial file.
     TransferOptions &restart(bool restart) { return apply(glance_transfer_opts_set_restart(opts_.get(), restart)); }
@@ -1095,6 +1123,10 @@ public:
         detail::check(glance_container_exists(store_.get(), detail::CString(container), &exists));
         return exists;
     }
+    /// Throws OperationError (Status::NoSuchContainer) when the container is absent.
+    void require_container(std::string_view container) const {
+        detail::check(glance_container_require(store_.get(), detail::CString(container)));
+    }
     void create_container(std::string_view container) const {
         detail::check(glance_container_create(store_.get(), detail::CString(container)));
     }
@@ -1126,6 +1158,33 @@ public:
         detail::check(glance_object_upload_file(store_.get(), detail::CString(container), detail::CString(object),
                                                 detail::CString(path), segment_size));
     }
+    /// Uploads what `read` supplies (0 ends it): exactly `size` bytes, or a
+    /// large object in segments of `segment_size` (0: 1 GiB) when the size is
+    /// absent or larger. The bytes stored.
+    std::uint64_t upload(std::string_view container, std::string_view object, ReadFn read,
+                         std::optional<std::uint64_t> size = std::nullopt, std::uint64_t segment_size = 0) const {
+        std::uint64_t stored = 0;
+        std::int64_t length = detail::signed_size(size);
+        detail::CallbackScope scope;
+        glance_status status = glance_object_upload_callback(store_.get(), detail::CString(container),
+                                                             detail::CString(object), &detail::on_read, &read, length,
+                                                             segment_size, &stored);
+        scope.rethrow();
+        detail::check(status);
+        return stored;
+    }
+    /// Streams the object through `write`, checked against Swift's ETag
+    /// (ChecksumMismatch after the last byte says not to trust them). The
+    /// bytes written.
+    std::uint64_t download(std::string_view container, std::string_view object, WriteFn write) const {
+        std::uint64_t bytes = 0;
+        detail::CallbackScope scope;
+        glance_status status = glance_object_download_callback(store_.get(), detail::CString(container),
+                                                               detail::CString(object), &detail::on_write, &write, &bytes);
+        scope.rethrow();
+        detail::check(status);
+        return bytes;
+    }
     void download_file(std::string_view container, std::string_view object, std::string_view path) const {
         detail::check(glance_object_download_file(store_.get(), detail::CString(container), detail::CString(object),
                                                   detail::CString(path)));
@@ -1137,6 +1196,14 @@ public:
     std::optional<std::string> temp_url_key(std::string_view container) const {
         char *key = nullptr;
         detail::check(glance_container_temp_url_key(store_.get(), detail::CString(container), &key));
+        return detail::take_maybe(key);
+    }
+    /// The key a temporary URL for the whole object must be signed with
+    /// (segments kept elsewhere need the account's key), if any.
+    std::optional<std::string> temp_url_key(std::string_view container, std::string_view object) const {
+        char *key = nullptr;
+        detail::check(
+            glance_object_temp_url_key(store_.get(), detail::CString(container), detail::CString(object), &key));
         return detail::take_maybe(key);
     }
     void set_temp_url_key(std::string_view container, std::string_view key) const {
@@ -1453,12 +1520,9 @@ public:
     Image upload(std::string_view id, ReadFn read, std::optional<std::uint64_t> size = std::nullopt,
                  const TransferOptions &options = TransferOptions()) const {
         glance_image *image = nullptr;
-        std::int64_t length = size ? static_cast<std::int64_t>(*size) : -1;
-        if (size && length < 0) {
-            detail::raise(Status::InvalidArg, 0, "an upload size must fit in 63 bits", std::nullopt);
-        }
+        std::int64_t length = detail::signed_size(size);
         detail::CallbackScope scope;
-        glance_status status = glance_image_upload_callback(raw(), detail::CString(id), &Client::on_read, &read,
+        glance_status status = glance_image_upload_callback(raw(), detail::CString(id), &detail::on_read, &read,
                                                             length, options.get(), &image);
         return finish_image(scope, status, image);
     }
@@ -1500,7 +1564,7 @@ public:
         std::uint64_t bytes = 0;
         detail::CallbackScope scope;
         glance_status status =
-            glance_image_download_callback(raw(), detail::CString(id), &Client::on_write, &write, options.get(), &bytes);
+            glance_image_download_callback(raw(), detail::CString(id), &detail::on_write, &write, options.get(), &bytes);
         scope.rethrow();
         detail::check(status);
         return bytes;
@@ -1748,19 +1812,6 @@ private:
         scope.rethrow();
         detail::check(status);
         return image;
-    }
-    static int on_read(void *userdata, std::uint8_t *buffer, std::size_t capacity, std::size_t *out_len) noexcept {
-        auto *read = static_cast<ReadFn *>(userdata);
-        return detail::guarded([&] {
-            std::size_t len = (*read)(buffer, capacity);
-            if (len > capacity) throw std::length_error("a glance::ReadFn returned more than its buffer's capacity");
-            *out_len = len;
-            return true;
-        });
-    }
-    static int on_write(void *userdata, const std::uint8_t *data, std::size_t len) noexcept {
-        auto *write = static_cast<WriteFn *>(userdata);
-        return detail::guarded([&] { return (*write)(data, len); });
     }
     static int on_import_poll(void *userdata, const glance_image *image) noexcept {
         auto *poll = static_cast<ImportPollFn *>(userdata);

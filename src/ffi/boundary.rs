@@ -188,6 +188,14 @@ impl<T> Out<T> {
         NonNull::new(ptr).map(Out).ok_or_else(|| null(name))
     }
 
+    /// An out-parameter C may leave NULL when it does not want the value.
+    ///
+    /// # Safety
+    /// As [`Out::new`].
+    pub(crate) unsafe fn optional(ptr: *mut T) -> Option<Out<T>> {
+        NonNull::new(ptr).map(Out)
+    }
+
     /// Writes the result; the previous content is neither read nor dropped.
     pub(crate) fn set(self, value: T) {
         // SAFETY: checked non-NULL in `new`, writable by the caller's promise.

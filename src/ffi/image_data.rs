@@ -11,7 +11,9 @@ use super::boundary::{self, borrow, borrow_mut, optional_text, text, CallError, 
 use super::client::glance_client;
 use super::error::glance_status;
 use super::image::glance_image;
-use crate::{Client, DownloadOptions, Framing, Image, Progress, UploadData, UploadOptions};
+use crate::{
+    Client, DownloadOptions, Framing, HashAlgorithm, Image, Progress, UploadData, UploadOptions,
+};
 
 /// What a callback returns to go on.
 pub const GLANCE_CB_CONTINUE: c_int = 0;
@@ -64,6 +66,7 @@ pub struct glance_transfer_opts {
     pub(crate) store: Option<String>,
     pub(crate) framing: Framing,
     pub(crate) skip_verification: bool,
+    pub(crate) multihash: Option<HashAlgorithm>,
     restart: bool,
     progress: glance_progress_cb,
     progress_userdata: *mut c_void,
@@ -75,6 +78,7 @@ impl Default for glance_transfer_opts {
             store: None,
             framing: Framing::Auto,
             skip_verification: false,
+            multihash: None,
             restart: false,
             progress: None,
             progress_userdata: std::ptr::null_mut(),
@@ -172,6 +176,37 @@ pub extern "C" fn glance_transfer_opts_set_skip_verification(
     })
 }
 
+/// For uploads: the multihash algorithm the cloud is expected to use (its
+/// Glance `hashing_algorithm`), by `hashlib` name: "sha512" (Glance's default),
+/// "sha384", "sha256", "sha224" or "md5"; case and a '-' are ignored.
+/// `algorithm` may be NULL: back to SHA-512. When the image ends up with another `os_hash_algo`,
+/// only its MD5 `checksum` is compared. Downloads always verify with the
+/// image's own algorithm.
+///
+/// Returns `GLANCE_OK`, `GLANCE_NULL_ARG` (`opts`), `GLANCE_INVALID_UTF8`,
+/// `GLANCE_INVALID_ARG` (an algorithm Glance cannot use).
+#[no_mangle]
+pub extern "C" fn glance_transfer_opts_set_multihash(
+    opts: *mut glance_transfer_opts,
+    algorithm: *const c_char,
+) -> glance_status {
+    set(opts, |opts| {
+        // SAFETY: NULL or a NUL-terminated string, per the C contract.
+        let algorithm = unsafe { optional_text(algorithm, "algorithm") }?;
+        opts.multihash = algorithm
+            .map(|name| {
+                name.parse::<HashAlgorithm>().map_err(|()| {
+                    CallError::invalid_argument(format!(
+                        "'{name}' is not a hash algorithm Glance uses \
+                         (sha512, sha384, sha256, sha224, md5)"
+                    ))
+                })
+            })
+            .transpose()?;
+        Ok(())
+    })
+}
+
 /// For downloads to a file: whether to ignore a partial file left by an
 /// earlier attempt and start from the first byte (default false: resume).
 ///
@@ -221,6 +256,7 @@ static NO_OPTIONS: Defaults = Defaults(glance_transfer_opts {
     store: None,
     framing: Framing::Auto,
     skip_verification: false,
+    multihash: None,
     restart: false,
     progress: None,
     progress_userdata: std::ptr::null_mut(),
@@ -244,10 +280,28 @@ pub(crate) fn progress_of(
 }
 
 /// Reads upload data through a C callback; remembers an abort.
-struct CallbackReader {
+pub(crate) struct CallbackReader {
     callback: unsafe extern "C" fn(*mut c_void, *mut u8, usize, *mut usize) -> c_int,
     userdata: *mut c_void,
     aborted: Cell<bool>,
+}
+
+impl CallbackReader {
+    /// The reader of a callback C passed (`'read'` when NULL).
+    pub(crate) fn new(read: glance_read_cb, userdata: *mut c_void) -> CallResult<CallbackReader> {
+        let callback =
+            read.ok_or_else(|| CallError::new(glance_status::GLANCE_NULL_ARG, "'read' is NULL"))?;
+        Ok(CallbackReader {
+            callback,
+            userdata,
+            aborted: Cell::new(false),
+        })
+    }
+
+    /// The call's error: `GLANCE_ABORTED` when the callback asked to stop.
+    pub(crate) fn failure(&self, error: crate::Error) -> CallError {
+        aborted_or(self.aborted.get(), error)
+    }
 }
 
 impl Read for CallbackReader {
@@ -274,10 +328,28 @@ impl Read for CallbackReader {
 }
 
 /// Writes download data through a C callback; remembers an abort.
-struct CallbackWriter {
+pub(crate) struct CallbackWriter {
     callback: unsafe extern "C" fn(*mut c_void, *const u8, usize) -> c_int,
     userdata: *mut c_void,
     aborted: bool,
+}
+
+impl CallbackWriter {
+    /// The writer of a callback C passed (`'write'` when NULL).
+    pub(crate) fn new(write: glance_write_cb, userdata: *mut c_void) -> CallResult<CallbackWriter> {
+        let callback = write
+            .ok_or_else(|| CallError::new(glance_status::GLANCE_NULL_ARG, "'write' is NULL"))?;
+        Ok(CallbackWriter {
+            callback,
+            userdata,
+            aborted: false,
+        })
+    }
+
+    /// The call's error: `GLANCE_ABORTED` when the callback asked to stop.
+    pub(crate) fn failure(&self, error: crate::Error) -> CallError {
+        aborted_or(self.aborted, error)
+    }
 }
 
 impl Write for CallbackWriter {
@@ -328,10 +400,10 @@ fn upload(
             store: opts.store.clone(),
             framing: opts.framing,
             skip_verification: opts.skip_verification,
+            multihash: opts.multihash,
             progress: progress
                 .as_mut()
                 .map(|p| p as &mut dyn FnMut(Progress) -> ControlFlow<()>),
-            ..Default::default()
         };
         let image = call(&client.client, id, options)?;
         if let (Some(out), Some(image)) = (out, image) {
@@ -445,18 +517,10 @@ pub extern "C" fn glance_image_upload_callback(
     out_image: *mut *mut glance_image,
 ) -> glance_status {
     upload(client, id, opts, out_image, |client, id, options| {
-        let callback =
-            read.ok_or_else(|| CallError::new(glance_status::GLANCE_NULL_ARG, "'read' is NULL"))?;
-        let mut reader = CallbackReader {
-            callback,
-            userdata,
-            aborted: Cell::new(false),
-        };
+        let mut reader = CallbackReader::new(read, userdata)?;
         let size = u64::try_from(size).ok();
         let outcome = client.upload_image(id, UploadData::reader(&mut reader, size), options);
-        outcome
-            .map(Some)
-            .map_err(|e| aborted_or(reader.aborted.get(), e))
+        outcome.map(Some).map_err(|e| reader.failure(e))
     })
 }
 
@@ -594,17 +658,9 @@ pub extern "C" fn glance_image_download_callback(
     out_bytes: *mut u64,
 ) -> glance_status {
     download(client, id, opts, out_bytes, |client, id, options| {
-        let callback = write
-            .ok_or_else(|| CallError::new(glance_status::GLANCE_NULL_ARG, "'write' is NULL"))?;
-        let mut writer = CallbackWriter {
-            callback,
-            userdata,
-            aborted: false,
-        };
+        let mut writer = CallbackWriter::new(write, userdata)?;
         let outcome = client.download_image(id, &mut writer, options);
-        outcome
-            .map(|d| d.bytes)
-            .map_err(|e| aborted_or(writer.aborted, e))
+        outcome.map(|d| d.bytes).map_err(|e| writer.failure(e))
     })
 }
 

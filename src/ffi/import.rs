@@ -382,10 +382,10 @@ pub extern "C" fn glance_image_create_with_data(
             store: transfer.and_then(|t| t.store.clone()),
             framing: transfer.map(|t| t.framing).unwrap_or_default(),
             skip_verification: transfer.is_some_and(|t| t.skip_verification),
+            multihash: transfer.and_then(|t| t.multihash),
             progress: progress
                 .as_mut()
                 .map(|p| p as &mut dyn FnMut(Progress) -> ControlFlow<()>),
-            ..Default::default()
         };
         let image = client.client.create_image_with_data(
             &create.fields,

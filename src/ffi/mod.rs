@@ -52,6 +52,7 @@ pub mod list_opts;
 pub mod listing;
 pub mod member;
 pub mod object_store;
+pub mod object_stream;
 pub mod patch;
 pub mod schema;
 pub mod string;

@@ -40,7 +40,7 @@ pub struct glance_objects {
 }
 
 /// Runs a call on a store with a container name.
-fn on_container(
+pub(super) fn on_container(
     store: *const glance_object_store,
     container: *const c_char,
     call: impl FnOnce(&ObjectStore, &str) -> CallResult,
@@ -54,7 +54,7 @@ fn on_container(
 }
 
 /// Runs a call on a store with a container and an object name.
-fn on_object(
+pub(super) fn on_object(
     store: *const glance_object_store,
     container: *const c_char,
     object: *const c_char,
@@ -162,6 +162,21 @@ pub extern "C" fn glance_container_exists(
         let out = unsafe { Out::new(out_exists, "out_exists") }?;
         out.set(store.container_exists(container)?);
         Ok(())
+    })
+}
+
+/// Succeeds when the container exists: a check before work that needs it
+/// (an export, an import), with an error that names the container.
+///
+/// Returns `GLANCE_OK`, `GLANCE_NO_SUCH_CONTAINER`, and the statuses of
+/// `glance_container_exists`.
+#[no_mangle]
+pub extern "C" fn glance_container_require(
+    store: *const glance_object_store,
+    container: *const c_char,
+) -> glance_status {
+    on_container(store, container, |store, container| {
+        Ok(store.require_container(container)?)
     })
 }
 
@@ -461,6 +476,34 @@ pub extern "C" fn glance_container_temp_url_key(
         // SAFETY: NULL or a writable pointer, per the C contract.
         let out = unsafe { Out::new(out_key, "out_key") }?;
         let key = match store.temp_url_key(container)? {
+            Some(key) => boundary::give_string(key)?,
+            None => std::ptr::null_mut(),
+        };
+        out.set(key);
+        Ok(())
+    })
+}
+
+/// The key a temporary URL for the whole object must be signed with: the
+/// account's key, else the container's when every segment of a large object
+/// lives in that same container (Swift lets a container's key reach that
+/// container only). On success `*out_key` receives a new string owned by the
+/// caller (free it with `glance_string_free`), or NULL when no key reaches
+/// the whole object.
+///
+/// Returns `GLANCE_OK`, `GLANCE_NO_SUCH_CONTAINER`, `GLANCE_NOT_FOUND` (no
+/// such object), and the statuses of `glance_container_exists`.
+#[no_mangle]
+pub extern "C" fn glance_object_temp_url_key(
+    store: *const glance_object_store,
+    container: *const c_char,
+    object: *const c_char,
+    out_key: *mut *mut c_char,
+) -> glance_status {
+    on_object(store, container, object, |store, container, object| {
+        // SAFETY: NULL or a writable pointer, per the C contract.
+        let out = unsafe { Out::new(out_key, "out_key") }?;
+        let key = match store.temp_url_key_for_object(container, object)? {
             Some(key) => boundary::give_string(key)?,
             None => std::ptr::null_mut(),
         };

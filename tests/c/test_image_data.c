@@ -78,6 +78,12 @@ static void arguments_are_checked(glance_client *client) {
     OK(glance_transfer_opts_set_framing(opts, GLANCE_FRAMING_CHUNKED));
     EXPECT(GLANCE_INVALID_ARG, glance_transfer_opts_set_store(opts, "a/b"));
     EXPECT(GLANCE_NULL_ARG, glance_transfer_opts_set_restart(NULL, true));
+    EXPECT(GLANCE_NULL_ARG, glance_transfer_opts_set_multihash(NULL, "sha512"));
+    EXPECT(GLANCE_INVALID_ARG, glance_transfer_opts_set_multihash(opts, "crc32"));
+    CHECK_ERROR(GLANCE_INVALID_ARG, 0, false, "crc32");
+    EXPECT(GLANCE_INVALID_UTF8, glance_transfer_opts_set_multihash(opts, INVALID_UTF8));
+    OK(glance_transfer_opts_set_multihash(opts, "SHA-256"));
+    OK(glance_transfer_opts_set_multihash(opts, NULL));
     glance_image *image = SENTINEL(glance_image);
     EXPECT(GLANCE_NULL_ARG, glance_image_upload_file(client, "id", NULL, NULL, &image));
     EXPECT(GLANCE_NULL_ARG, glance_image_upload_buffer(client, "id", NULL, 5, NULL, &image));
@@ -158,7 +164,11 @@ static void round_trips(glance_client *client) {
     unique_name(copy_name, sizeof copy_name, "data-file");
     glance_image *copy = create_image(client, copy_name);
     glance_image *copied = NULL;
-    OK(glance_image_upload_file(client, glance_image_id(copy), path, NULL, &copied));
+    /* The cloud's algorithm named as its users write it. */
+    glance_transfer_opts *sha512 = glance_transfer_opts_new();
+    OK(glance_transfer_opts_set_multihash(sha512, "SHA-512"));
+    OK(glance_image_upload_file(client, glance_image_id(copy), path, sha512, &copied));
+    glance_transfer_opts_free(sha512);
     CHECK_STR(glance_image_os_hash_value(copied), glance_image_os_hash_value(active));
     remove(path);
 
@@ -168,8 +178,12 @@ static void round_trips(glance_client *client) {
     glance_image *piped = create_image(client, piped_name);
     struct source source = {data, DATA_SIZE, 0};
     glance_image *piped_active = NULL;
-    OK(glance_image_upload_callback(client, glance_image_id(piped), read_source, &source, -1, NULL,
+    /* Expecting SHA-256 where Glance uses SHA-512: only the MD5 is compared. */
+    glance_transfer_opts *sha256 = glance_transfer_opts_new();
+    OK(glance_transfer_opts_set_multihash(sha256, "sha256"));
+    OK(glance_image_upload_callback(client, glance_image_id(piped), read_source, &source, -1, sha256,
                                     &piped_active));
+    glance_transfer_opts_free(sha256);
     CHECK_STR(glance_image_checksum(piped_active), glance_image_checksum(active));
 
     /* A progress callback that aborts an upload. */

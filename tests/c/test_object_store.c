@@ -40,6 +40,103 @@ static bool file_exists(const char *path) {
     return file != NULL;
 }
 
+struct feed {
+    size_t size;
+    size_t offset;
+    bool abort;
+};
+
+static unsigned char feed_byte(size_t i) { return (unsigned char)((i * 2654435761u) >> 13 & 0xff); }
+
+static int feed_read(void *userdata, uint8_t *buffer, size_t capacity, size_t *out_len) {
+    struct feed *feed = userdata;
+    if (feed->abort && feed->offset > 0) return GLANCE_CB_ABORT;
+    size_t n = feed->size - feed->offset;
+    if (n > capacity) n = capacity;
+    /* Odd-sized pieces, as a pipe gives them. */
+    if (n > 12345) n = 12345;
+    for (size_t i = 0; i < n; i++) buffer[i] = feed_byte(feed->offset + i);
+    feed->offset += n;
+    *out_len = n;
+    return GLANCE_CB_CONTINUE;
+}
+
+struct drain {
+    size_t size;
+    bool same;
+    size_t abort_after; /* 0: never */
+};
+
+static int drain_write(void *userdata, const uint8_t *data, size_t len) {
+    struct drain *drain = userdata;
+    for (size_t i = 0; i < len; i++) drain->same = drain->same && data[i] == feed_byte(drain->size + i);
+    drain->size += len;
+    return drain->abort_after > 0 && drain->size >= drain->abort_after ? GLANCE_CB_ABORT : GLANCE_CB_CONTINUE;
+}
+
+/* Data from a read callback up (a large object when the size is unknown, one
+ * PUT when it is known and small) and back through a write callback. */
+static void streams_through_callbacks(glance_object_store *store, const char *container) {
+    const size_t size = 2 * 1024 * 1024 + 500;
+    struct feed feed = {size, 0, false};
+    uint64_t stored = 0;
+    OK(glance_object_upload_callback(store, container, "piped", feed_read, &feed, -1, 1024 * 1024, &stored));
+    CHECK(stored == size && feed.offset == size);
+    glance_object_info *info = NULL;
+    OK(glance_object_info_get(store, container, "piped", &info));
+    CHECK(glance_object_info_is_large(info));
+    CHECK(glance_object_info_size(info) == size);
+    glance_object_info_free(info);
+    struct drain drain = {0, true, 0};
+    uint64_t read = 0;
+    OK(glance_object_download_callback(store, container, "piped", drain_write, &drain, &read));
+    CHECK(read == size && drain.size == size && drain.same);
+
+    struct feed small = {1000, 0, false};
+    OK(glance_object_upload_callback(store, container, "small", feed_read, &small, 1000, 0, NULL));
+    OK(glance_object_info_get(store, container, "small", &info));
+    CHECK(!glance_object_info_is_large(info));
+    CHECK(glance_object_info_size(info) == 1000);
+    glance_object_info_free(info);
+    drain = (struct drain){0, true, 0};
+    OK(glance_object_download_callback(store, container, "small", drain_write, &drain, NULL));
+    CHECK(drain.size == 1000 && drain.same);
+
+    /* Fewer bytes than announced: refused, nothing stored under the name. */
+    struct feed shorter = {1000, 0, false};
+    EXPECT(GLANCE_INVALID_ARG,
+           glance_object_upload_callback(store, container, "short", feed_read, &shorter, 2000, 0, &stored));
+    CHECK_ERROR(GLANCE_INVALID_ARG, 0, false, "1000 of the 2000 bytes");
+    CHECK(stored == size);
+    EXPECT(GLANCE_NOT_FOUND, glance_object_info_get(store, container, "short", &info));
+
+    /* The container's key reaches a plain object, not segments kept in
+     * another container. */
+    char *key = SENTINEL(char);
+    OK(glance_object_temp_url_key(store, container, "small", &key));
+    CHECK_STR(key, "c-suite-secret");
+    glance_string_free(key);
+    key = SENTINEL(char);
+    OK(glance_object_temp_url_key(store, container, "piped", &key));
+    CHECK(key == NULL);
+    key = SENTINEL(char);
+    EXPECT(GLANCE_NOT_FOUND, glance_object_temp_url_key(store, container, "absent", &key));
+    CHECK(key == SENTINEL(char));
+
+    /* Either callback stops its transfer. */
+    struct feed stopping = {size, 0, true};
+    EXPECT(GLANCE_ABORTED,
+           glance_object_upload_callback(store, container, "stopped", feed_read, &stopping, -1, 1024 * 1024, NULL));
+    EXPECT(GLANCE_NOT_FOUND, glance_object_info_get(store, container, "stopped", &info));
+    drain = (struct drain){0, true, 100};
+    read = 7;
+    EXPECT(GLANCE_ABORTED, glance_object_download_callback(store, container, "piped", drain_write, &drain, &read));
+    CHECK(read == 7);
+
+    OK(glance_object_delete(store, container, "piped"));
+    OK(glance_object_delete(store, container, "small"));
+}
+
 static void calls_check_their_arguments(glance_client *client, glance_object_store *store) {
     glance_object_store *other = SENTINEL(glance_object_store);
     EXPECT(GLANCE_NULL_ARG, glance_object_store_new(NULL, &other));
@@ -60,6 +157,18 @@ static void calls_check_their_arguments(glance_client *client, glance_object_sto
     EXPECT(GLANCE_INVALID_ARG, glance_object_temp_url(store, "c", "o", "", 60, &text));
     EXPECT(GLANCE_NULL_ARG, glance_container_set_temp_url_key(store, "c", NULL));
     CHECK(text == SENTINEL(char));
+    EXPECT(GLANCE_NULL_ARG, glance_container_require(NULL, "c"));
+    EXPECT(GLANCE_INVALID_ARG, glance_container_require(store, "a/b"));
+    EXPECT(GLANCE_NULL_ARG, glance_object_temp_url_key(store, "c", "o", NULL));
+    EXPECT(GLANCE_INVALID_UTF8, glance_object_temp_url_key(store, "c", INVALID_UTF8, &text));
+    CHECK(text == SENTINEL(char));
+    uint64_t size = 7;
+    EXPECT(GLANCE_NULL_ARG, glance_object_upload_callback(store, "c", "o", NULL, NULL, -1, 0, &size));
+    EXPECT(GLANCE_NULL_ARG, glance_object_upload_callback(NULL, "c", "o", feed_read, NULL, -1, 0, &size));
+    EXPECT(GLANCE_INVALID_ARG, glance_object_upload_callback(store, "", "o", feed_read, NULL, -1, 0, &size));
+    EXPECT(GLANCE_NULL_ARG, glance_object_download_callback(store, "c", "o", NULL, NULL, &size));
+    EXPECT(GLANCE_INVALID_UTF8, glance_object_download_callback(store, "c", INVALID_UTF8, drain_write, NULL, &size));
+    CHECK(size == 7);
 
     CHECK(glance_objects_count(NULL) == 0);
     CHECK(glance_objects_name(NULL, 0) == NULL);
@@ -102,10 +211,13 @@ void test_object_store(void) {
     glance_objects *list = SENTINEL(glance_objects);
     EXPECT(GLANCE_NO_SUCH_CONTAINER, glance_object_list(store, container, NULL, &list));
     CHECK_ERROR(GLANCE_NO_SUCH_CONTAINER, 404, true, container);
+    EXPECT(GLANCE_NO_SUCH_CONTAINER, glance_container_require(store, container));
+    CHECK_ERROR(GLANCE_NO_SUCH_CONTAINER, 404, true, container);
     CHECK(list == SENTINEL(glance_objects));
     OK(glance_container_create(store, container));
     OK(glance_container_exists(store, container, &exists));
     CHECK(exists);
+    OK(glance_container_require(store, container));
 
     char source[300], target[300], missing[300];
     snprintf(source, sizeof source, "/tmp/%s-source.bin", container);
@@ -155,6 +267,7 @@ void test_object_store(void) {
     CHECK_CONTAINS(temp_url, "/dir/big%20object?temp_url_sig=");
     CHECK_CONTAINS(temp_url, "&temp_url_expires=");
     glance_string_free(temp_url);
+    streams_through_callbacks(store, container);
 
     EXPECT(GLANCE_CONFLICT, glance_container_delete(store, container));
     OK(glance_object_delete(store, container, object));

@@ -77,8 +77,10 @@ static void round_trips(const glance::Client &client, const std::string &data) {
              static_cast<std::uint64_t>(data_size));
     CHECK(read_file(path) == data);
     glance::Image copy = create_image(client, unique("data-file"));
-    glance::Image copied =
-        client.upload_file(copy.id(), path, glance::TransferOptions().framing(glance::Framing::ContentLength));
+    glance::Image copied = client.upload_file(
+        copy.id(), path, glance::TransferOptions().framing(glance::Framing::ContentLength).multihash("SHA-512"));
+    CHECK_EQ(THROWS(glance::ArgumentError, glance::TransferOptions().multihash("crc32")).status(), Status::InvalidArg);
+    glance::TransferOptions().multihash("sha256").multihash(std::nullopt);
     CHECK_EQ(copied.os_hash_value(), active.os_hash_value());
     std::remove(path.c_str());
     CHECK_EQ(THROWS(glance::IoError, client.upload_file(copy.id(), path)).status(), Status::Io);

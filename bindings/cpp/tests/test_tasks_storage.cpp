@@ -4,7 +4,9 @@
 // copy between regions.
 #include "suite.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 using glance::Status;
 using namespace std::chrono_literals;
@@ -147,8 +149,11 @@ static void object_store(const glance::Client &client) {
     CHECK(!store.container_exists(container));
     CHECK_ERROR(THROWS(glance::OperationError, store.list_objects(container)), Status::NoSuchContainer, 404, true,
                 container);
+    CHECK_ERROR(THROWS(glance::OperationError, store.require_container(container)), Status::NoSuchContainer, 404,
+                true, container);
     store.create_container(container);
     CHECK(store.container_exists(container));
+    store.require_container(container);
 
     const std::string source = "/tmp/" + container + "-source.bin";
     const std::string target = "/tmp/" + container + "-target.bin";
@@ -182,6 +187,42 @@ static void object_store(const glance::Client &client) {
     std::string temp_url = store.temp_url(container, object, "cpp-suite-secret", std::chrono::seconds(600));
     CHECK_CONTAINS(temp_url, "/dir/big%20object?temp_url_sig=");
     CHECK_CONTAINS(temp_url, "&temp_url_expires=");
+
+    // Through callbacks: a large object of unknown size, a small one of known size.
+    std::size_t offset = 0;
+    auto from_data = [&data, &offset](std::uint8_t *buffer, std::size_t capacity) {
+        std::size_t n = std::min({capacity, data.size() - offset, std::size_t(12345)});
+        std::memcpy(buffer, data.data() + offset, n);
+        offset += n;
+        return n;
+    };
+    CHECK_EQ(store.upload(container, "piped", from_data, std::nullopt, 1024 * 1024),
+             static_cast<std::uint64_t>(data.size()));
+    CHECK(store.object_info(container, "piped").is_large());
+    std::string received;
+    auto into_received = [&received](const std::uint8_t *chunk, std::size_t len) {
+        received.append(reinterpret_cast<const char *>(chunk), len);
+        return true;
+    };
+    CHECK_EQ(store.download(container, "piped", into_received), static_cast<std::uint64_t>(data.size()));
+    CHECK(received == data);
+    offset = 0;
+    CHECK_EQ(store.upload(container, "small", from_data, 1000), 1000u);
+    CHECK(!store.object_info(container, "small").is_large());
+    offset = data.size() - 10;
+    CHECK_EQ(THROWS(glance::ArgumentError, store.upload(container, "short", from_data, 1000)).status(),
+             Status::InvalidArg);
+    // The container's key reaches the small object, not segments kept in another container.
+    CHECK_EQ(store.temp_url_key(container, "small"), std::optional<std::string>("cpp-suite-secret"));
+    CHECK(!store.temp_url_key(container, "piped").has_value());
+    CHECK_EQ(THROWS(glance::AbortedError, store.download(container, "small", [](const std::uint8_t *, std::size_t) {
+                        return false;
+                    })).status(),
+             Status::Aborted);
+    struct Stop {};
+    THROWS(Stop, store.upload(container, "stopped", [](std::uint8_t *, std::size_t) -> std::size_t { throw Stop{}; }));
+    store.delete_object(container, "piped");
+    store.delete_object(container, "small");
 
     CHECK_EQ(THROWS(glance::ConflictError, store.delete_container(container)).status(), Status::Conflict);
     store.delete_object(container, object);

@@ -97,6 +97,18 @@ def test_a_seekable_file_is_sent_from_its_position(demo: cglance.Client, new_ima
     check_active(demo.upload(image.id, stream, framing=Framing.CONTENT_LENGTH))
 
 
+def test_the_cloud_hashing_algorithm_can_be_named(demo: cglance.Client, new_image) -> None:
+    image = new_image()
+    # The cloud uses SHA-512: expecting SHA-256 leaves only the MD5 to compare.
+    check_active(demo.upload(image.id, DATA, multihash="sha256"))
+    named = new_image()
+    check_active(demo.upload(named.id, DATA, multihash="SHA-512"))
+    with pytest.raises(cglance.InvalidArgument, match="crc32"):
+        demo.upload(new_image().id, DATA, multihash="crc32")
+    with pytest.raises(TypeError):
+        demo.upload(new_image().id, DATA, multihash=512)  # type: ignore[arg-type]
+
+
 def test_a_size_given_is_sent_exactly(demo: cglance.Client, new_image) -> None:
     image = new_image()
     check_active(demo.upload(image.id, Unseekable(DATA), size=len(DATA)), DATA)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import urllib.request
 from pathlib import Path
@@ -118,6 +119,94 @@ def test_temp_urls(store: cglance.ObjectStore, container: str, tmp_path: Path) -
         store.set_temp_url_key(container, "")
     with pytest.raises(cglance.NoSuchContainer):
         store.temp_url_key(unique("missing"))
+
+
+class Pipe(io.RawIOBase):
+    """Read once, no size, no seeking; uneven pieces."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = memoryview(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        count = min(len(buffer), len(self._data), 12345)
+        buffer[:count] = self._data[:count]
+        self._data = self._data[count:]
+        return count
+
+
+def test_objects_stream_through_file_objects(store: cglance.ObjectStore, container: str) -> None:
+    store.require_container(container)
+    with pytest.raises(cglance.NoSuchContainer):
+        store.require_container(unique("missing"))
+
+    # Unknown size: a large object in 1 MiB segments.
+    assert store.upload(container, "piped.bin", Pipe(DATA), segment_size=1024 * 1024) == len(DATA)
+    with store.object_info(container, "piped.bin") as info:
+        assert info.is_large and info.size == len(DATA)
+    sink = io.BytesIO()
+    assert store.download(container, "piped.bin", sink) == len(DATA)
+    assert sink.getvalue() == DATA
+
+    # Known sizes: bytes, a seekable file from its position, a size given.
+    assert store.upload(container, "bytes.bin", b"small object") == len(b"small object")
+    seekable = io.BytesIO(b"skipped" + DATA[:5000])
+    seekable.seek(7)
+    assert store.upload(container, "seekable.bin", seekable) == 5000
+    with store.object_info(container, "seekable.bin") as info:
+        assert not info.is_large and info.etag == hashlib.md5(DATA[:5000]).hexdigest()
+    assert store.upload(container, "sized.bin", Pipe(DATA), size=1000) == 1000
+    sink = io.BytesIO()
+    store.download(container, "sized.bin", sink)
+    assert sink.getvalue() == DATA[:1000]
+
+    with pytest.raises(cglance.InvalidArgument, match="1000 of the 2000"):
+        store.upload(container, "short.bin", Pipe(DATA[:1000]), size=2000)
+    with pytest.raises(cglance.NotFound):
+        store.object_info(container, "short.bin")
+
+
+def test_exceptions_in_object_streams_are_raised(store: cglance.ObjectStore, container: str) -> None:
+    class Broken(io.RawIOBase):
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer) -> int:  # type: ignore[override]
+            raise OSError("disk on fire")
+
+    with pytest.raises(OSError, match="disk on fire"):
+        store.upload(container, "broken.bin", Broken())
+    with pytest.raises(cglance.NotFound):
+        store.object_info(container, "broken.bin")
+    store.upload(container, "small.bin", b"x" * 100)
+
+    class Full(io.RawIOBase):
+        def writable(self) -> bool:
+            return True
+
+        def write(self, data) -> int:  # type: ignore[override]
+            raise OSError("no space left")
+
+    with pytest.raises(OSError, match="no space left"):
+        store.download(container, "small.bin", Full())
+    with pytest.raises(TypeError):
+        store.upload(container, "x", 42)
+    with pytest.raises(cglance.InvalidArgument):
+        store.upload(container, "x", b"", size=-1)
+
+
+def test_a_temp_url_key_for_a_whole_object(store: cglance.ObjectStore, container: str) -> None:
+    store.set_temp_url_key(container, "py-object-secret")
+    store.upload(container, "plain.bin", b"plain")
+    store.upload(container, "large.bin", Pipe(DATA), segment_size=1024 * 1024)
+    assert store.temp_url_key_for_object(container, "plain.bin") == "py-object-secret"
+    # Its segments live in another container, which the container's key cannot reach.
+    assert store.temp_url_key_for_object(container, "large.bin") is None
+    with pytest.raises(cglance.NotFound):
+        store.temp_url_key_for_object(container, "absent.bin")
+    store.delete_object(container, "large.bin")
 
 
 def test_an_explicit_object_store_endpoint(demo: cglance.Client) -> None:

@@ -103,6 +103,7 @@ void glance_transfer_opts_free(struct glance_transfer_opts *);
 glance_status glance_transfer_opts_set_store(struct glance_transfer_opts *, const char *);
 glance_status glance_transfer_opts_set_framing(struct glance_transfer_opts *, uint32_t);
 glance_status glance_transfer_opts_set_skip_verification(struct glance_transfer_opts *, bool);
+glance_status glance_transfer_opts_set_multihash(struct glance_transfer_opts *, const char *);
 glance_status glance_transfer_opts_set_restart(struct glance_transfer_opts *, bool);
 glance_status glance_transfer_opts_set_progress(struct glance_transfer_opts *, glance_progress_cb, void *);
 glance_status glance_image_upload_file(const struct glance_client *, const char *, const char *, const struct glance_transfer_opts *, struct glance_image **);
@@ -193,6 +194,7 @@ glance_status glance_object_store_at(const struct glance_client *, const char *,
 void glance_object_store_free(struct glance_object_store *);
 glance_status glance_object_store_url(const struct glance_object_store *, char **);
 glance_status glance_container_exists(const struct glance_object_store *, const char *, bool *);
+glance_status glance_container_require(const struct glance_object_store *, const char *);
 glance_status glance_container_create(const struct glance_object_store *, const char *);
 glance_status glance_container_delete(const struct glance_object_store *, const char *);
 glance_status glance_object_list(const struct glance_object_store *, const char *, const char *, struct glance_objects **);
@@ -212,8 +214,11 @@ glance_status glance_object_upload_file(const struct glance_object_store *, cons
 glance_status glance_object_download_file(const struct glance_object_store *, const char *, const char *, const char *);
 glance_status glance_object_delete(const struct glance_object_store *, const char *, const char *);
 glance_status glance_container_temp_url_key(const struct glance_object_store *, const char *, char **);
+glance_status glance_object_temp_url_key(const struct glance_object_store *, const char *, const char *, char **);
 glance_status glance_container_set_temp_url_key(const struct glance_object_store *, const char *, const char *);
 glance_status glance_object_temp_url(const struct glance_object_store *, const char *, const char *, const char *, uint64_t, char **);
+glance_status glance_object_upload_callback(const struct glance_object_store *, const char *, const char *, glance_read_cb, void *, int64_t, uint64_t, uint64_t *);
+glance_status glance_object_download_callback(const struct glance_object_store *, const char *, const char *, glance_write_cb, void *, uint64_t *);
 struct glance_image_patch * glance_image_patch_new(void);
 void glance_image_patch_free(struct glance_image_patch *);
 glance_status glance_image_patch_add(struct glance_image_patch *, const char *, const char *);

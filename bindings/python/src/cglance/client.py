@@ -193,6 +193,7 @@ class Client(Handle):
         framing: Optional[Framing] = None,
         verify: bool = True,
         progress: Optional[Progress] = None,
+        multihash: Optional[str] = None,
     ) -> Image:
         """Uploads the data of a ``queued`` image; gives the image after the upload.
 
@@ -201,7 +202,8 @@ class Client(Handle):
         can seek, else sent chunked). ``progress(done, total)`` returning
         False stops the upload (:class:`Aborted`); an exception it raises
         stops it too and is raised here. The data is verified against the
-        digests Glance records unless ``verify`` is False.
+        digests Glance records unless ``verify`` is False; ``multihash`` names
+        the cloud's hashing algorithm when it is not SHA-512 (``"sha256"``...).
         """
         key = _ffi.cstr(image_id, "image_id")
         if size is not None:
@@ -211,12 +213,12 @@ class Client(Handle):
         out = ctypes.c_void_p()
         if _data.is_path(source):
             path = _ffi.path_arg(source, "source")
-            opts, keep = transfer_handle(state, store, framing, verify, False, progress)
+            opts, keep = transfer_handle(state, store, framing, verify, False, progress, multihash)
             with opts:
                 status = c.glance_image_upload_file(self._ptr, key, path, opts._ptr, ctypes.byref(out))
         elif _data.is_buffer(source):
             address, length, data_keep = _data.buffer_of(source)
-            opts, keep = transfer_handle(state, store, framing, verify, False, progress)
+            opts, keep = transfer_handle(state, store, framing, verify, False, progress, multihash)
             with opts:
                 status = c.glance_image_upload_buffer(
                     self._ptr, key, address, length, opts._ptr, ctypes.byref(out)
@@ -225,7 +227,7 @@ class Client(Handle):
         else:
             read = _data.reader(source, state)
             expected = size if size is not None else _data.remaining_size(source)
-            opts, keep = transfer_handle(state, store, framing, verify, False, progress)
+            opts, keep = transfer_handle(state, store, framing, verify, False, progress, multihash)
             with opts:
                 status = c.glance_image_upload_callback(
                     self._ptr, key, read, None, -1 if expected is None else expected, opts._ptr, ctypes.byref(out)

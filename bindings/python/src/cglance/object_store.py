@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import ctypes
+import io
 import os
-from typing import TYPE_CHECKING, List, NamedTuple, Optional, Union
+from typing import TYPE_CHECKING, Any, List, NamedTuple, Optional, Union
 
-from . import _ffi
+from . import _data, _ffi
 from ._handle import Handle
 
 if TYPE_CHECKING:
@@ -77,6 +78,10 @@ class ObjectStore(Handle):
         )
         return bool(exists.value)
 
+    def require_container(self, container: str) -> None:
+        """Returns when the container exists; raises :class:`NoSuchContainer` otherwise."""
+        _ffi.check(_ffi.lib().glance_container_require(self._ptr, _ffi.cstr(container, "container")))
+
     def create_container(self, container: str) -> None:
         """Creates a container; an existing one is left as it is."""
         _ffi.check(_ffi.lib().glance_container_create(self._ptr, _ffi.cstr(container, "container")))
@@ -129,6 +134,67 @@ class ObjectStore(Handle):
             )
         )
 
+    def upload(
+        self,
+        container: str,
+        name: str,
+        source: Any,
+        *,
+        size: Optional[int] = None,
+        segment_size: int = 0,
+    ) -> int:
+        """Uploads bytes or a readable binary file-like object as ``container/name``; the bytes stored.
+
+        With a ``size`` (a seekable file's remaining bytes and bytes' length
+        are known without one) exactly that many bytes are read; above
+        ``segment_size`` bytes (0: 1 GiB), or of unknown size, the object goes
+        up in segments as a Static Large Object. Memory stays constant.
+        """
+        if size is not None:
+            _ffi.uint(size, "size", 63)
+        if _data.is_buffer(source):
+            source = io.BytesIO(source)
+        state = _ffi.CallbackState()
+        read = _data.reader(source, state)
+        expected = size if size is not None else _data.remaining_size(source)
+        stored = ctypes.c_uint64()
+        status = _ffi.lib().glance_object_upload_callback(
+            self._ptr,
+            _ffi.cstr(container, "container"),
+            _ffi.cstr(name, "object"),
+            read,
+            None,
+            -1 if expected is None else expected,
+            _ffi.uint(segment_size, "segment_size"),
+            ctypes.byref(stored),
+        )
+        del read
+        state.reraise()
+        _ffi.check(status)
+        return int(stored.value)
+
+    def download(self, container: str, name: str, sink: Any) -> int:
+        """Streams ``container/name`` into a writable binary file-like object; the bytes written.
+
+        The data is checked against Swift's ETag as it streams: a
+        :class:`ChecksumMismatch` after the last byte says not to trust them.
+        """
+        state = _ffi.CallbackState()
+        write = _data.writer(sink, state)
+        count = ctypes.c_uint64()
+        status = _ffi.lib().glance_object_download_callback(
+            self._ptr,
+            _ffi.cstr(container, "container"),
+            _ffi.cstr(name, "object"),
+            write,
+            None,
+            ctypes.byref(count),
+        )
+        del write
+        state.reraise()
+        _ffi.check(status)
+        return int(count.value)
+
     def download_file(self, container: str, name: str, path: PathArg) -> None:
         """Downloads ``container/name`` into a file, checked against Swift's ETag."""
         _ffi.check(
@@ -152,6 +218,20 @@ class ObjectStore(Handle):
         """The key temp URLs for the container can be signed with; None when none is set."""
         return _ffi.call_string(
             _ffi.lib().glance_container_temp_url_key, self._ptr, _ffi.cstr(container, "container")
+        )
+
+    def temp_url_key_for_object(self, container: str, name: str) -> Optional[str]:
+        """The key a temp URL for the whole object must be signed with; None when none reaches it.
+
+        A large object's segments are read under the same signature, and a
+        container's key reaches that container only: with segments elsewhere
+        only the account's key will do.
+        """
+        return _ffi.call_string(
+            _ffi.lib().glance_object_temp_url_key,
+            self._ptr,
+            _ffi.cstr(container, "container"),
+            _ffi.cstr(name, "object"),
         )
 
     def set_temp_url_key(self, container: str, key: str) -> None:

@@ -287,6 +287,7 @@ def transfer_handle(
     verify: bool = True,
     restart: bool = False,
     progress: Optional[Progress] = None,
+    multihash: Optional[str] = None,
 ) -> Tuple[_TransferOptsHandle, Any]:
     """Transfer options for one call, and the progress trampoline to keep alive during it."""
     if progress is not None and not callable(progress):
@@ -304,6 +305,8 @@ def transfer_handle(
             _ffi.check(c.glance_transfer_opts_set_framing(ptr, _ffi.uint(int(framing), "framing", 32)))
         _ffi.check(c.glance_transfer_opts_set_skip_verification(ptr, not _ffi.flag(verify, "verify")))
         _ffi.check(c.glance_transfer_opts_set_restart(ptr, _ffi.flag(restart, "restart")))
+        if multihash is not None:
+            _ffi.check(c.glance_transfer_opts_set_multihash(ptr, _ffi.cstr(multihash, "multihash")))
         # Without a callback of the caller's, one that does nothing: running
         # Python code during the transfer lets Ctrl-C (KeyboardInterrupt)
         # stop it within 100 ms instead of when the C call returns.
