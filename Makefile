@@ -6,7 +6,8 @@
 #   make uninstall PREFIX=...
 #
 # Then: cc prog.c $(pkg-config --cflags --libs glance-client)   (shared), or see
-# glance-client.pc.in for a static link. Before 1.0 the shared library's
+# glance-client.pc.in for a static link; C++ programs include <glance.hpp>,
+# installed beside glance.h. Before 1.0 the shared library's
 # SONAME carries the full version (libglance_client.so.X.Y.Z): every release
 # may change the ABI, so programs must be rebuilt against a new one.
 #
@@ -53,9 +54,11 @@ install: pc
 	install -m 755 $(LIB_DIR)/libglance_client.so $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libglance_client.so
 	install -m 644 include/glance.h $(DESTDIR)$(INCLUDEDIR)/glance.h
+	install -m 644 bindings/cpp/glance.hpp $(DESTDIR)$(INCLUDEDIR)/glance.hpp
 	install -m 644 $(PC) $(DESTDIR)$(PKGCONFIGDIR)/glance-client.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libglance_client.a $(DESTDIR)$(LIBDIR)/$(SONAME) \
 	    $(DESTDIR)$(LIBDIR)/libglance_client.so $(DESTDIR)$(INCLUDEDIR)/glance.h \
+	    $(DESTDIR)$(INCLUDEDIR)/glance.hpp \
 	    $(DESTDIR)$(PKGCONFIGDIR)/glance-client.pc

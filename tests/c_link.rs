@@ -1,5 +1,6 @@
 //! Linking as users do: `make install` into a prefix, then a C program built
-//! with pkg-config against the shared library and against the static one.
+//! with pkg-config against the shared library and against the static one, and
+//! a C++ program that finds the installed glance.hpp the same way.
 
 mod support;
 
@@ -79,6 +80,18 @@ fn static_and_dynamic_links_work_after_install() {
         needed(&dynamic)
     );
     assert!(run(&mut Command::new(&dynamic)).contains(version));
+
+    // C++: <glance.hpp> comes from the installed include directory alone.
+    let cpp = work.join("link_cpp");
+    run(Command::new("c++")
+        .args(["-std=c++17", "-Wall", "-Wextra", "-Werror", "-pedantic"])
+        .args(&cflags)
+        .arg(manifest_dir().join("tests/c/link/link_check.cpp"))
+        .arg("-o")
+        .arg(&cpp)
+        .args(pkg_config(&prefix, &["--libs"]))
+        .arg(format!("-Wl,-rpath,{}", prefix.join("lib").display())));
+    assert!(run(&mut Command::new(&cpp)).contains(&format!("{version} from C++")));
 
     let static_lib = pkg_config(&prefix, &["--variable=staticlib"]);
     let native = pkg_config(&prefix, &["--variable=native_libs"]);
