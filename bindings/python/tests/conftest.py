@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import uuid
 from pathlib import Path
@@ -25,6 +26,23 @@ def env(name: str) -> str:
             '(scripts/local-cloud start; . "$(scripts/local-cloud env)"), or run bindings/python/run-tests'
         )
     return value
+
+
+class Unseekable(io.RawIOBase):
+    """A pipe-like source: read once, no size, no seeking, in pieces of at most ``piece`` bytes."""
+
+    def __init__(self, data: bytes, piece: int = 65536) -> None:
+        self._data = memoryview(data)
+        self._piece = piece
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        count = min(len(buffer), len(self._data), self._piece)
+        buffer[:count] = self._data[:count]
+        self._data = self._data[count:]
+        return count
 
 
 def unique(prefix: str) -> str:

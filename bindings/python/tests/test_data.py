@@ -17,6 +17,7 @@ import pytest
 
 import cglance
 from cglance import Framing
+from conftest import Unseekable
 
 SIZE = 5 * 1024 * 1024 + 123
 
@@ -28,22 +29,6 @@ def pattern(size: int, seed: int) -> bytes:
 
 DATA = pattern(SIZE, 1)
 SHA512 = hashlib.sha512(DATA).hexdigest()
-
-
-class Unseekable(io.RawIOBase):
-    """A pipe-like source: read once, no size, no seeking."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = memoryview(data)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:  # type: ignore[override]
-        count = min(len(buffer), len(self._data), 65536)
-        buffer[:count] = self._data[:count]
-        self._data = self._data[count:]
-        return count
 
 
 class ReadOnly:

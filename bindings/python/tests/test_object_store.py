@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import cglance
-from conftest import unique
+from conftest import Unseekable, unique
 
 DATA = os.urandom(2 * 1024 * 1024 + 4321)
 
@@ -121,20 +121,9 @@ def test_temp_urls(store: cglance.ObjectStore, container: str, tmp_path: Path) -
         store.temp_url_key(unique("missing"))
 
 
-class Pipe(io.RawIOBase):
+def Pipe(data: bytes) -> Unseekable:
     """Read once, no size, no seeking; uneven pieces."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = memoryview(data)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:  # type: ignore[override]
-        count = min(len(buffer), len(self._data), 12345)
-        buffer[:count] = self._data[:count]
-        self._data = self._data[count:]
-        return count
+    return Unseekable(data, piece=12345)
 
 
 def test_objects_stream_through_file_objects(store: cglance.ObjectStore, container: str) -> None:
