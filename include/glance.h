@@ -1468,6 +1468,21 @@ glance_status glance_image_stage_buffer(const struct glance_client *client,
                                         const struct glance_transfer_opts *opts);
 
 /**
+ * Stages the data `read` supplies for a `glance-direct` import, in constant
+ * memory: with a `size` of 0 or more exactly that many bytes (a callback
+ * that ends sooner fails with `GLANCE_INVALID_ARG`), with a negative `size`
+ * chunked until the callback reports the end. A callback cannot rewind, so a
+ * 401 is not retried. The callback returning `GLANCE_CB_ABORT` gives
+ * `GLANCE_ABORTED`. Otherwise as `glance_image_stage_file`.
+ */
+glance_status glance_image_stage_callback(const struct glance_client *client,
+                                          const char *id,
+                                          glance_read_cb read,
+                                          void *userdata,
+                                          int64_t size,
+                                          const struct glance_transfer_opts *opts);
+
+/**
  * Downloads the data of the image `id` into the file at `path`, verified
  * against the image's multihash (`os_hash_value`), else its MD5 `checksum`,
  * else the `Content-MD5` header. The data goes to `<path>.<id>.part` beside

@@ -1546,6 +1546,17 @@ public:
                       const TransferOptions &options = TransferOptions()) const {
         stage_buffer(id, bytes.data(), bytes.size(), options);
     }
+    /// Stages what `read` supplies (in constant memory): exactly `size`
+    /// bytes, or chunked until it returns 0 when `size` is absent.
+    void stage(std::string_view id, ReadFn read, std::optional<std::uint64_t> size = std::nullopt,
+               const TransferOptions &options = TransferOptions()) const {
+        std::int64_t length = detail::signed_size(size);
+        detail::CallbackScope scope;
+        glance_status status =
+            glance_image_stage_callback(raw(), detail::CString(id), &detail::on_read, &read, length, options.get());
+        scope.rethrow();
+        detail::check(status);
+    }
     /// Downloads the verified data into a file; the number of bytes.
     std::uint64_t download_file(std::string_view id, std::string_view path,
                                 const TransferOptions &options = TransferOptions()) const {

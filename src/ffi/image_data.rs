@@ -575,6 +575,37 @@ pub extern "C" fn glance_image_stage_buffer(
     )
 }
 
+/// Stages the data `read` supplies for a `glance-direct` import, in constant
+/// memory: with a `size` of 0 or more exactly that many bytes (a callback
+/// that ends sooner fails with `GLANCE_INVALID_ARG`), with a negative `size`
+/// chunked until the callback reports the end. A callback cannot rewind, so a
+/// 401 is not retried. The callback returning `GLANCE_CB_ABORT` gives
+/// `GLANCE_ABORTED`. Otherwise as `glance_image_stage_file`.
+#[no_mangle]
+pub extern "C" fn glance_image_stage_callback(
+    client: *const glance_client,
+    id: *const c_char,
+    read: glance_read_cb,
+    userdata: *mut c_void,
+    size: i64,
+    opts: *const glance_transfer_opts,
+) -> glance_status {
+    upload(
+        client,
+        id,
+        opts,
+        std::ptr::null_mut(),
+        |client, id, options| {
+            let mut reader = CallbackReader::new(read, userdata)?;
+            let size = u64::try_from(size).ok();
+            client
+                .stage_image_data(id, UploadData::reader(&mut reader, size), options)
+                .map_err(|e| reader.failure(e))?;
+            Ok(None)
+        },
+    )
+}
+
 /// Runs a download with the options' settings; `*out_bytes` (when not NULL)
 /// receives the size on success.
 fn download(

@@ -71,6 +71,14 @@ static int stop_at_once(void *userdata, const uint8_t *data, size_t len) {
     return GLANCE_CB_ABORT;
 }
 
+static int refuse_to_read(void *userdata, uint8_t *buffer, size_t capacity, size_t *out_len) {
+    (void)userdata;
+    (void)buffer;
+    (void)capacity;
+    (void)out_len;
+    return GLANCE_CB_ABORT;
+}
+
 static void arguments_are_checked(glance_client *client) {
     glance_transfer_opts *opts = glance_transfer_opts_new();
     CHECK(opts != NULL);
@@ -88,6 +96,8 @@ static void arguments_are_checked(glance_client *client) {
     EXPECT(GLANCE_NULL_ARG, glance_image_upload_file(client, "id", NULL, NULL, &image));
     EXPECT(GLANCE_NULL_ARG, glance_image_upload_buffer(client, "id", NULL, 5, NULL, &image));
     EXPECT(GLANCE_NULL_ARG, glance_image_upload_callback(client, "id", NULL, NULL, -1, NULL, &image));
+    EXPECT(GLANCE_NULL_ARG, glance_image_stage_callback(client, "id", NULL, NULL, -1, NULL));
+    EXPECT(GLANCE_INVALID_ARG, glance_image_stage_callback(client, "", read_source, NULL, -1, NULL));
     EXPECT(GLANCE_INVALID_ARG, glance_image_upload_buffer(client, "", (const uint8_t *)"x", 1, NULL, &image));
     EXPECT(GLANCE_INVALID_UTF8, glance_image_download_file(client, INVALID_UTF8, "/tmp/x", NULL, NULL));
     EXPECT(GLANCE_NULL_ARG, glance_image_download_callback(client, "id", NULL, NULL, NULL, NULL));
@@ -282,8 +292,27 @@ static void imports(glance_client *client) {
     CHECK(glance_image_store_count(staged_active) == 1);
     CHECK_STR(glance_image_store(staged_active, 0), "fs2");
     glance_image_free(staged_active);
-    glance_import_opts_free(fs2);
     glance_image_free(staged);
+
+    /* Staged from a read callback of unknown size, the same bytes. */
+    char piped_name[200];
+    unique_name(piped_name, sizeof piped_name, "import-stage-callback");
+    glance_image *piped = create_image(client, piped_name);
+    EXPECT(GLANCE_ABORTED, glance_image_stage_callback(client, glance_image_id(piped), refuse_to_read, NULL, -1, NULL));
+    glance_image *untouched = NULL;
+    OK(glance_image_get(client, glance_image_id(piped), &untouched));
+    CHECK_STR(glance_image_status(untouched), "queued");
+    glance_image_free(untouched);
+    struct source source = {data, 100000, 0};
+    OK(glance_image_stage_callback(client, glance_image_id(piped), read_source, &source, -1, NULL));
+    CHECK(source.offset == 100000);
+    OK(glance_image_import(client, glance_image_id(piped), fs2));
+    glance_image *piped_active = NULL;
+    OK(glance_image_wait_import(client, glance_image_id(piped), 200, 120000, NULL, NULL, &piped_active));
+    CHECK_STR(glance_image_checksum(piped_active), glance_image_checksum(active));
+    glance_image_free(piped_active);
+    glance_image_free(piped);
+    glance_import_opts_free(fs2);
 
     glance_import_opts *all = glance_import_opts_new();
     OK(glance_import_opts_set_all_stores(all, true));

@@ -180,6 +180,26 @@ static void imports(const glance::Client &client, const std::string &data) {
     glance::Image staged_active = client.wait_import(staged.id(), 200ms, 120s);
     CHECK_EQ(staged_active.stores(), std::vector<std::string>{"fs2"});
 
+    // Staged from a read callback of unknown size: the same bytes.
+    glance::Image piped = create_image(client, unique("import-stage-callback"));
+    std::size_t offset = 0;
+    client.stage(piped.id(), [&small, &offset](std::uint8_t *buffer, std::size_t capacity) {
+        std::size_t n = std::min({capacity, small.size() - offset, std::size_t(7777)});
+        std::memcpy(buffer, small.data() + offset, n);
+        offset += n;
+        return n;
+    });
+    CHECK_EQ(offset, small.size());
+    client.import_image(piped.id(), glance::ImportOptions().store("fs2"));
+    CHECK_EQ(client.wait_import(piped.id(), 200ms, 120s).checksum(), active.checksum());
+    // A reader that throws at once: the exception comes back and the image stays queued.
+    glance::Image refused = create_image(client, unique("import-stage-refused"));
+    CHECK_EQ(THROWS(Stop, client.stage(refused.id(), [](std::uint8_t *, std::size_t) -> std::size_t {
+                 throw Stop{"stage"};
+             })).where,
+             std::string("stage"));
+    CHECK_EQ(client.get(refused.id()).status(), std::string("queued"));
+
     // One call: create, stage, import into every store, verified.
     glance::Image everywhere =
         client.create_with_data(run_opts(unique("import-create")), path, glance::ImportOptions().all_stores(true));
@@ -196,7 +216,7 @@ static void imports(const glance::Client &client, const std::string &data) {
     CHECK(progressed);
     CHECK_EQ(direct.checksum(), active.checksum());
     std::remove(path.c_str());
-    for (const auto *made : {&image, &staged, &everywhere, &direct}) client.delete_image(made->id());
+    for (const auto *made : {&image, &staged, &piped, &refused, &everywhere, &direct}) client.delete_image(made->id());
 }
 
 void test_image_data() {

@@ -9,7 +9,7 @@ import pytest
 
 import cglance
 from cglance import ImportOptions
-from conftest import unique
+from conftest import Unseekable, unique
 from double import BLOB
 
 DATA = bytes((i * 13 + 5) % 256 for i in range(100000))
@@ -62,6 +62,25 @@ def test_stage_from_a_file_object(demo: cglance.Client, new_image, tmp_path: Pat
         demo.stage(image.id, source)
     demo.import_image(image.id)
     assert demo.wait_import(image.id, interval=0.2, timeout=120).size == len(DATA)
+
+
+def test_stage_streams_a_pipe_and_refuses_text(demo: cglance.Client, new_image, tmp_path: Path) -> None:
+    image = new_image()
+    demo.stage(image.id, Unseekable(DATA, piece=7777))
+    demo.import_image(image.id, stores=["fs2"])
+    assert demo.wait_import(image.id, interval=0.2, timeout=120).checksum == hashlib.md5(DATA).hexdigest()
+    sized = new_image()
+    demo.stage(sized.id, Unseekable(DATA), size=1000)
+    demo.import_image(sized.id)
+    assert demo.wait_import(sized.id, interval=0.2, timeout=120).size == 1000
+
+    text_path = tmp_path / "text.txt"
+    text_path.write_text("words")
+    untouched = new_image()
+    with open(text_path) as text, pytest.raises(TypeError, match="binary"):
+        demo.stage(untouched.id, text)
+    # Refused before any byte went: nothing for Glance to undo.
+    assert demo.get_image(untouched.id).status == "queued"
 
 
 def test_admin_removes_data_from_one_store(admin: cglance.Client, demo: cglance.Client, new_image) -> None:

@@ -111,6 +111,7 @@ glance_status glance_image_upload_buffer(const struct glance_client *, const cha
 glance_status glance_image_upload_callback(const struct glance_client *, const char *, glance_read_cb, void *, int64_t, const struct glance_transfer_opts *, struct glance_image **);
 glance_status glance_image_stage_file(const struct glance_client *, const char *, const char *, const struct glance_transfer_opts *);
 glance_status glance_image_stage_buffer(const struct glance_client *, const char *, const uint8_t *, size_t, const struct glance_transfer_opts *);
+glance_status glance_image_stage_callback(const struct glance_client *, const char *, glance_read_cb, void *, int64_t, const struct glance_transfer_opts *);
 glance_status glance_image_download_file(const struct glance_client *, const char *, const char *, const struct glance_transfer_opts *, uint64_t *);
 glance_status glance_image_download_callback(const struct glance_client *, const char *, glance_write_cb, void *, const struct glance_transfer_opts *, uint64_t *);
 glance_status glance_image_get(const struct glance_client *, const char *, struct glance_image **);

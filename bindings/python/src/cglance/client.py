@@ -246,32 +246,41 @@ class Client(Handle):
         image_id: str,
         source: Source,
         *,
+        size: Optional[int] = None,
         framing: Optional[Framing] = None,
         progress: Optional[Progress] = None,
     ) -> None:
         """Stages data for a ``glance-direct`` import (follow with :meth:`import_image`).
 
-        ``source`` is a path or a bytes-like object; a file-like object is
-        read whole into memory first.
+        ``source`` is a path, a bytes-like object, or a readable binary
+        file-like object streamed in constant memory (its ``size``: the bytes
+        left when it can seek, else sent chunked).
         """
         key = _ffi.cstr(image_id, "image_id")
+        if size is not None:
+            _ffi.uint(size, "size", 63)
         state = _ffi.CallbackState()
         c = _ffi.lib()
-        if not _data.is_path(source) and not _data.is_buffer(source):
-            read = getattr(source, "read", None)
-            if read is None:
-                raise TypeError(f"source must be a path, bytes or a file-like object, not {type(source).__name__}")
-            source = read()
-            if not _data.is_buffer(source):
-                raise TypeError("the file-like object must be open in binary mode")
-        opts, keep = transfer_handle(state, None, framing, True, False, progress)
-        with opts:
-            if _data.is_path(source):
-                status = c.glance_image_stage_file(self._ptr, key, _ffi.path_arg(source, "source"), opts._ptr)
-            else:
-                address, length, data_keep = _data.buffer_of(source)
+        if _data.is_path(source):
+            path = _ffi.path_arg(source, "source")
+            opts, keep = transfer_handle(state, None, framing, True, False, progress)
+            with opts:
+                status = c.glance_image_stage_file(self._ptr, key, path, opts._ptr)
+        elif _data.is_buffer(source):
+            address, length, data_keep = _data.buffer_of(source)
+            opts, keep = transfer_handle(state, None, framing, True, False, progress)
+            with opts:
                 status = c.glance_image_stage_buffer(self._ptr, key, address, length, opts._ptr)
-                del data_keep
+            del data_keep
+        else:
+            read = _data.reader(source, state)
+            expected = size if size is not None else _data.remaining_size(source)
+            opts, keep = transfer_handle(state, None, framing, True, False, progress)
+            with opts:
+                status = c.glance_image_stage_callback(
+                    self._ptr, key, read, None, -1 if expected is None else expected, opts._ptr
+                )
+            del read
         del keep
         state.reraise()
         _ffi.check(status)
