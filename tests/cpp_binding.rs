@@ -218,8 +218,10 @@ fn remove_run_images(client: &glance_client::Client, run_id: &str) {
     }
 }
 
-/// Runs the suite with everything it needs (and `env`), then cleans up.
-fn run_suite(binary: &Path, env: &[(&str, &str)]) {
+/// Runs the suite with everything it needs (and `env`), under `wrapper`
+/// (a command and its arguments, e.g. valgrind) when one is given; then
+/// cleans up.
+fn run_suite(binary: &Path, wrapper: &[&str], env: &[(&str, &str)]) {
     let demo = cloud::client("DEMO");
     let run_id = cloud::unique("cpp-suite");
     let double = double();
@@ -241,7 +243,15 @@ fn run_suite(binary: &Path, env: &[(&str, &str)]) {
     cloud::upload_without_library("DEMO", &active.id, data);
     let credential = AppCredential::create("DEMO", &run_id);
 
-    let status = Command::new(binary)
+    let mut command = match wrapper.split_first() {
+        Some((program, args)) => {
+            let mut command = Command::new(program);
+            command.args(args).arg(binary);
+            command
+        }
+        None => Command::new(binary),
+    };
+    let status = command
         .envs(env.iter().copied())
         .env("GLANCE_CPP_DOUBLE_URL", double.url())
         .env("GLANCE_CPP_DEMO_TOKEN", cloud::token(&cloud::user("DEMO")))
@@ -269,7 +279,7 @@ fn run_suite(binary: &Path, env: &[(&str, &str)]) {
 #[test]
 #[ignore = "builds and runs a C++ program against the local cloud; scripts/test runs it"]
 fn cpp_suite() {
-    run_suite(&build("suite", "plain", "cpp_suite"), &[]);
+    run_suite(&build("suite", "plain", "cpp_suite"), &[], &[]);
 }
 
 /// The suite with the C++ side under AddressSanitizer + UndefinedBehaviorSanitizer
@@ -286,6 +296,7 @@ fn cpp_suite_asan_ubsan() {
     );
     run_suite(
         &binary,
+        &[],
         &[
             (
                 "ASAN_OPTIONS",
@@ -293,6 +304,26 @@ fn cpp_suite_asan_ubsan() {
             ),
             ("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1"),
         ],
+    );
+}
+
+/// The suite under valgrind's memcheck: what ASan cannot see in the parts not
+/// built with it (the Rust library) and reads of uninitialised memory.
+#[test]
+#[ignore = "needs valgrind; builds and runs a C++ program against the local cloud; scripts/test runs it"]
+fn cpp_suite_valgrind() {
+    run_suite(
+        &build("suite", "plain", "cpp_suite"),
+        &[
+            "valgrind",
+            "--error-exitcode=99",
+            "--leak-check=full",
+            "--show-leak-kinds=definite,indirect",
+            "--errors-for-leak-kinds=definite,indirect",
+            "--track-origins=yes",
+            "--quiet",
+        ],
+        &[],
     );
 }
 
