@@ -121,6 +121,9 @@ class Double:
         query = urlsplit(target).query
         if method == "GET" and path.startswith("/v2/images/"):
             return self._image_route(h, path[len("/v2/images/") :])
+        if method == "PUT" and path == "/v2/images/corrupt/file":
+            # Takes the bytes; the image then records another digest.
+            return self._send(h, 204, b"", {})
         if method == "GET" and path == "/v2/images":
             return self._listing(h, query)
         if method == "GET" and path == "/v2/schemas/image":

@@ -305,6 +305,14 @@ def test_data_that_differs_from_its_digest(double_client: cglance.Client, tmp_pa
     assert double_client.download_bytes("corrupt", verify=False) == b"tampered"
 
 
+def test_an_upload_glance_recorded_differently_is_a_mismatch(double_client: cglance.Client) -> None:
+    # The double keeps the size but records the MD5 of other bytes.
+    with pytest.raises(cglance.ChecksumMismatch, match="md5") as caught:
+        double_client.upload("corrupt", b"tampered")
+    assert caught.value.status == cglance.Status.CHECKSUM_MISMATCH
+    double_client.upload("corrupt", b"tampered", verify=False)
+
+
 def test_an_unreadable_path_is_a_local_io_error(demo: cglance.Client, new_image, tmp_path: Path) -> None:
     image = new_image()
     with pytest.raises(cglance.LocalIOError) as caught:
