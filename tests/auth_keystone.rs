@@ -350,6 +350,54 @@ fn a_revoked_token_is_replaced_during_an_upload_from_a_source_that_can_rewind() 
     assert!(matches!(error, Error::Unauthorized(_)), "{error:?}");
 }
 
+#[test]
+fn a_token_revoked_after_glance_used_it_is_replaced_mid_way() {
+    // RegionTwo's Glance keeps no token cache (scripts/local-cloud.d/glance.sh),
+    // so a revocation after it has accepted the token is seen at once.
+    let owner = support::cloud::catalog_client("DEMO", "RegionTwo");
+    let mut cleanup = Cleanup::new(&owner);
+    let proxy = keystone_proxy();
+    let client = Client::builder()
+        .auth(v3_password(format!("{}/v3", proxy.url()), "DEMO"))
+        .region("RegionTwo")
+        .proxy(ProxySetting::None)
+        .build()
+        .unwrap();
+    client.list_images(&ListOptions::default()).unwrap();
+    let used = client.auth_token().unwrap();
+    revoke(used.expose());
+
+    // The next call: a 401 from Glance, one re-authentication, the answer.
+    client.list_images(&ListOptions::default()).unwrap();
+    let renewed = client.auth_token().unwrap();
+    assert_ne!(renewed, used);
+    assert_eq!(token_requests(&proxy), 2);
+
+    // And in the middle of streaming data from a source that can rewind.
+    let image = owner
+        .create_image(&CreateImage {
+            name: Some(unique("auth-mid-way")),
+            disk_format: Some("raw".into()),
+            container_format: Some("bare".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    cleanup.add(&image.id);
+    revoke(renewed.expose());
+    let content: Vec<u8> = (0..3u32 << 20).map(|i| (i % 253) as u8).collect();
+    let mut source = std::io::Cursor::new(&content);
+    let uploaded = client
+        .upload_image(
+            &image.id,
+            UploadData::seekable(&mut source),
+            UploadOptions::default(),
+        )
+        .unwrap();
+    assert_eq!(uploaded.size, Some(content.len() as u64));
+    assert_eq!(token_requests(&proxy), 3, "renewed once more, not looping");
+    assert_ne!(client.auth_token().unwrap(), renewed);
+}
+
 #[cfg(feature = "clouds-yaml")]
 #[test]
 fn from_cloud_lists_images() {

@@ -5,11 +5,14 @@
 #   glance   $HOST:$GLANCE_PORT   RegionOne
 #   glance2  $HOST:$GLANCE2_PORT  RegionTwo
 # The "2" instance mostly differs in its image_size_cap, so a test can get a
-# 413 by uploading a few MiB more than GLANCE_TEST_GLANCE2_IMAGE_SIZE_CAP.
+# 413 by uploading a few MiB more than GLANCE_TEST_GLANCE2_IMAGE_SIZE_CAP, and
+# in its token cache: it has none, so a token revoked after it has seen the
+# token is refused at once (keystonemiddleware otherwise trusts a validated
+# token for 5 minutes), and a test can revoke one mid-way.
 
-# glance_configure NAME PORT IMAGE_SIZE_CAP
+# glance_configure NAME PORT IMAGE_SIZE_CAP TOKEN_CACHE_SECONDS (-1: none)
 glance_configure() {
-  local name=$1 port=$2 cap=$3
+  local name=$1 port=$2 cap=$3 token_cache=$4
   local etc=$BASE/etc/$name data=$BASE/data/$name
   [ -d "$data/work" ] || mkdir -p "$etc" "$data"/{images,images2,staging,tasks,work}
   write_file "$etc/glance-api.conf" <<EOF
@@ -77,6 +80,7 @@ project_name = service
 username = glance
 password = glance-secret
 service_token_roles_required = true
+token_cache_time = $token_cache
 EOF
   # The stock keystone pipeline (authtoken + context) plus /healthcheck,
   # which answers 503 while $RUN/NAME-healthcheck-disable exists (a test can
