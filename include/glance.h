@@ -843,6 +843,20 @@ glance_status glance_config_set_ca_file(struct glance_config *config,
                                         const char *path);
 
 /**
+ * Presents a client certificate to servers that ask for one (mutual TLS):
+ * the certificate and its chain from the PEM file `cert_path`, its private
+ * key from the PEM file `key_path`. `key_path` may be NULL: the key is then
+ * read from `cert_path` too. Both paths are copied; the files are read by
+ * `glance_config_build`, which fails with `GLANCE_IO` (unreadable) or
+ * `GLANCE_CONFIG` (no certificate or no key in them).
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`.
+ */
+glance_status glance_config_set_client_cert(struct glance_config *config,
+                                            const char *cert_path,
+                                            const char *key_path);
+
+/**
  * With `insecure` true, skips TLS certificate verification. Only for tests:
  * anyone on the path can then read the token.
  *

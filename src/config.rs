@@ -98,6 +98,8 @@ pub struct ClientBuilder {
     pub(crate) interface: Interface,
     pub(crate) timeouts: Timeouts,
     pub(crate) ca_file: Option<PathBuf>,
+    pub(crate) client_cert: Option<PathBuf>,
+    pub(crate) client_key: Option<PathBuf>,
     pub(crate) insecure: bool,
     pub(crate) proxy: ProxySetting,
     pub(crate) user_agent_suffix: Option<String>,
@@ -190,6 +192,17 @@ impl ClientBuilder {
     /// Trusts the certificates of this PEM file (in place of the built-in roots).
     pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.ca_file = Some(path.into());
+        self
+    }
+
+    /// Presents a client certificate to servers that ask for one (mutual
+    /// TLS, as some private clouds require in front of Keystone and Glance):
+    /// the certificate and its chain from the PEM file `cert`, its private
+    /// key from the PEM file `key`, or from `cert` itself when `None`. The
+    /// files are read by [`ClientBuilder::build`].
+    pub fn client_certificate(mut self, cert: impl Into<PathBuf>, key: Option<PathBuf>) -> Self {
+        self.client_cert = Some(cert.into());
+        self.client_key = key;
         self
     }
 

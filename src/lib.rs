@@ -43,6 +43,7 @@ mod schemas;
 mod secret;
 mod tags;
 mod tasks;
+mod tls_files;
 mod transport;
 mod url;
 mod wire_log;

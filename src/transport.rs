@@ -11,7 +11,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde::de::DeserializeOwned;
 use ureq::http::{self, HeaderMap, Method};
-use ureq::tls::{Certificate, RootCerts, TlsConfig};
+use ureq::tls::{RootCerts, TlsConfig};
 use ureq::unversioned::resolver::DefaultResolver;
 use ureq::unversioned::transport::{
     Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout,
@@ -24,6 +24,7 @@ use crate::body_length::LengthChecked;
 use crate::config::{ClientBuilder, ProxySetting, RetryPolicy};
 use crate::error::{message_from_body, Error, Failure, HttpError, Result};
 use crate::retry;
+use crate::tls_files;
 use crate::url::{resolve_link, Link};
 use crate::wire_log::{loggable_url, WireEvent, WireLog};
 
@@ -383,24 +384,12 @@ impl Http {
     pub(crate) fn new(settings: &ClientBuilder) -> Result<Http> {
         let mut tls = TlsConfig::builder().disable_verification(settings.insecure);
         if let Some(path) = &settings.ca_file {
-            let pem = std::fs::read(path).map_err(|e| Error::io(path.display().to_string(), e))?;
-            let certs = ureq::tls::parse_pem(&pem)
-                .filter_map(|item| match item {
-                    Ok(ureq::tls::PemItem::Certificate(c)) => Some(Ok(c)),
-                    Ok(_) => None,
-                    Err(e) => Some(Err(e)),
-                })
-                .collect::<std::result::Result<Vec<Certificate<'static>>, _>>()
-                .map_err(|e| {
-                    Error::Config(format!("CA file {} is not valid PEM: {e}", path.display()))
-                })?;
-            if certs.is_empty() {
-                return Err(Error::Config(format!(
-                    "CA file {} holds no certificate",
-                    path.display()
-                )));
-            }
+            let certs = tls_files::ca_certificates(path)?;
             tls = tls.root_certs(RootCerts::new_with_certs(&certs));
+        }
+        if let Some(cert) = &settings.client_cert {
+            let identity = tls_files::client_certificate(cert, settings.client_key.as_deref())?;
+            tls = tls.client_cert(Some(identity));
         }
         let proxy = match &settings.proxy {
             ProxySetting::FromEnvironment => ureq::Proxy::try_from_env(),

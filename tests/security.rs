@@ -3,106 +3,17 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use glance_client::{AuthMethod, Client, Error, ListOptions, ProxySetting, RetryPolicy, Secret};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use serde_json::json;
 use support::double::Double;
+use support::tls::{self_signed, tls_server, TlsServer};
 
 const TOKEN: &str = "tok-3f9a1c-very-secret";
-
-/// A self-signed certificate for 127.0.0.1, made for this run.
-struct SelfSigned {
-    cert_pem: String,
-    cert_der: CertificateDer<'static>,
-    key_der: PrivateKeyDer<'static>,
-}
-
-fn self_signed() -> SelfSigned {
-    let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()])
-        .expect("certificate generation");
-    SelfSigned {
-        cert_pem: certified.cert.pem(),
-        cert_der: certified.cert.der().clone(),
-        key_der: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
-            certified.signing_key.serialize_der(),
-        )),
-    }
-}
-
-/// A one-route HTTPS server on 127.0.0.1 answering every request with an
-/// image; counts the requests that got through the handshake.
-struct TlsServer {
-    url: String,
-    connections: Arc<AtomicUsize>,
-    requests: Arc<AtomicUsize>,
-}
-
-fn tls_server(identity: &SelfSigned) -> TlsServer {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![identity.cert_der.clone()],
-            identity.key_der.clone_key(),
-        )
-        .unwrap();
-    let config = Arc::new(config);
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("https://{}", listener.local_addr().unwrap());
-    let requests = Arc::new(AtomicUsize::new(0));
-    let connections = Arc::new(AtomicUsize::new(0));
-    let counter = requests.clone();
-    let accepted = connections.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { return };
-            accepted.fetch_add(1, Ordering::SeqCst);
-            let config = config.clone();
-            let counter = counter.clone();
-            std::thread::spawn(move || {
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-                let conn = rustls::ServerConnection::new(config).unwrap();
-                let mut tls = rustls::StreamOwned::new(conn, stream);
-                let mut reader = BufReader::new(&mut tls);
-                let mut line = String::new();
-                // A client that refuses the certificate fails the handshake here.
-                loop {
-                    line.clear();
-                    match reader.read_line(&mut line) {
-                        Ok(0) | Err(_) => return,
-                        Ok(_) if line == "\r\n" => break,
-                        Ok(_) => {}
-                    }
-                }
-                counter.fetch_add(1, Ordering::SeqCst);
-                let body =
-                    json!({"id": "i1", "status": "active", "visibility": "private"}).to_string();
-                let _ = write!(
-                    tls,
-                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = tls.flush();
-                tls.conn.send_close_notify();
-                let _ = tls.flush();
-            });
-        }
-    });
-    TlsServer {
-        url,
-        connections,
-        requests,
-    }
-}
 
 fn temp_file(name: &str, contents: &str) -> PathBuf {
     let path = std::env::temp_dir().join(support::cloud::unique(name));
@@ -123,7 +34,7 @@ fn https_client(server: &TlsServer) -> glance_client::ClientBuilder {
 
 #[test]
 fn an_unknown_certificate_is_refused_by_default_before_any_request() {
-    let server = tls_server(&self_signed());
+    let server = tls_server(&self_signed(), None);
     let err = https_client(&server)
         .retry(RetryPolicy {
             max_attempts: 3,
@@ -146,7 +57,7 @@ fn an_unknown_certificate_is_refused_by_default_before_any_request() {
 #[test]
 fn the_certificate_is_accepted_with_its_ca_file() {
     let identity = self_signed();
-    let server = tls_server(&identity);
+    let server = tls_server(&identity, None);
     let ca = temp_file("ca.pem", &identity.cert_pem);
     let client = https_client(&server).ca_file(&ca).build().unwrap();
     assert_eq!(client.get_image("i1").unwrap().id, "i1");
@@ -156,7 +67,7 @@ fn the_certificate_is_accepted_with_its_ca_file() {
 
 #[test]
 fn another_ca_file_does_not_vouch_for_it() {
-    let server = tls_server(&self_signed());
+    let server = tls_server(&self_signed(), None);
     let ca = temp_file("other-ca.pem", &self_signed().cert_pem);
     let err = https_client(&server)
         .ca_file(&ca)
@@ -171,7 +82,7 @@ fn another_ca_file_does_not_vouch_for_it() {
 
 #[test]
 fn verification_can_be_switched_off_explicitly() {
-    let server = tls_server(&self_signed());
+    let server = tls_server(&self_signed(), None);
     let client = https_client(&server)
         .danger_accept_invalid_certs(true)
         .build()

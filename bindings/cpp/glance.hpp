@@ -1300,6 +1300,11 @@ public:
         return apply(glance_config_set_request_timeout_ms(raw(), detail::millis(timeout)));
     }
     Config &ca_file(std::string_view path) { return apply(glance_config_set_ca_file(raw(), detail::CString(path))); }
+    /// Presents a client certificate (mutual TLS): PEM certificate and chain,
+    /// and its key (absent: in the certificate file too). Read by build().
+    Config &client_cert(std::string_view cert_path, std::optional<std::string_view> key_path = std::nullopt) {
+        return apply(glance_config_set_client_cert(raw(), detail::CString(cert_path), detail::OptionalCString(key_path)));
+    }
     Config &insecure(bool insecure) { return apply(glance_config_set_insecure(raw(), insecure)); }
     Config &proxy(std::string_view url) { return apply(glance_config_set_proxy(raw(), detail::CString(url))); }
     /// No proxy, whatever the environment says.

@@ -26,7 +26,7 @@ impl ClientBuilder {
     /// Settings of the cloud `name` of clouds.yaml (and secure.yaml), to
     /// adjust before [`build`](ClientBuilder::build). The keys are
     /// openstacksdk's (`auth.auth_url`, `auth.username`, `region_name`,
-    /// `interface`, `auth_type`, `cacert`, `verify`, `image_endpoint_override`,
+    /// `interface`, `auth_type`, `cacert`, `cert`, `key`, `verify`, `image_endpoint_override`,
     /// ...; the same list as [`ClientBuilder::from_env`] without `OS_`);
     /// unknown keys are ignored.
     pub fn from_cloud(name: &str) -> Result<ClientBuilder> {

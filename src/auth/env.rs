@@ -18,7 +18,8 @@ impl ClientBuilder {
     /// `OS_APPLICATION_CREDENTIAL_ID` / `_NAME` / `_SECRET`, `OS_TOKEN`,
     /// `OS_API_KEY` (Rackspace), `OS_REGION_NAME`, `OS_INTERFACE` /
     /// `OS_ENDPOINT_TYPE`, `OS_IMAGE_API_VERSION` (anything but 2 is an
-    /// error), `OS_CACERT`, `OS_INSECURE`, `OS_API_TIMEOUT`, and the Image
+    /// error), `OS_CACERT`, `OS_CERT` and `OS_KEY` (a client certificate and
+    /// its key), `OS_INSECURE`, `OS_API_TIMEOUT`, and the Image
     /// endpoint override `OS_IMAGE_ENDPOINT_OVERRIDE` (or `OS_IMAGE_URL`,
     /// `OS_ENDPOINT`) and `OS_OBJECT_STORE_ENDPOINT_OVERRIDE`. Others are
     /// ignored. Without `OS_AUTH_TYPE`, the secret present picks the method:

@@ -148,6 +148,18 @@ impl Settings {
         if let Some(path) = self.get("cacert") {
             builder = builder.ca_file(path);
         }
+        match (self.get("cert"), self.get("key")) {
+            (Some(cert), key) => builder = builder.client_certificate(cert, key.map(Into::into)),
+            (None, Some(_)) => {
+                return Err(Error::Config(format!(
+                    "{} in {} names a client key without a client certificate ({})",
+                    self.name_of("key"),
+                    self.describe(),
+                    self.name_of("cert")
+                )))
+            }
+            (None, None) => {}
+        }
         // clouds.yaml says `verify: false`; the environment `OS_INSECURE=true`.
         let insecure =
             self.flag("insecure")?.unwrap_or(false) || self.flag("verify")? == Some(false);
@@ -567,6 +579,13 @@ mod tests {
         assert_eq!(b.ca_file, Some(PathBuf::from("/ca.pem")));
         assert_eq!(b.endpoint_override.as_deref(), Some("http://g:9292"));
         assert_eq!(b.timeouts.request, Some(Duration::from_millis(2500)));
+        let mtls = with(&[("cert", "/client.pem"), ("key", "/client.key")]).unwrap();
+        assert_eq!(mtls.client_cert, Some(PathBuf::from("/client.pem")));
+        assert_eq!(mtls.client_key, Some(PathBuf::from("/client.key")));
+        let combined = with(&[("cert", "/both.pem")]).unwrap();
+        assert_eq!(combined.client_key, None);
+        let e = with(&[("key", "/client.key")]).unwrap_err().to_string();
+        assert!(e.contains("OS_KEY") && e.contains("OS_CERT"), "{e}");
         assert!(!with(&[("verify", "true")]).unwrap().insecure);
         assert!(with(&[("verify", "false")]).unwrap().insecure);
         let e = with(&[("image_api_version", "1")]).unwrap_err().to_string();

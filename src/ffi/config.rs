@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 use std::time::Duration;
 
-use super::boundary::{self, borrow_mut, text, CallError, Out};
+use super::boundary::{self, borrow_mut, optional_text, text, CallError, Out};
 use super::client::glance_client;
 use super::error::glance_status;
 use crate::{ClientBuilder, Interface, ProxySetting, RetryPolicy};
@@ -214,6 +214,29 @@ pub extern "C" fn glance_config_set_ca_file(
         // SAFETY: NULL or a NUL-terminated string, per the C contract.
         let path = unsafe { text(path, "path") }?;
         c.change(|b| b.ca_file(path));
+        Ok(())
+    })
+}
+
+/// Presents a client certificate to servers that ask for one (mutual TLS):
+/// the certificate and its chain from the PEM file `cert_path`, its private
+/// key from the PEM file `key_path`. `key_path` may be NULL: the key is then
+/// read from `cert_path` too. Both paths are copied; the files are read by
+/// `glance_config_build`, which fails with `GLANCE_IO` (unreadable) or
+/// `GLANCE_CONFIG` (no certificate or no key in them).
+///
+/// Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`.
+#[no_mangle]
+pub extern "C" fn glance_config_set_client_cert(
+    config: *mut glance_config,
+    cert_path: *const c_char,
+    key_path: *const c_char,
+) -> glance_status {
+    set(config, |c| {
+        // SAFETY: NULL or NUL-terminated strings, per the C contract.
+        let cert = unsafe { text(cert_path, "cert_path") }?;
+        let key = unsafe { optional_text(key_path, "key_path") }?;
+        c.change(|b| b.client_certificate(cert, key.map(Into::into)));
         Ok(())
     })
 }

@@ -13,6 +13,7 @@ static void setters_check_their_arguments(void) {
     EXPECT(GLANCE_NULL_ARG, glance_config_set_request_timeout_ms(NULL, 1));
     EXPECT(GLANCE_NULL_ARG, glance_config_set_ca_file(NULL, "/x"));
     EXPECT(GLANCE_NULL_ARG, glance_config_set_insecure(NULL, true));
+    EXPECT(GLANCE_NULL_ARG, glance_config_set_client_cert(NULL, "/c.pem", NULL));
     EXPECT(GLANCE_NULL_ARG, glance_config_set_proxy(NULL, "http://p"));
     EXPECT(GLANCE_NULL_ARG, glance_config_disable_proxy(NULL));
     EXPECT(GLANCE_NULL_ARG, glance_config_set_user_agent_suffix(NULL, "s"));
@@ -27,6 +28,8 @@ static void setters_check_their_arguments(void) {
     EXPECT(GLANCE_INVALID_UTF8, glance_config_set_region(config, INVALID_UTF8));
     EXPECT(GLANCE_INVALID_UTF8, glance_config_set_interface(config, INVALID_UTF8));
     EXPECT(GLANCE_INVALID_UTF8, glance_config_set_ca_file(config, INVALID_UTF8));
+    EXPECT(GLANCE_NULL_ARG, glance_config_set_client_cert(config, NULL, "/k.pem"));
+    EXPECT(GLANCE_INVALID_UTF8, glance_config_set_client_cert(config, "/c.pem", INVALID_UTF8));
     EXPECT(GLANCE_INVALID_UTF8, glance_config_set_proxy(config, INVALID_UTF8));
     EXPECT(GLANCE_INVALID_UTF8, glance_config_set_user_agent_suffix(config, INVALID_UTF8));
     EXPECT(GLANCE_INVALID_ARG, glance_config_set_interface(config, "sideways"));
@@ -77,6 +80,18 @@ static void building_checks_the_settings(void) {
     OK(glance_config_set_endpoint(config, "http://127.0.0.1:9292"));
     OK(glance_config_set_ca_file(config, "/dev/null"));
     build_fails(config, GLANCE_CONFIG, "holds no certificate");
+
+    /* Client certificates (mutual TLS) are read when the client is built. */
+    config = glance_config_new();
+    OK(glance_config_set_token(config, "t"));
+    OK(glance_config_set_endpoint(config, "https://127.0.0.1:9292"));
+    OK(glance_config_set_client_cert(config, "/nonexistent/client.pem", NULL));
+    build_fails(config, GLANCE_IO, "/nonexistent/client.pem");
+    config = glance_config_new();
+    OK(glance_config_set_token(config, "t"));
+    OK(glance_config_set_endpoint(config, "https://127.0.0.1:9292"));
+    OK(glance_config_set_client_cert(config, "/dev/null", "/dev/null"));
+    build_fails(config, GLANCE_CONFIG, "client certificate file /dev/null holds no certificate");
 
     config = glance_config_new();
     OK(glance_config_set_token(config, "t"));

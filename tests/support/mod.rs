@@ -7,3 +7,4 @@ pub mod cloud;
 pub mod double;
 pub mod identity;
 pub mod swift;
+pub mod tls;

@@ -127,6 +127,12 @@ static void building_checks_the_settings() {
     auto ca = THROWS(glance::IoError, glance::Config().token("t").endpoint("http://127.0.0.1:9292")
                                           .ca_file("/nonexistent/ca.pem").build());
     CHECK_ERROR(ca, Status::Io, 0, false, "/nonexistent/ca.pem");
+    auto client_cert = THROWS(glance::IoError, glance::Config().token("t").endpoint("https://127.0.0.1:9292")
+                                                   .client_cert("/nonexistent/client.pem").build());
+    CHECK_ERROR(client_cert, Status::Io, 0, false, "/nonexistent/client.pem");
+    auto no_key = THROWS(glance::ConfigError, glance::Config().token("t").endpoint("https://127.0.0.1:9292")
+                                                  .client_cert("/dev/null", "/dev/null").build());
+    CHECK_ERROR(no_key, Status::Config, 0, false, "holds no certificate");
     auto proxy = THROWS(glance::ConfigError, glance::Config().token("t").endpoint("http://127.0.0.1:9292")
                                                  .proxy("::not a proxy::").build());
     CHECK_ERROR(proxy, Status::Config, 0, false, "proxy URL is not usable");

@@ -216,6 +216,12 @@ def test_user_agent_and_tls_settings(double, tmp_path) -> None:
     empty.write_text("")
     with pytest.raises(cglance.ConfigError, match="holds no certificate"):
         tuned(double.url).ca_file(empty).build()
+    with pytest.raises(cglance.LocalIOError, match="/nonexistent/client.pem"):
+        tuned(double.url).client_cert("/nonexistent/client.pem").build()
+    with pytest.raises(cglance.ConfigError, match="holds no certificate"):
+        tuned(double.url).client_cert(empty, key=empty).build()
+    with pytest.raises(TypeError):
+        tuned(double.url).client_cert(42)  # type: ignore[arg-type]
     insecure_off = tuned(double.url).insecure(False).build()
     insecure_off.close()
 

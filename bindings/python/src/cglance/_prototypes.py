@@ -41,6 +41,7 @@ glance_status glance_config_set_connect_timeout_ms(struct glance_config *, uint6
 glance_status glance_config_set_stall_timeout_ms(struct glance_config *, uint64_t);
 glance_status glance_config_set_request_timeout_ms(struct glance_config *, uint64_t);
 glance_status glance_config_set_ca_file(struct glance_config *, const char *);
+glance_status glance_config_set_client_cert(struct glance_config *, const char *, const char *);
 glance_status glance_config_set_insecure(struct glance_config *, bool);
 glance_status glance_config_set_proxy(struct glance_config *, const char *);
 glance_status glance_config_disable_proxy(struct glance_config *);

@@ -129,6 +129,17 @@ class Config(Handle):
         """Trusts the certificates of this PEM file instead of the built-in roots."""
         return self._set("glance_config_set_ca_file", _ffi.path_arg(path, "path"))
 
+    def client_cert(
+        self, cert: Union[str, "os.PathLike[str]"], key: Optional[Union[str, "os.PathLike[str]"]] = None
+    ) -> "Config":
+        """Presents a client certificate (mutual TLS): a PEM certificate file and its key file
+        (None: the key is in the certificate file too). Read by :meth:`build`."""
+        return self._set(
+            "glance_config_set_client_cert",
+            _ffi.path_arg(cert, "cert"),
+            None if key is None else _ffi.path_arg(key, "key"),
+        )
+
     def insecure(self, insecure: bool = True) -> "Config":
         """Skips TLS certificate verification (tests only)."""
         return self._set("glance_config_set_insecure", _ffi.flag(insecure, "insecure"))
