@@ -33,6 +33,19 @@ fn v3_password(auth_url: String, which: &str) -> AuthMethod {
     })
 }
 
+/// A new raw image without data, made by `owner`; its id.
+fn queued_image(owner: &Client, name: &str) -> String {
+    owner
+        .create_image(&CreateImage {
+            name: Some(unique(name)),
+            disk_format: Some("raw".into()),
+            container_format: Some("bare".into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .id
+}
+
 fn ids(client: &Client) -> Vec<String> {
     client
         .images(&ListOptions::default())
@@ -288,17 +301,7 @@ fn a_revoked_token_is_replaced_during_an_upload_from_a_source_that_can_rewind() 
     // tokens it has validated; see above).
     let owner = support::cloud::client("DEMO");
     let mut cleanup = Cleanup::new(&owner);
-    let record = || {
-        let image = owner
-            .create_image(&CreateImage {
-                name: Some(unique("auth-upload")),
-                disk_format: Some("raw".into()),
-                container_format: Some("bare".into()),
-                ..Default::default()
-            })
-            .unwrap();
-        image.id
-    };
+    let record = || queued_image(&owner, "auth-upload");
     let content: Vec<u8> = (0..3u32 << 20).map(|i| (i % 251) as u8).collect();
     let revoked_client = |proxy: &support::double::Double| {
         let client = Client::builder()
@@ -374,21 +377,14 @@ fn a_token_revoked_after_glance_used_it_is_replaced_mid_way() {
     assert_eq!(token_requests(&proxy), 2);
 
     // And in the middle of streaming data from a source that can rewind.
-    let image = owner
-        .create_image(&CreateImage {
-            name: Some(unique("auth-mid-way")),
-            disk_format: Some("raw".into()),
-            container_format: Some("bare".into()),
-            ..Default::default()
-        })
-        .unwrap();
-    cleanup.add(&image.id);
+    let image = queued_image(&owner, "auth-mid-way");
+    cleanup.add(&image);
     revoke(renewed.expose());
     let content: Vec<u8> = (0..3u32 << 20).map(|i| (i % 253) as u8).collect();
     let mut source = std::io::Cursor::new(&content);
     let uploaded = client
         .upload_image(
-            &image.id,
+            &image,
             UploadData::seekable(&mut source),
             UploadOptions::default(),
         )

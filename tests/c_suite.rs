@@ -305,19 +305,7 @@ fn c_suite_asan_ubsan() {
 #[ignore = "needs valgrind; scripts/test installs it and runs this"]
 fn c_suite_valgrind() {
     let binary = build("valgrind");
-    run(
-        &binary,
-        &[
-            "valgrind",
-            "--error-exitcode=99",
-            "--leak-check=full",
-            "--show-leak-kinds=definite,indirect",
-            "--errors-for-leak-kinds=definite,indirect",
-            "--track-origins=yes",
-            "--quiet",
-        ],
-        &[],
-    );
+    run(&binary, c_abi::VALGRIND, &[]);
 }
 
 /// Every function the header declares appears in the C suite's sources.

@@ -312,19 +312,7 @@ fn cpp_suite_asan_ubsan() {
 #[test]
 #[ignore = "needs valgrind; builds and runs a C++ program against the local cloud; scripts/test runs it"]
 fn cpp_suite_valgrind() {
-    run_suite(
-        &build("suite", "plain", "cpp_suite"),
-        &[
-            "valgrind",
-            "--error-exitcode=99",
-            "--leak-check=full",
-            "--show-leak-kinds=definite,indirect",
-            "--errors-for-leak-kinds=definite,indirect",
-            "--track-origins=yes",
-            "--quiet",
-        ],
-        &[],
-    );
+    run_suite(&build("suite", "plain", "cpp_suite"), c_abi::VALGRIND, &[]);
 }
 
 #[test]

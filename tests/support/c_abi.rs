@@ -70,3 +70,15 @@ fn strip_comments(text: &str) -> String {
         code.push('\n');
     }
 }
+
+/// valgrind's memcheck as the C and C++ suites run under it: any error, or a
+/// definite or indirect leak, fails the run.
+pub const VALGRIND: &[&str] = &[
+    "valgrind",
+    "--error-exitcode=99",
+    "--leak-check=full",
+    "--show-leak-kinds=definite,indirect",
+    "--errors-for-leak-kinds=definite,indirect",
+    "--track-origins=yes",
+    "--quiet",
+];
