@@ -8,15 +8,16 @@
 //! and `/etc/openstack`. secure.yaml is merged over clouds.yaml key by key,
 //! nested mappings included, so it can hold just `auth.password`.
 //!
-//! Not read: vendor profiles (`profile:` and clouds-public.yaml), and the
-//! `OS_*` variables on top of a named cloud (openstacksdk merges those only
-//! into its `envvars` cloud, which is [`Client::from_env`] here).
+//! A cloud naming a vendor `profile:` starts from it (see `profiles`). Not
+//! read: the `OS_*` variables on top of a named cloud (openstacksdk merges
+//! those only into its `envvars` cloud, which is [`Client::from_env`] here).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_norway::{Mapping, Value};
 
+use crate::auth::profiles;
 use crate::auth::settings::{Origin, Settings};
 use crate::client::Client;
 use crate::config::ClientBuilder;
@@ -28,7 +29,8 @@ impl ClientBuilder {
     /// openstacksdk's (`auth.auth_url`, `auth.username`, `region_name`,
     /// `interface`, `auth_type`, `cacert`, `cert`, `key`, `verify`, `image_endpoint_override`,
     /// ...; the same list as [`ClientBuilder::from_env`] without `OS_`);
-    /// unknown keys are ignored.
+    /// unknown keys are ignored. A cloud naming a vendor `profile:` (from
+    /// clouds-public.yaml, or the built-in `rackspace`) starts from it.
     pub fn from_cloud(name: &str) -> Result<ClientBuilder> {
         if name.trim().is_empty() {
             return Err(Error::invalid_argument("the cloud name is empty"));
@@ -69,6 +71,8 @@ impl Client {
 pub(crate) struct ConfigFiles {
     pub(crate) clouds: Vec<PathBuf>,
     pub(crate) secure: Vec<PathBuf>,
+    /// `clouds-public.yaml`: vendor profiles.
+    pub(crate) public: Vec<PathBuf>,
 }
 
 impl ConfigFiles {
@@ -106,6 +110,7 @@ impl ConfigFiles {
         ConfigFiles {
             clouds: names("clouds"),
             secure: names("secure"),
+            public: names("clouds-public"),
         }
     }
 }
@@ -150,6 +155,7 @@ pub(crate) fn load_cloud(name: &str, files: &ConfigFiles) -> Result<Settings> {
             main_file.display()
         ))
     })?;
+    let cloud = &profiles::with_profile(cloud, &files.public)?;
     Ok(Settings {
         origin: Origin::Cloud {
             name: name.to_owned(),
@@ -159,7 +165,7 @@ pub(crate) fn load_cloud(name: &str, files: &ConfigFiles) -> Result<Settings> {
     })
 }
 
-fn read_yaml(path: &Path) -> Result<Value> {
+pub(super) fn read_yaml(path: &Path) -> Result<Value> {
     let text =
         std::fs::read_to_string(path).map_err(|e| Error::io(path.display().to_string(), e))?;
     serde_norway::from_str(&text)
@@ -168,7 +174,7 @@ fn read_yaml(path: &Path) -> Result<Value> {
 
 /// openstacksdk's `_merge_clouds`: mappings merge key by key, anything else
 /// from `overlay` replaces what was there.
-fn merge(base: &mut Value, overlay: Value) {
+pub(super) fn merge(base: &mut Value, overlay: Value) {
     match (base, overlay) {
         (Value::Mapping(base), Value::Mapping(overlay)) => {
             for (key, value) in overlay {
@@ -283,6 +289,7 @@ clouds:
                 "secure.yaml",
                 "clouds:\n  demo:\n    auth:\n      password: hunter2\n    region_name: RegionTwo\n",
             )],
+            public: vec![],
         };
         let settings = load_cloud("demo", &files).unwrap();
         assert_eq!(settings.values["password"], "hunter2");
@@ -297,11 +304,77 @@ clouds:
     }
 
     #[test]
+    fn a_vendor_profile_is_the_base_of_its_cloud() {
+        let dir = TempDir::new("profiles");
+        let clouds = dir.write(
+            "clouds.yaml",
+            r#"
+clouds:
+  rax:
+    profile: rackspace
+    auth_type: rackspace_apikey
+    region_name: IAD
+    auth: {username: pyrax-user, api_key: k3y}
+  acme-internal:
+    cloud: acme
+    region_name: B
+    auth: {username: u, password: p, project_name: proj}
+  nowhere:
+    profile: no-such-vendor
+"#,
+        );
+        let public = dir.write(
+            "clouds-public.yaml",
+            r#"
+public-clouds:
+  acme:
+    region_name: A
+    interface: internal
+    auth: {auth_url: "https://keystone.acme.example/v3"}
+"#,
+        );
+        let files = ConfigFiles {
+            clouds: vec![clouds],
+            secure: vec![],
+            public: vec![dir.0.join("absent.yaml"), public],
+        };
+        let rax = load_cloud("rax", &files).unwrap().to_builder().unwrap();
+        match &rax.auth {
+            AuthMethod::RackspaceApiKey(key) => {
+                assert_eq!(
+                    key.auth_url,
+                    "https://identity.api.rackspacecloud.com/v2.0/"
+                );
+                assert_eq!(key.username, "pyrax-user");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(rax.region.as_deref(), Some("IAD"));
+
+        let acme = load_cloud("acme-internal", &files).unwrap();
+        assert_eq!(acme.values["auth_url"], "https://keystone.acme.example/v3");
+        assert_eq!(
+            acme.values["region_name"], "B",
+            "the cloud's own value wins"
+        );
+        assert_eq!(acme.to_builder().unwrap().interface, Interface::Internal);
+
+        let e = load_cloud("nowhere", &files).unwrap_err().to_string();
+        assert!(
+            e.contains("unknown vendor profile 'no-such-vendor'")
+                && e.contains("clouds-public.yaml")
+                && e.contains("built in: rackspace"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn regions_list_gives_the_region() {
         let dir = TempDir::new("regions");
         let files = ConfigFiles {
             clouds: vec![dir.write("clouds.yml", CLOUDS)],
             secure: vec![],
+            public: vec![],
         };
         let settings = load_cloud("regions", &files).unwrap();
         assert_eq!(settings.values["region_name"], "RegionTwo");
@@ -318,6 +391,7 @@ clouds:
         let files = ConfigFiles {
             clouds: vec![clouds.clone()],
             secure: vec![],
+            public: vec![],
         };
         let e = load_cloud("nope", &files).unwrap_err().to_string();
         assert!(e.contains("no cloud 'nope'"), "{e}");
@@ -335,6 +409,7 @@ clouds:
         let none = ConfigFiles {
             clouds: vec![dir.0.join("absent.yaml")],
             secure: vec![],
+            public: vec![],
         };
         let e = load_cloud("demo", &none).unwrap_err().to_string();
         assert!(
@@ -344,6 +419,7 @@ clouds:
         let bad = ConfigFiles {
             clouds: vec![dir.write("bad.yaml", "clouds: [unclosed")],
             secure: vec![],
+            public: vec![],
         };
         let e = load_cloud("demo", &bad).unwrap_err().to_string();
         assert!(e.contains("is not valid YAML"), "{e}");
@@ -359,6 +435,7 @@ clouds:
                     "image_endpoint_override": "http://g:9292/v2"}}}"#,
             )],
             secure: vec![],
+            public: vec![],
         };
         let builder = load_cloud("j", &files).unwrap().to_builder().unwrap();
         assert!(matches!(builder.auth, AuthMethod::Token(_)));

@@ -4,7 +4,7 @@
 //! - `keystone_v3`, `keystone_v2`: the token requests of each Identity API;
 //! - `catalog`: endpoint selection by service type, region and interface;
 //! - `session`: the shared token cache, renewal before expiry and after a 401;
-//! - `settings`, `env`, `clouds`: openstacksdk-style configuration.
+//! - `settings`, `env`, `clouds`, `profiles`: openstacksdk-style configuration.
 
 mod account;
 mod catalog;
@@ -14,6 +14,8 @@ mod env;
 pub(crate) mod keystone_v2;
 pub(crate) mod keystone_v3;
 pub(crate) mod method;
+#[cfg(feature = "clouds-yaml")]
+mod profiles;
 mod session;
 mod settings;
 pub(crate) mod time;
