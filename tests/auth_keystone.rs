@@ -46,6 +46,19 @@ fn queued_image(owner: &Client, name: &str) -> String {
         .id
 }
 
+/// Uploads `content` from a source that can rewind; checks Glance has it all.
+fn upload_from_memory(client: &Client, id: &str, content: &[u8]) {
+    let mut source = std::io::Cursor::new(content);
+    let image = client
+        .upload_image(
+            id,
+            UploadData::seekable(&mut source),
+            UploadOptions::default(),
+        )
+        .unwrap();
+    assert_eq!(image.size, Some(content.len() as u64));
+}
+
 fn ids(client: &Client) -> Vec<String> {
     client
         .images(&ListOptions::default())
@@ -317,15 +330,7 @@ fn a_revoked_token_is_replaced_during_an_upload_from_a_source_that_can_rewind() 
     cleanup.add(&rewindable);
     let proxy = keystone_proxy();
     let client = revoked_client(&proxy);
-    let mut source = std::io::Cursor::new(&content);
-    let image = client
-        .upload_image(
-            &rewindable,
-            UploadData::seekable(&mut source),
-            UploadOptions::default(),
-        )
-        .unwrap();
-    assert_eq!(image.size, Some(content.len() as u64));
+    upload_from_memory(&client, &rewindable, &content);
     assert_eq!(
         token_requests(&proxy),
         2,
@@ -381,15 +386,7 @@ fn a_token_revoked_after_glance_used_it_is_replaced_mid_way() {
     cleanup.add(&image);
     revoke(renewed.expose());
     let content: Vec<u8> = (0..3u32 << 20).map(|i| (i % 253) as u8).collect();
-    let mut source = std::io::Cursor::new(&content);
-    let uploaded = client
-        .upload_image(
-            &image,
-            UploadData::seekable(&mut source),
-            UploadOptions::default(),
-        )
-        .unwrap();
-    assert_eq!(uploaded.size, Some(content.len() as u64));
+    upload_from_memory(&client, &image, &content);
     assert_eq!(token_requests(&proxy), 3, "renewed once more, not looping");
     assert_ne!(client.auth_token().unwrap(), renewed);
 }

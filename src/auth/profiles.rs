@@ -12,23 +12,21 @@ use super::clouds::{merge, read_yaml};
 use super::method::RackspaceApiKey;
 use crate::error::{Error, Result};
 
-/// Profiles every user of this library may name without a clouds-public.yaml.
-const BUILT_IN: &[&str] = &["rackspace"];
+/// A profile built in: its name and its settings.
+type BuiltIn = (&'static str, fn() -> Mapping);
 
-fn built_in(name: &str) -> Option<Mapping> {
-    match name {
-        // Rackspace, whose customers arrive from pyrax: Identity v2.0 at one
-        // URL for every region.
-        "rackspace" => {
-            let mut auth = Mapping::new();
-            auth.insert("auth_url".into(), RackspaceApiKey::US_AUTH_URL.into());
-            let mut profile = Mapping::new();
-            profile.insert("auth".into(), Value::Mapping(auth));
-            profile.insert("identity_api_version".into(), "2".into());
-            Some(profile)
-        }
-        _ => None,
-    }
+/// Profiles every user of this library may name without a clouds-public.yaml.
+const BUILT_IN: &[BuiltIn] = &[("rackspace", rackspace)];
+
+/// Rackspace, whose customers arrive from pyrax: Identity v2.0 at one URL
+/// for every region.
+fn rackspace() -> Mapping {
+    let mut auth = Mapping::new();
+    auth.insert("auth_url".into(), RackspaceApiKey::US_AUTH_URL.into());
+    let mut profile = Mapping::new();
+    profile.insert("auth".into(), Value::Mapping(auth));
+    profile.insert("identity_api_version".into(), "2".into());
+    profile
 }
 
 /// The cloud's settings over those of the profile it names, if it names one.
@@ -63,15 +61,16 @@ fn profile(name: &str, public_files: &[PathBuf]) -> Result<Mapping> {
             });
         }
     }
-    if let Some(profile) = built_in(name) {
-        return Ok(profile);
+    if let Some((_, profile)) = BUILT_IN.iter().find(|(known, _)| *known == name) {
+        return Ok(profile());
     }
     let searched = match public_file {
         Some(path) => format!("not in {}", path.display()),
         None => "no clouds-public.yaml found".to_owned(),
     };
+    let built_in: Vec<&str> = BUILT_IN.iter().map(|(known, _)| *known).collect();
     Err(Error::Config(format!(
         "unknown vendor profile '{name}' ({searched}; built in: {})",
-        BUILT_IN.join(", ")
+        built_in.join(", ")
     )))
 }

@@ -54,9 +54,7 @@ pub extern "C" fn glance_image_export_to_container(
         let store = unsafe { borrow(store, "store") }?;
         let container = unsafe { text(container, "container") }?;
         let object = unsafe { optional_text(object, "object") }?;
-        let out = (!out_object.is_null())
-            .then(|| unsafe { Out::new(out_object, "out_object") })
-            .transpose()?;
+        let out = unsafe { Out::optional(out_object) };
         let options = ExportOptions {
             object: object.map(str::to_owned),
             segment_size: (segment_size > 0).then_some(segment_size),

@@ -389,11 +389,7 @@ fn upload(
         // SAFETY: NULL or live handles / strings / a writable pointer, per the C contract.
         let client = unsafe { borrow(client, "client") }?;
         let id = unsafe { text(id, "id") }?;
-        let out = if out_image.is_null() {
-            None
-        } else {
-            Some(unsafe { Out::new(out_image, "out_image") }?)
-        };
+        let out = unsafe { Out::optional(out_image) };
         let opts = unsafe { options(opts) };
         let mut progress = progress_of(opts);
         let options = UploadOptions {
@@ -499,6 +495,19 @@ fn slice<'a>(data: *const u8, len: usize) -> CallResult<&'a [u8]> {
     Ok(unsafe { std::slice::from_raw_parts(data, len) })
 }
 
+/// Runs `call` on the data a C read callback supplies (`size` negative:
+/// unknown); the callback stopping the transfer is `GLANCE_ABORTED`.
+fn from_callback<T>(
+    read: glance_read_cb,
+    userdata: *mut c_void,
+    size: i64,
+    call: impl FnOnce(UploadData<'_>) -> crate::Result<T>,
+) -> CallResult<T> {
+    let mut reader = CallbackReader::new(read, userdata)?;
+    let outcome = call(UploadData::reader(&mut reader, u64::try_from(size).ok()));
+    outcome.map_err(|e| reader.failure(e))
+}
+
 /// Uploads data that `read` supplies, as the data of the image `id`. With a
 /// `size` of 0 or more, exactly that many bytes are sent with
 /// `Content-Length` (a callback that ends sooner fails the upload with
@@ -517,10 +526,9 @@ pub extern "C" fn glance_image_upload_callback(
     out_image: *mut *mut glance_image,
 ) -> glance_status {
     upload(client, id, opts, out_image, |client, id, options| {
-        let mut reader = CallbackReader::new(read, userdata)?;
-        let size = u64::try_from(size).ok();
-        let outcome = client.upload_image(id, UploadData::reader(&mut reader, size), options);
-        outcome.map(Some).map_err(|e| reader.failure(e))
+        from_callback(read, userdata, size, |data| {
+            client.upload_image(id, data, options).map(Some)
+        })
     })
 }
 
@@ -596,11 +604,9 @@ pub extern "C" fn glance_image_stage_callback(
         opts,
         std::ptr::null_mut(),
         |client, id, options| {
-            let mut reader = CallbackReader::new(read, userdata)?;
-            let size = u64::try_from(size).ok();
-            client
-                .stage_image_data(id, UploadData::reader(&mut reader, size), options)
-                .map_err(|e| reader.failure(e))?;
+            from_callback(read, userdata, size, |data| {
+                client.stage_image_data(id, data, options)
+            })?;
             Ok(None)
         },
     )
@@ -619,11 +625,7 @@ fn download(
         // SAFETY: NULL or live handles / strings / a writable pointer, per the C contract.
         let client = unsafe { borrow(client, "client") }?;
         let id = unsafe { text(id, "id") }?;
-        let out = if out_bytes.is_null() {
-            None
-        } else {
-            Some(unsafe { Out::new(out_bytes, "out_bytes") }?)
-        };
+        let out = unsafe { Out::optional(out_bytes) };
         let opts = unsafe { options(opts) };
         let mut progress = progress_of(opts);
         let options = DownloadOptions {

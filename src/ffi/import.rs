@@ -279,12 +279,8 @@ pub extern "C" fn glance_image_wait_import(
     out_image: *mut *mut glance_image,
 ) -> glance_status {
     on_image(client, id, |client, id| {
-        let out = if out_image.is_null() {
-            None
-        } else {
-            // SAFETY: a writable pointer, per the C contract.
-            Some(unsafe { Out::new(out_image, "out_image") }?)
-        };
+        // SAFETY: NULL or a writable pointer, per the C contract.
+        let out = unsafe { Out::optional(out_image) };
         let mut on_poll = poll.map(|callback| {
             move |state: &ImportState| {
                 let image = glance_image::new(state.image.clone());
