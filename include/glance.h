@@ -254,11 +254,6 @@ typedef uint32_t glance_framing;
 #endif // __cplusplus
 
 /**
- * Which schema to fetch.
- */
-typedef struct SchemaName SchemaName;
-
-/**
  * A connection to the Image service, made by `glance_config_build`.
  *
  * Thread-safe: one client may be used by many threads at once (they share

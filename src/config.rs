@@ -220,6 +220,8 @@ impl ClientBuilder {
     }
 
     /// Appended to the `User-Agent` (`glance-client/<version> <suffix>`).
+    /// A suffix holding a control character (CR, LF, ...) makes
+    /// [`build`](Self::build) fail with [`Error::InvalidArgument`](crate::Error::InvalidArgument).
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.user_agent_suffix = Some(suffix.into());
         self

@@ -371,6 +371,18 @@ thread_local! {
     static SENDING_STREAM: Cell<bool> = const { Cell::new(false) };
 }
 
+/// Refuses a caller's value that cannot travel in an HTTP header (CR, LF and
+/// other control characters would split or corrupt the request). The value
+/// itself is not quoted: it may be a token.
+pub(crate) fn check_header_value(what: &str, value: &str) -> Result<()> {
+    if value.chars().any(char::is_control) {
+        return Err(Error::invalid_argument(format!(
+            "{what} holds a control character (CR, LF, tab, ...), which an HTTP header cannot carry"
+        )));
+    }
+    Ok(())
+}
+
 /// Unauthenticated HTTP: one ureq agent with the client's timeouts, TLS and proxy.
 #[derive(Clone)]
 pub(crate) struct Http {
@@ -400,7 +412,10 @@ impl Http {
             ),
         };
         let user_agent = match &settings.user_agent_suffix {
-            Some(suffix) => format!("glance-client/{} {suffix}", env!("CARGO_PKG_VERSION")),
+            Some(suffix) => {
+                check_header_value("the user-agent suffix", suffix)?;
+                format!("glance-client/{} {suffix}", env!("CARGO_PKG_VERSION"))
+            }
             None => format!("glance-client/{}", env!("CARGO_PKG_VERSION")),
         };
         let stall = settings.timeouts.stall;
@@ -590,13 +605,12 @@ impl Http {
                         retry::retry_after(&raw.headers, SystemTime::now()),
                     ))
                 }
+                // Only the network's failures pass: a request that could not
+                // be built (an argument no header can hold) fails the same
+                // way each time.
                 Err(failure)
-                    if (failure.unsent && replayable)
-                        || (idempotent
-                            && matches!(
-                                failure.error,
-                                Error::Transport(_) | Error::Timeout(_)
-                            )) =>
+                    if matches!(failure.error, Error::Transport(_) | Error::Timeout(_))
+                        && ((failure.unsent && replayable) || idempotent) =>
                 {
                     Some(retry::delay(&self.retry, attempt, None))
                 }

@@ -192,3 +192,136 @@ fn errors_and_the_wire_log_never_carry_the_token() {
         assert!(!text.contains(TOKEN), "{text}");
     }
 }
+
+fn client_of(double: &Double) -> glance_client::ClientBuilder {
+    Client::builder()
+        .endpoint(double.url())
+        .object_store_endpoint(format!("{}/v1/AUTH_p", double.url()))
+        .token(TOKEN)
+        .proxy(ProxySetting::None)
+}
+
+/// Issue 13, item 9: behind a front end that normalises paths, `..` in an id
+/// or an object name reaches another resource (`remove_member(img, "..")`
+/// becomes `DELETE /v2/images/img/`). Such names never leave the client.
+#[test]
+fn dot_segments_in_ids_and_names_are_refused_before_any_request() {
+    let double = Double::start(|_, conn| conn.json(200, &json!({})));
+    let client = client_of(&double).build().unwrap();
+    let store = client.object_store();
+    for dots in [".", ".."] {
+        let outcomes = [
+            ("get_image", client.get_image(dots).map(drop)),
+            ("delete_image", client.delete_image(dots)),
+            ("get_member", client.get_member("img", dots).map(drop)),
+            ("add_member", client.add_member("img", dots).map(drop)),
+            ("remove_member", client.remove_member("img", dots)),
+            ("remove_member image", client.remove_member(dots, "p")),
+            ("get_task", client.get_task(dots).map(drop)),
+            (
+                "delete from store",
+                client.delete_image_from_store("img", dots),
+            ),
+            ("create_container", store.create_container(dots)),
+            ("delete_container", store.delete_container(dots)),
+            ("delete_object container", store.delete_object(dots, "o")),
+            ("delete_object", store.delete_object("c", dots)),
+            (
+                "delete_object ../",
+                store.delete_object("c", &format!("{dots}/victim/secret")),
+            ),
+            (
+                "object_info a/../b",
+                store.object_info("c", &format!("a/{dots}/b")).map(drop),
+            ),
+            (
+                "object_info a/..",
+                store.object_info("c", &format!("a/{dots}")).map(drop),
+            ),
+        ];
+        for (what, outcome) in outcomes {
+            assert!(
+                matches!(outcome, Err(Error::InvalidArgument(_))),
+                "{what} {dots:?}: {outcome:?}"
+            );
+        }
+    }
+    // Dots inside a name are ordinary characters.
+    store.object_info("c", "a/..b/.c/d.").unwrap();
+    client.get_image("..x").unwrap_err();
+    let targets: Vec<String> = double.requests().iter().map(|r| r.target.clone()).collect();
+    assert_eq!(targets, ["/v1/AUTH_p/c/a/..b/.c/d.", "/v2/images/..x"]);
+}
+
+/// Issue 13, item 8: a CR or LF in a value that goes into a header panicked
+/// inside the HTTP stack on every request; it is refused when the client is
+/// built, and nothing is sent.
+#[test]
+fn header_values_with_control_characters_are_refused_when_the_client_is_built() {
+    let double = Double::start(|_, conn| conn.json(200, &json!({"images": []})));
+    for suffix in ["app/1\r\nX-Evil: 1", "app\n", "tab\there", "nul\u{7f}"] {
+        let err = client_of(&double)
+            .user_agent_suffix(suffix)
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidArgument(_)),
+            "{suffix:?}: {err:?}"
+        );
+        assert!(err.to_string().contains("user-agent suffix"), "{err}");
+    }
+    let token = format!("{TOKEN}\r\nX-Evil: 1");
+    let err = client_of(&double)
+        .token(token.as_str())
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument(_)), "{err:?}");
+    assert!(!err.to_string().contains(TOKEN), "{err}");
+    // A suffix that a header can carry works, non-ASCII included.
+    client_of(&double)
+        .user_agent_suffix("app/1.0 (café)")
+        .build()
+        .unwrap()
+        .list_images(&ListOptions::default())
+        .unwrap();
+    let requests = double.requests();
+    assert_eq!(requests.len(), 1);
+    assert!(
+        requests[0]
+            .header("user-agent")
+            .unwrap()
+            .ends_with("app/1.0 (café)"),
+        "{:?}",
+        requests[0].header("user-agent")
+    );
+}
+
+/// Issue 13, item 16: a request that cannot be built fails the same way every
+/// time: it is the caller's invalid argument at once, not retried with backoff.
+#[test]
+fn a_request_that_cannot_be_built_is_not_retried() {
+    let attempts = Arc::new(Mutex::new(0));
+    let counter = attempts.clone();
+    let started = std::time::Instant::now();
+    let err = Client::builder()
+        .endpoint("http://127.0.0.1:9/a path with spaces")
+        .token(TOKEN)
+        .proxy(ProxySetting::None)
+        .retry(RetryPolicy {
+            max_attempts: 4,
+            initial_backoff: Duration::from_millis(400),
+            max_backoff: Duration::from_secs(1),
+        })
+        .wire_log(move |_| *counter.lock().unwrap() += 1)
+        .build()
+        .unwrap()
+        .list_images(&ListOptions::default())
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument(_)), "{err:?}");
+    assert_eq!(*attempts.lock().unwrap(), 1, "{err}");
+    assert!(
+        started.elapsed() < Duration::from_millis(400),
+        "{:?}",
+        started.elapsed()
+    );
+}
