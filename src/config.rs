@@ -89,7 +89,7 @@ impl Default for RetryPolicy {
 ///     .build()?;
 /// # Ok::<(), glance_client::Error>(())
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct ClientBuilder {
     pub(crate) auth: AuthMethod,
     pub(crate) endpoint_override: Option<String>,
@@ -105,6 +105,32 @@ pub struct ClientBuilder {
     pub(crate) user_agent_suffix: Option<String>,
     pub(crate) retry: RetryPolicy,
     pub(crate) wire_log: Option<WireLog>,
+}
+
+/// URLs may carry `user:password@`: `{:?}` masks it as the wire log does.
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let url = |u: &Option<String>| u.as_deref().map(loggable_url);
+        f.debug_struct("ClientBuilder")
+            .field("auth", &self.auth)
+            .field("endpoint_override", &url(&self.endpoint_override))
+            .field(
+                "object_store_endpoint_override",
+                &url(&self.object_store_endpoint_override),
+            )
+            .field("region", &self.region)
+            .field("interface", &self.interface)
+            .field("timeouts", &self.timeouts)
+            .field("ca_file", &self.ca_file)
+            .field("client_cert", &self.client_cert)
+            .field("client_key", &self.client_key)
+            .field("insecure", &self.insecure)
+            .field("proxy", &self.proxy)
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("retry", &self.retry)
+            .field("wire_log", &self.wire_log)
+            .finish()
+    }
 }
 
 impl ClientBuilder {
@@ -261,5 +287,20 @@ mod tests {
         assert!(!shown.contains("s3cret"), "{shown}");
         assert!(!shown.contains("alice"), "{shown}");
         assert!(shown.contains("127.0.0.1:3128"), "{shown}");
+    }
+
+    #[test]
+    fn debug_output_hides_credentials_in_endpoints() {
+        let builder = ClientBuilder::default()
+            .endpoint("http://alice:s3cret@127.0.0.1:9292")
+            .object_store_endpoint("http://bob:hunter22@127.0.0.1:8080/v1/AUTH_p");
+        let shown = format!("{builder:?} {builder:#?}");
+        for secret in ["alice", "s3cret", "bob", "hunter22"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(
+            shown.contains("127.0.0.1:9292") && shown.contains("/v1/AUTH_p"),
+            "{shown}"
+        );
     }
 }

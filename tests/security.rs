@@ -325,3 +325,150 @@ fn a_request_that_cannot_be_built_is_not_retried() {
         started.elapsed()
     );
 }
+
+/// A careless identity service or proxy: every request body comes back in the
+/// error, raw, as JSON and as an HTML page.
+fn echoing_identity() -> Double {
+    Double::start(|request, conn| {
+        let body = String::from_utf8_lossy(&request.body).into_owned();
+        let html = body
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;");
+        let page =
+            format!("<html><body><h1>Unauthorized</h1><pre>{html}</pre> raw: {body}</body></html>");
+        match request.path() {
+            "/v3/auth/tokens" => {
+                conn.respond(401, &[("Content-Type", "text/html")], page.as_bytes())
+            }
+            _ => conn.json(
+                400,
+                &json!({"badRequest": {"message": format!("bad body: {body}"), "code": 400}}),
+            ),
+        }
+    })
+}
+
+/// Issue 13, item 3: what the identity request carried (password,
+/// application credential secret, API key, the token being exchanged) never
+/// shows in the error, however the server quotes it.
+#[test]
+fn identity_errors_never_carry_the_credentials_the_request_sent() {
+    use glance_client::{
+        ApplicationCredentialRef, ProjectRef, Scope, UserRef, V2Password, V3ApplicationCredential,
+        V3Token,
+    };
+    let double = echoing_identity();
+    let v3 = format!("{}/v3", double.url());
+    let v2 = format!("{}/v2.0", double.url());
+    let secret = "pä\"ss<w>&rd \\ 42";
+    let methods = [
+        AuthMethod::password(&v3, "demo", secret, "demo"),
+        AuthMethod::V3ApplicationCredential(V3ApplicationCredential {
+            auth_url: v3.clone(),
+            credential: ApplicationCredentialRef::Name {
+                name: "cred".into(),
+                user: UserRef::name("demo"),
+            },
+            secret: Secret::new(secret),
+        }),
+        AuthMethod::V3Token(V3Token {
+            auth_url: v3.clone(),
+            token: Secret::new(secret),
+            scope: Scope::Project(ProjectRef::name("demo")),
+        }),
+        AuthMethod::V2Password(V2Password {
+            auth_url: v2.clone(),
+            username: "demo".into(),
+            password: Secret::new(secret),
+            tenant: None,
+        }),
+        AuthMethod::rackspace_api_key(&v2, "demo", secret),
+    ];
+    for method in methods {
+        let err = Client::builder()
+            .auth(method.clone())
+            .proxy(ProxySetting::None)
+            .build()
+            .unwrap()
+            .list_images(&ListOptions::default())
+            .unwrap_err();
+        let shown = format!("{err} {err:?}");
+        assert!(
+            shown.contains("<redacted>"),
+            "the echo reached the message: {shown}"
+        );
+        for fragment in [
+            "ss<w>",
+            "ss&lt;w&gt;",
+            "ss\\\"",
+            "ss&quot;",
+            "rd \\\\ 42",
+            "rd \\ 42",
+        ] {
+            assert!(
+                !shown.contains(fragment),
+                "{method:?}: {fragment} in {shown}"
+            );
+        }
+    }
+}
+
+/// Issue 13, items 3 and 7: Swift's temp-URL key in an echoed error, and the
+/// token in a 2xx answer that is not JSON (a captive portal quoting the
+/// request), are masked as in a 4xx/5xx answer.
+#[test]
+fn an_echoed_temp_url_key_or_token_in_a_success_page_is_masked() {
+    let double = Double::start(|request, conn| {
+        let echo: Vec<String> = request
+            .headers
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
+        let status = if request.method == "POST" { 400 } else { 200 };
+        conn.respond(
+            status,
+            &[("Content-Type", "text/html")],
+            echo.join("\n").as_bytes(),
+        );
+    });
+    let client = client_of(&double).build().unwrap();
+    let key = "temp-url-key-5d1e";
+    let err = client
+        .object_store()
+        .set_container_temp_url_key("c", key)
+        .unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(
+        shown.contains("<redacted>") && !shown.contains(key),
+        "{shown}"
+    );
+    let err = client.get_image("portal").unwrap_err();
+    assert!(matches!(err, Error::InvalidResponse(_)), "{err:?}");
+    let shown = format!("{err} {err:?}");
+    assert!(
+        shown.contains("<redacted>") && !shown.contains(TOKEN),
+        "{shown}"
+    );
+}
+
+/// Issue 13, item 17: an object store made for a URL with `user:password@`
+/// does not print it.
+#[test]
+fn object_store_debug_hides_credentials_in_its_url() {
+    let client = Client::builder()
+        .endpoint("http://127.0.0.1:1")
+        .token(TOKEN)
+        .build()
+        .unwrap();
+    let store = client
+        .object_store_at("http://swift:pa55word@127.0.0.1:8080/v1/AUTH_p")
+        .unwrap();
+    let shown = format!("{store:?} {store:#?}");
+    assert!(
+        !shown.contains("pa55word") && !shown.contains("swift:"),
+        "{shown}"
+    );
+    assert!(shown.contains("127.0.0.1:8080/v1/AUTH_p"), "{shown}");
+}

@@ -21,6 +21,7 @@ use crate::client::Client;
 use crate::error::{Error, HttpError, Result};
 use crate::transport::{Call, Response, Target};
 use crate::url::{encode, is_dot_segment, Query};
+use crate::wire_log::loggable_url;
 
 pub use download::ObjectReader;
 pub use upload::{ObjectUploadOptions, UploadedObject};
@@ -44,7 +45,10 @@ pub struct ObjectStore {
 impl std::fmt::Debug for ObjectStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ObjectStore")
-            .field("storage_url", &self.storage_url)
+            .field(
+                "storage_url",
+                &self.storage_url.as_deref().map(loggable_url),
+            )
             .finish_non_exhaustive()
     }
 }
