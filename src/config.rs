@@ -9,6 +9,9 @@ use crate::error::Result;
 use crate::secret::Secret;
 use crate::wire_log::{loggable_url, WireEvent, WireLog};
 
+/// The default overall deadline of a metadata call (`Timeouts::request`).
+const DEFAULT_REQUEST_DEADLINE: Duration = Duration::from_secs(300);
+
 /// Timeouts. Data transfers are never cut by a total timer: a multi-gigabyte
 /// download is only stopped when it *stalls*.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,8 +23,11 @@ pub struct Timeouts {
     /// Default 120 s.
     pub stall: Option<Duration>,
     /// An overall deadline for each API call that does not transfer image data
-    /// (listing, get, update...). Default none. Uploads and downloads ignore it
-    /// and rely on `stall`, so a long transfer is not killed by a global timer.
+    /// (listing, get, update, authentication...), its retries and waits
+    /// included. Default 5 minutes, so a server trickling an answer a byte at a
+    /// time (which `stall` never catches) cannot hold a call for ever; `None`
+    /// removes it. Uploads and downloads ignore it and rely on `stall`, so a
+    /// long transfer is not killed by a global timer.
     pub request: Option<Duration>,
 }
 
@@ -30,7 +36,7 @@ impl Default for Timeouts {
         Timeouts {
             connect: Some(Duration::from_secs(30)),
             stall: Some(Duration::from_secs(120)),
-            request: None,
+            request: Some(DEFAULT_REQUEST_DEADLINE),
         }
     }
 }

@@ -42,7 +42,8 @@ fn millis(ms: u64) -> Option<Duration> {
 }
 
 /// Makes an empty configuration (no endpoint, no authentication; default
-/// timeouts: connect 30 s, stall 120 s, no overall deadline; the proxy from
+/// timeouts: connect 30 s, stall 120 s, 300 s overall deadline of calls that
+/// move no image data; the proxy from
 /// the environment; 3 attempts for idempotent requests).
 ///
 /// Returns a new handle owned by the caller, to be consumed by
@@ -191,7 +192,10 @@ pub extern "C" fn glance_config_set_stall_timeout_ms(
 }
 
 /// Overall deadline in milliseconds of each call that transfers no image data
-/// (listing, get, update...); 0 means none (the default).
+/// (listing, get, update, authentication...), retries and waits included;
+/// 0 means none. Default 300 000 (5 minutes), so a server trickling its
+/// answer cannot hold a call for ever; image data transfers ignore it and are
+/// bounded by the stall timeout only.
 ///
 /// Returns `GLANCE_OK` or `GLANCE_NULL_ARG`.
 #[no_mangle]

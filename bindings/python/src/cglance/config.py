@@ -122,7 +122,7 @@ class Config(Handle):
         return self._set("glance_config_set_stall_timeout_ms", _ffi.milliseconds(seconds, "seconds"))
 
     def request_timeout(self, seconds: Optional[float]) -> "Config":
-        """Overall deadline of calls that move no image data (default none)."""
+        """Overall deadline of calls that move no image data (default 300 s); None or 0: none."""
         return self._set("glance_config_set_request_timeout_ms", _ffi.milliseconds(seconds, "seconds"))
 
     def ca_file(self, path: Union[str, "os.PathLike[str]"]) -> "Config":
