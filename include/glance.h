@@ -734,7 +734,8 @@ glance_status glance_client_endpoint_url(const struct glance_client *client,
 
 /**
  * Makes an empty configuration (no endpoint, no authentication; default
- * timeouts: connect 30 s, stall 120 s, no overall deadline; the proxy from
+ * timeouts: connect 30 s, stall 120 s, 300 s overall deadline of calls that
+ * move no image data; the proxy from
  * the environment; 3 attempts for idempotent requests).
  *
  * Returns a new handle owned by the caller, to be consumed by
@@ -766,7 +767,9 @@ glance_status glance_config_set_endpoint(struct glance_config *config,
  * the endpoint must be set too.
  *
  * `token` is copied; the library never shows it in messages.
- * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`.
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`, or
+ * `GLANCE_INVALID_ARG` for a token holding a control character (CR, LF, ...),
+ * which no HTTP header can carry (the configuration is then unchanged).
  */
 glance_status glance_config_set_token(struct glance_config *config,
                                       const char *token);
@@ -821,7 +824,10 @@ glance_status glance_config_set_stall_timeout_ms(struct glance_config *config,
 
 /**
  * Overall deadline in milliseconds of each call that transfers no image data
- * (listing, get, update...); 0 means none (the default).
+ * (listing, get, update, authentication...), retries and waits included;
+ * 0 means none. Default 300 000 (5 minutes), so a server trickling its
+ * answer cannot hold a call for ever; image data transfers ignore it and are
+ * bounded by the stall timeout only.
  *
  * Returns `GLANCE_OK` or `GLANCE_NULL_ARG`.
  */
@@ -881,7 +887,10 @@ glance_status glance_config_disable_proxy(struct glance_config *config);
 /**
  * Appends `suffix` to the `User-Agent` header (`glance-client/<version> <suffix>`).
  *
- * `suffix` is copied. Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`.
+ * `suffix` is copied. Returns `GLANCE_OK`, `GLANCE_NULL_ARG`,
+ * `GLANCE_INVALID_UTF8`, or `GLANCE_INVALID_ARG` for a suffix holding a
+ * control character (CR, LF, ...), which no HTTP header can carry (the
+ * configuration is then unchanged).
  */
 glance_status glance_config_set_user_agent_suffix(struct glance_config *config,
                                                   const char *suffix);
@@ -2973,6 +2982,11 @@ void glance_task_iter_free(struct glance_task_iter *iter);
  * `userdata` is not used by the library, only passed back; it and the
  * callback must stay valid, and be safe to use from any thread, as long as
  * the client (or anything made from it) lives.
+ *
+ * The callback may call the client (e.g. `glance_client_project_id`): the
+ * attempts of an authentication are reported once it has finished and the
+ * client's session lock is released, so such a call never waits for a lock
+ * its own thread holds.
  *
  * Returns `GLANCE_OK` or `GLANCE_NULL_ARG` (`config` or `callback` is NULL).
  */

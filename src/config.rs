@@ -267,7 +267,9 @@ impl ClientBuilder {
 
     /// Reports every HTTP attempt (method, URL, status, request id, timing) to
     /// `callback`, never a header or a body, so never a token or a password.
-    /// Off by default.
+    /// Off by default. The callback may call the client: the attempts of an
+    /// authentication are reported once it has finished (the session lock is
+    /// released), so such a call never waits on its own thread.
     pub fn wire_log(mut self, callback: impl Fn(&WireEvent) + Send + Sync + 'static) -> Self {
         self.wire_log = Some(WireLog::new(callback));
         self

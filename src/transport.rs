@@ -904,7 +904,11 @@ impl Transport {
         let raw =
             self.http
                 .send_with_retries(&url, &mut call, Some(auth.token.expose()), read_body)?;
-        if raw.status == 401 && call.payload.replayable() && self.session.can_reauthenticate() {
+        if raw.status == 401
+            && call.payload.replayable()
+            && self.session.can_reauthenticate()
+            && auth.renewable_after_rejection()
+        {
             raw.discard();
             let fresh = self.session.reauthenticate(&self.http, &auth)?;
             let url = self.url_for(&call.target)?;

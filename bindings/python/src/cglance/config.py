@@ -170,7 +170,9 @@ class Config(Handle):
 
         It may run on any thread that makes a request and must be quick. It
         cannot stop a request: an exception it raises is reported through
-        ``sys.unraisablehook`` and otherwise ignored.
+        ``sys.unraisablehook`` and otherwise ignored. It may call the client:
+        the attempts of an authentication are reported once it has finished,
+        so such a call never waits for a lock its own thread holds.
         """
         if not callable(callback):
             raise TypeError(f"callback must be callable, not {type(callback).__name__}")
