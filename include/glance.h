@@ -14,7 +14,10 @@
  * - glance_client is thread-safe; other handles may move between threads but
  *   must not be used by two at once (immutable ones may be read concurrently).
  * - Callbacks run on the calling thread, during the call only; they must not
- *   unwind (C++ exceptions) or longjmp through the library.
+ *   unwind (C++ exceptions), longjmp or pthread_exit through the library.
+ * - pthread_cancel of a thread inside a call takes effect when the call has
+ *   returned (cancellation is disabled for its length, then restored): a
+ *   cancelled call still ends by its timeouts (stall, request deadline).
  */
 
 #ifndef GLANCE_H
@@ -679,6 +682,9 @@ glance_status glance_config_set_domain_scope_id(struct glance_config *config,
  */
 glance_status glance_config_set_domain_scope_name(struct glance_config *config,
                                                   const char *domain_name);
+
+extern int pthread_setcancelstate(int state,
+                                  int *previous);
 
 /**
  * Frees a client. NULL is ignored.
