@@ -683,9 +683,6 @@ glance_status glance_config_set_domain_scope_id(struct glance_config *config,
 glance_status glance_config_set_domain_scope_name(struct glance_config *config,
                                                   const char *domain_name);
 
-extern int pthread_setcancelstate(int state,
-                                  int *previous);
-
 /**
  * Frees a client. NULL is ignored.
  *
