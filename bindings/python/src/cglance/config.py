@@ -178,7 +178,8 @@ class Config(Handle):
             raise TypeError(f"callback must be callable, not {type(callback).__name__}")
 
         def receive(_userdata: Any, event: int) -> None:
-            callback(WireEvent._read(event))
+            if not _ffi.exiting():
+                callback(WireEvent._read(event))
 
         trampoline = _ffi.WIRE_LOG_CB(receive)
         self._set("glance_config_set_wire_log", trampoline, None)
