@@ -14,7 +14,10 @@
  * - glance_client is thread-safe; other handles may move between threads but
  *   must not be used by two at once (immutable ones may be read concurrently).
  * - Callbacks run on the calling thread, during the call only; they must not
- *   unwind (C++ exceptions) or longjmp through the library.
+ *   unwind (C++ exceptions), longjmp or pthread_exit through the library.
+ * - pthread_cancel of a thread inside a call takes effect when the call has
+ *   returned (cancellation is disabled for its length, then restored): a
+ *   cancelled call still ends by its timeouts (stall, request deadline).
  */
 
 #ifndef GLANCE_H
@@ -252,11 +255,6 @@ typedef enum glance_framing glance_framing;
 typedef uint32_t glance_framing;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
-
-/**
- * Which schema to fetch.
- */
-typedef struct SchemaName SchemaName;
 
 /**
  * A connection to the Image service, made by `glance_config_build`.
@@ -739,7 +737,8 @@ glance_status glance_client_endpoint_url(const struct glance_client *client,
 
 /**
  * Makes an empty configuration (no endpoint, no authentication; default
- * timeouts: connect 30 s, stall 120 s, no overall deadline; the proxy from
+ * timeouts: connect 30 s, stall 120 s, 300 s overall deadline of calls that
+ * move no image data; the proxy from
  * the environment; 3 attempts for idempotent requests).
  *
  * Returns a new handle owned by the caller, to be consumed by
@@ -771,7 +770,9 @@ glance_status glance_config_set_endpoint(struct glance_config *config,
  * the endpoint must be set too.
  *
  * `token` is copied; the library never shows it in messages.
- * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`.
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`, or
+ * `GLANCE_INVALID_ARG` for a token holding a control character (CR, LF, ...),
+ * which no HTTP header can carry (the configuration is then unchanged).
  */
 glance_status glance_config_set_token(struct glance_config *config,
                                       const char *token);
@@ -826,7 +827,10 @@ glance_status glance_config_set_stall_timeout_ms(struct glance_config *config,
 
 /**
  * Overall deadline in milliseconds of each call that transfers no image data
- * (listing, get, update...); 0 means none (the default).
+ * (listing, get, update, authentication...), retries and waits included;
+ * 0 means none. Default 300 000 (5 minutes), so a server trickling its
+ * answer cannot hold a call for ever; image data transfers ignore it and are
+ * bounded by the stall timeout only.
  *
  * Returns `GLANCE_OK` or `GLANCE_NULL_ARG`.
  */
@@ -886,7 +890,10 @@ glance_status glance_config_disable_proxy(struct glance_config *config);
 /**
  * Appends `suffix` to the `User-Agent` header (`glance-client/<version> <suffix>`).
  *
- * `suffix` is copied. Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`.
+ * `suffix` is copied. Returns `GLANCE_OK`, `GLANCE_NULL_ARG`,
+ * `GLANCE_INVALID_UTF8`, or `GLANCE_INVALID_ARG` for a suffix holding a
+ * control character (CR, LF, ...), which no HTTP header can carry (the
+ * configuration is then unchanged).
  */
 glance_status glance_config_set_user_agent_suffix(struct glance_config *config,
                                                   const char *suffix);
@@ -2978,6 +2985,11 @@ void glance_task_iter_free(struct glance_task_iter *iter);
  * `userdata` is not used by the library, only passed back; it and the
  * callback must stay valid, and be safe to use from any thread, as long as
  * the client (or anything made from it) lives.
+ *
+ * The callback may call the client (e.g. `glance_client_project_id`): the
+ * attempts of an authentication are reported once it has finished and the
+ * client's session lock is released, so such a call never waits for a lock
+ * its own thread holds.
  *
  * Returns `GLANCE_OK` or `GLANCE_NULL_ARG` (`config` or `callback` is NULL).
  */

@@ -9,6 +9,9 @@ use crate::error::Result;
 use crate::secret::Secret;
 use crate::wire_log::{loggable_url, WireEvent, WireLog};
 
+/// The default overall deadline of a metadata call (`Timeouts::request`).
+const DEFAULT_REQUEST_DEADLINE: Duration = Duration::from_secs(300);
+
 /// Timeouts. Data transfers are never cut by a total timer: a multi-gigabyte
 /// download is only stopped when it *stalls*.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,8 +23,11 @@ pub struct Timeouts {
     /// Default 120 s.
     pub stall: Option<Duration>,
     /// An overall deadline for each API call that does not transfer image data
-    /// (listing, get, update...). Default none. Uploads and downloads ignore it
-    /// and rely on `stall`, so a long transfer is not killed by a global timer.
+    /// (listing, get, update, authentication...), its retries and waits
+    /// included. Default 5 minutes, so a server trickling an answer a byte at a
+    /// time (which `stall` never catches) cannot hold a call for ever; `None`
+    /// removes it. Uploads and downloads ignore it and rely on `stall`, so a
+    /// long transfer is not killed by a global timer.
     pub request: Option<Duration>,
 }
 
@@ -30,7 +36,7 @@ impl Default for Timeouts {
         Timeouts {
             connect: Some(Duration::from_secs(30)),
             stall: Some(Duration::from_secs(120)),
-            request: None,
+            request: Some(DEFAULT_REQUEST_DEADLINE),
         }
     }
 }
@@ -89,7 +95,7 @@ impl Default for RetryPolicy {
 ///     .build()?;
 /// # Ok::<(), glance_client::Error>(())
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct ClientBuilder {
     pub(crate) auth: AuthMethod,
     pub(crate) endpoint_override: Option<String>,
@@ -105,6 +111,32 @@ pub struct ClientBuilder {
     pub(crate) user_agent_suffix: Option<String>,
     pub(crate) retry: RetryPolicy,
     pub(crate) wire_log: Option<WireLog>,
+}
+
+/// URLs may carry `user:password@`: `{:?}` masks it as the wire log does.
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let url = |u: &Option<String>| u.as_deref().map(loggable_url);
+        f.debug_struct("ClientBuilder")
+            .field("auth", &self.auth)
+            .field("endpoint_override", &url(&self.endpoint_override))
+            .field(
+                "object_store_endpoint_override",
+                &url(&self.object_store_endpoint_override),
+            )
+            .field("region", &self.region)
+            .field("interface", &self.interface)
+            .field("timeouts", &self.timeouts)
+            .field("ca_file", &self.ca_file)
+            .field("client_cert", &self.client_cert)
+            .field("client_key", &self.client_key)
+            .field("insecure", &self.insecure)
+            .field("proxy", &self.proxy)
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("retry", &self.retry)
+            .field("wire_log", &self.wire_log)
+            .finish()
+    }
 }
 
 impl ClientBuilder {
@@ -220,6 +252,8 @@ impl ClientBuilder {
     }
 
     /// Appended to the `User-Agent` (`glance-client/<version> <suffix>`).
+    /// A suffix holding a control character (CR, LF, ...) makes
+    /// [`build`](Self::build) fail with [`Error::InvalidArgument`](crate::Error::InvalidArgument).
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.user_agent_suffix = Some(suffix.into());
         self
@@ -233,7 +267,9 @@ impl ClientBuilder {
 
     /// Reports every HTTP attempt (method, URL, status, request id, timing) to
     /// `callback`, never a header or a body, so never a token or a password.
-    /// Off by default.
+    /// Off by default. The callback may call the client: the attempts of an
+    /// authentication are reported once it has finished (the session lock is
+    /// released), so such a call never waits on its own thread.
     pub fn wire_log(mut self, callback: impl Fn(&WireEvent) + Send + Sync + 'static) -> Self {
         self.wire_log = Some(WireLog::new(callback));
         self
@@ -259,5 +295,20 @@ mod tests {
         assert!(!shown.contains("s3cret"), "{shown}");
         assert!(!shown.contains("alice"), "{shown}");
         assert!(shown.contains("127.0.0.1:3128"), "{shown}");
+    }
+
+    #[test]
+    fn debug_output_hides_credentials_in_endpoints() {
+        let builder = ClientBuilder::default()
+            .endpoint("http://alice:s3cret@127.0.0.1:9292")
+            .object_store_endpoint("http://bob:hunter22@127.0.0.1:8080/v1/AUTH_p");
+        let shown = format!("{builder:?} {builder:#?}");
+        for secret in ["alice", "s3cret", "bob", "hunter22"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(
+            shown.contains("127.0.0.1:9292") && shown.contains("/v1/AUTH_p"),
+            "{shown}"
+        );
     }
 }

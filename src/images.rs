@@ -14,7 +14,7 @@ use crate::image::Image;
 use crate::listing::{ListOptions, Match, MemberStatusFilter, VisibilityFilter};
 use crate::patch::Patch;
 use crate::transport::{Call, Payload, JSON_PATCH};
-use crate::url::encode;
+use crate::url::{encode, is_dot_segment};
 
 /// The fields of a new image record. Unset fields take the server's defaults.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -72,7 +72,7 @@ pub(crate) fn check_id(what: &str, id: &str) -> Result<()> {
     if id.trim().is_empty() {
         return Err(Error::invalid_argument(format!("{what} must not be empty")));
     }
-    if id.len() > 255 || id.chars().any(|c| c.is_control() || c == '/') {
+    if id.len() > 255 || id.chars().any(|c| c.is_control() || c == '/') || is_dot_segment(id) {
         return Err(Error::invalid_argument(format!(
             "{what} '{}' is not a valid id",
             id.escape_default()

@@ -58,9 +58,82 @@ impl Drop for Secret {
     }
 }
 
+/// Secrets shorter than this are not masked: replacing every `abc` of a
+/// message would mangle it while hiding next to nothing.
+const MASKED_MIN_CHARS: usize = 4;
+
+/// `text` with every secret of `secrets` replaced by `<redacted>`, as it was
+/// sent and as JSON or HTML quote it (a server or proxy that echoes the
+/// request body escapes `"`, `\`, `<`, `&` and non-ASCII characters).
+pub(crate) fn redact(text: &str, secrets: &[Secret]) -> String {
+    redact_as(text, secrets, "<redacted>")
+}
+
+/// As [`redact`], with `mark` in place of each secret.
+pub(crate) fn redact_as(text: &str, secrets: &[Secret], mark: &str) -> String {
+    let mut out = text.to_owned();
+    for secret in secrets {
+        let value = secret.expose();
+        if value.chars().count() < MASKED_MIN_CHARS {
+            continue;
+        }
+        for form in quoted_forms(value) {
+            if out.contains(&form) {
+                out = out.replace(&form, mark);
+            }
+        }
+    }
+    out
+}
+
+/// The ways a value shows up in an echoed body, the value itself first.
+fn quoted_forms(value: &str) -> Vec<String> {
+    let json = serde_json::to_string(value).unwrap_or_default();
+    let json = json[1..json.len().saturating_sub(1).max(1)].to_owned();
+    let ascii_json: String = json
+        .chars()
+        .map(|c| {
+            if c.is_ascii() {
+                c.to_string()
+            } else {
+                let mut units = [0u16; 2];
+                c.encode_utf16(&mut units)
+                    .iter()
+                    .map(|u| format!("\\u{u:04x}"))
+                    .collect()
+            }
+        })
+        .collect();
+    let html = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let mut forms = Vec::new();
+    for form in [value.to_owned(), json, ascii_json] {
+        forms.push(html(&form));
+        forms.push(form);
+    }
+    // Longest first, so a form is not left half-masked by a shorter one.
+    forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    forms.dedup();
+    forms
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_quoted_form_is_redacted() {
+        let secrets = [Secret::new("p\"w<é>&x"), Secret::new("abc")];
+        let echoed = r#"raw p"w<é>&x json p\"w<é>&x ascii p\"w<\u00e9>&x html p&quot;w&lt;é&gt;&amp;x html-json p\&quot;w&lt;é&gt;&amp;x abc"#;
+        assert_eq!(
+            redact(echoed, &secrets),
+            "raw <redacted> json <redacted> ascii <redacted> html <redacted> html-json <redacted> abc"
+        );
+    }
 
     #[test]
     fn never_formats_its_value() {

@@ -1,9 +1,11 @@
 //! Image tags: add, remove, replace.
 //!
 //! Tags may hold any character, but not every tag survives a trip through a
-//! URL path: Glance decodes `%2F` into a path separator (404), answers 404 to
-//! `.` and `..` (the path is normalised), and reads the decoded path as
-//! Latin-1, so `café` would be stored as `cafÃ©`. Such tags go through a JSON
+//! URL path: Glance decodes `%2F` into a path separator (404) and reads the
+//! decoded path as Latin-1, so `café` would be stored as `cafÃ©`; `.` and
+//! `..` are dot segments, which Glance 33 itself stores as tags but a front
+//! end that normalises paths (Apache, a load balancer) turns into the path of
+//! the image or of its tag list, another resource. Such tags go through a JSON
 //! Patch of the whole tag list instead, whose JSON body carries them intact.
 //! That is a read-modify-write: a tag another client adds to the same image
 //! between the read and the write is lost. Plain ASCII tags use the tag URL,

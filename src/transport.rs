@@ -24,6 +24,7 @@ use crate::body_length::LengthChecked;
 use crate::config::{ClientBuilder, ProxySetting, RetryPolicy};
 use crate::error::{message_from_body, Error, Failure, HttpError, Result};
 use crate::retry;
+use crate::secret::{redact, redact_as, Secret};
 use crate::tls_files;
 use crate::url::{resolve_link, Link};
 use crate::wire_log::{loggable_url, WireEvent, WireLog};
@@ -38,6 +39,10 @@ const JSON_BODY_LIMIT: u64 = 64 * 1024 * 1024;
 const IDLE_CONNECTIONS: usize = 32;
 /// Socket buffers: large enough that image data moves in few system calls.
 const IO_BUFFER: usize = 256 * 1024;
+
+/// Stands for a masked secret in an error body until its message is made
+/// (`<redacted>` itself would be taken for an HTML tag and dropped).
+const MASK_MARK: &str = "\u{fffc}redacted\u{fffc}";
 
 /// The `Content-Type` of Glance image PATCH requests.
 pub(crate) const JSON_PATCH: &str = "application/openstack-images-v2.1-json-patch";
@@ -83,6 +88,9 @@ pub(crate) struct Call<'a> {
     pub(crate) payload: Payload<'a>,
     /// Moves image data: exempt from the per-request deadline.
     pub(crate) transfer: bool,
+    /// What the request carries that no message may show (a password, an
+    /// API key, a temp-URL key); the token is added by the transport.
+    pub(crate) secrets: Vec<Secret>,
 }
 
 /// Where a call goes.
@@ -103,6 +111,7 @@ impl<'a> Call<'a> {
             headers: Vec::new(),
             payload: Payload::Empty,
             transfer: false,
+            secrets: Vec::new(),
         }
     }
 
@@ -114,6 +123,7 @@ impl<'a> Call<'a> {
             headers: Vec::new(),
             payload: Payload::Empty,
             transfer: false,
+            secrets: Vec::new(),
         }
     }
 
@@ -135,6 +145,12 @@ impl<'a> Call<'a> {
         self.transfer = true;
         self
     }
+
+    /// Masks `secret` in every message about this call.
+    pub(crate) fn secret(mut self, secret: &Secret) -> Self {
+        self.secrets.push(secret.clone());
+        self
+    }
 }
 
 /// A response whose status was a success.
@@ -144,6 +160,8 @@ pub(crate) struct Response {
     body: Body,
     method: String,
     path: String,
+    /// Masked in any excerpt of the body.
+    secrets: Vec<Secret>,
 }
 
 /// A response body: still on the wire, or already read in full (JSON answers
@@ -180,7 +198,8 @@ impl Response {
             }
         };
         serde_json::from_slice(&bytes).map_err(|e| {
-            let excerpt: String = String::from_utf8_lossy(&bytes).chars().take(120).collect();
+            let text = redact(&String::from_utf8_lossy(&bytes), &self.secrets);
+            let excerpt: String = text.chars().take(120).collect();
             self.failure(format!(
                 "the body is not the expected JSON ({e}): {excerpt:?}"
             ))
@@ -371,6 +390,18 @@ thread_local! {
     static SENDING_STREAM: Cell<bool> = const { Cell::new(false) };
 }
 
+/// Refuses a caller's value that cannot travel in an HTTP header (CR, LF and
+/// other control characters would split or corrupt the request). The value
+/// itself is not quoted: it may be a token.
+pub(crate) fn check_header_value(what: &str, value: &str) -> Result<()> {
+    if value.chars().any(char::is_control) {
+        return Err(Error::invalid_argument(format!(
+            "{what} holds a control character (CR, LF, tab, ...), which an HTTP header cannot carry"
+        )));
+    }
+    Ok(())
+}
+
 /// Unauthenticated HTTP: one ureq agent with the client's timeouts, TLS and proxy.
 #[derive(Clone)]
 pub(crate) struct Http {
@@ -400,7 +431,10 @@ impl Http {
             ),
         };
         let user_agent = match &settings.user_agent_suffix {
-            Some(suffix) => format!("glance-client/{} {suffix}", env!("CARGO_PKG_VERSION")),
+            Some(suffix) => {
+                check_header_value("the user-agent suffix", suffix)?;
+                format!("glance-client/{} {suffix}", env!("CARGO_PKG_VERSION"))
+            }
             None => format!("glance-client/{}", env!("CARGO_PKG_VERSION")),
         };
         let stall = settings.timeouts.stall;
@@ -545,7 +579,7 @@ impl Http {
     /// status becomes an error. Used for Keystone.
     pub(crate) fn send(&self, url: &str, mut call: Call<'_>) -> Result<Response> {
         let raw = self.send_with_retries(url, &mut call, None, false)?;
-        raw.into_success(None)
+        raw.into_success(&call.secrets)
     }
 
     /// Sends a call, trying again after a transient failure while the policy
@@ -590,13 +624,12 @@ impl Http {
                         retry::retry_after(&raw.headers, SystemTime::now()),
                     ))
                 }
+                // Only the network's failures pass: a request that could not
+                // be built (an argument no header can hold) fails the same
+                // way each time.
                 Err(failure)
-                    if (failure.unsent && replayable)
-                        || (idempotent
-                            && matches!(
-                                failure.error,
-                                Error::Transport(_) | Error::Timeout(_)
-                            )) =>
+                    if matches!(failure.error, Error::Transport(_) | Error::Timeout(_))
+                        && ((failure.unsent && replayable) || idempotent) =>
                 {
                     Some(retry::delay(&self.retry, attempt, None))
                 }
@@ -732,11 +765,11 @@ impl RawResponse {
         self
     }
 
-    /// The response, or the error its status means. `secret`, the token the
-    /// request carried, is masked in the error message: a proxy or debug page
-    /// that echoes the request must not put it into the caller's logs. (Real
-    /// tokens are long; a short test token would mask innocent words.)
-    fn into_success(self, secret: Option<&str>) -> Result<Response> {
+    /// The response, or the error its status means. `secrets`, what the
+    /// request carried (token, password, keys), are masked in the error
+    /// message and in any excerpt of a success's body: a proxy or debug page
+    /// that echoes the request must not put them into the caller's logs.
+    fn into_success(self, secrets: &[Secret]) -> Result<Response> {
         if (200..300).contains(&self.status) {
             return Ok(Response {
                 status: self.status,
@@ -744,13 +777,17 @@ impl RawResponse {
                 body: self.body,
                 method: self.method,
                 path: self.path,
+                secrets: secrets.to_vec(),
             });
         }
         let bytes = match self.body {
             Body::Wire(mut body) => read_error_body(&mut body),
             Body::Read(bytes) => bytes,
         };
-        let text = String::from_utf8_lossy(&bytes);
+        // Masked before the message is cut to size or its white space
+        // folded, either of which could leave part of a secret unmatched.
+        // (A mark that tag stripping keeps, `<redacted>` once the message is made.)
+        let text = redact_as(&String::from_utf8_lossy(&bytes), secrets, MASK_MARK);
         let mut message = if (300..400).contains(&self.status) {
             let location = self
                 .headers
@@ -761,9 +798,7 @@ impl RawResponse {
         } else {
             message_from_body(&text)
         };
-        if let Some(secret) = secret.filter(|s| s.len() >= 8) {
-            message = message.replace(secret, "<redacted>");
-        }
+        message = redact(&message, secrets).replace(MASK_MARK, "<redacted>");
         if self.attempts > 1 {
             message = format!("{message} (after {} attempts)", self.attempts)
                 .trim_start()
@@ -869,16 +904,22 @@ impl Transport {
         let raw =
             self.http
                 .send_with_retries(&url, &mut call, Some(auth.token.expose()), read_body)?;
-        if raw.status == 401 && call.payload.replayable() && self.session.can_reauthenticate() {
+        if raw.status == 401
+            && call.payload.replayable()
+            && self.session.can_reauthenticate()
+            && auth.renewable_after_rejection()
+        {
             raw.discard();
             let fresh = self.session.reauthenticate(&self.http, &auth)?;
             let url = self.url_for(&call.target)?;
+            call.secrets.push(fresh.token.clone());
             return self
                 .http
                 .send_with_retries(&url, &mut call, Some(fresh.token.expose()), read_body)?
-                .into_success(Some(fresh.token.expose()));
+                .into_success(&call.secrets);
         }
-        raw.into_success(Some(auth.token.expose()))
+        call.secrets.push(auth.token.clone());
+        raw.into_success(&call.secrets)
     }
 
     /// Sends a call and decodes the JSON answer (read whole inside the retry

@@ -44,6 +44,13 @@ pub(crate) fn encode(value: &str) -> String {
     utf8_percent_encode(value, STRICT).to_string()
 }
 
+/// `.` and `..` are path segments of their own: a front end that normalises
+/// paths (Apache, most load balancers) would turn `/v2/images/img/members/..`
+/// into `/v2/images/img`, another resource. They never go into a path.
+pub(crate) fn is_dot_segment(segment: &str) -> bool {
+    segment == "." || segment == ".."
+}
+
 /// A query string under construction, with every key and value encoded.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Query(String);

@@ -6,6 +6,7 @@
 //! attempt number. Headers and bodies are never part of it, so tokens
 //! (`X-Auth-Token`, `X-Subject-Token`) and Keystone passwords cannot reach it.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -55,13 +56,65 @@ impl fmt::Display for WireEvent {
 #[derive(Clone)]
 pub(crate) struct WireLog(Arc<dyn Fn(&WireEvent) + Send + Sync>);
 
+thread_local! {
+    /// Events held back while this thread holds the client's session lock
+    /// (authenticating): a callback that calls the client would wait for
+    /// that lock for ever.
+    static HELD_BACK: RefCell<Option<Vec<(WireLog, WireEvent)>>> = const { RefCell::new(None) };
+}
+
 impl WireLog {
     pub(crate) fn new(callback: impl Fn(&WireEvent) + Send + Sync + 'static) -> Self {
         WireLog(Arc::new(callback))
     }
 
     pub(crate) fn emit(&self, event: &WireEvent) {
-        (self.0)(event)
+        let held = HELD_BACK.with(|held| match held.borrow_mut().as_mut() {
+            Some(events) => {
+                events.push((self.clone(), event.clone()));
+                true
+            }
+            None => false,
+        });
+        if !held {
+            (self.0)(event)
+        }
+    }
+}
+
+/// While alive, this thread's wire events are held back; they reach their
+/// callbacks, in order, when it is dropped. Made before the session lock is
+/// taken, so it is dropped after the lock is released.
+pub(crate) struct HoldEvents {
+    outermost: bool,
+}
+
+impl HoldEvents {
+    pub(crate) fn start() -> HoldEvents {
+        let outermost = HELD_BACK.with(|held| {
+            let mut held = held.borrow_mut();
+            let outermost = held.is_none();
+            held.get_or_insert_with(Vec::new);
+            outermost
+        });
+        HoldEvents { outermost }
+    }
+}
+
+impl Drop for HoldEvents {
+    fn drop(&mut self) {
+        if !self.outermost {
+            return;
+        }
+        let events = HELD_BACK
+            .with(|held| held.borrow_mut().take())
+            .unwrap_or_default();
+        // A callback must not run while this thread unwinds from a panic.
+        if !std::thread::panicking() {
+            for (log, event) in events {
+                log.emit(&event);
+            }
+        }
     }
 }
 

@@ -553,3 +553,90 @@ fn credentials_are_checked_before_any_request() {
         Err(Error::Config(_))
     ));
 }
+
+/// Issue 13, item 4: a wire-log callback that calls the client while the
+/// client authenticates (its thread holding the session lock) deadlocked.
+/// The authentication's events now arrive once the lock is released.
+#[test]
+fn a_wire_log_callback_may_call_the_client_during_authentication() {
+    let double = v3_double(
+        |n| {
+            (
+                format!("token-{n}"),
+                "Mon, 01 Jan 2024 00:00:00 GMT",
+                "2024-01-01T00:00:00.000000Z",
+                "2024-01-01T01:00:00.000000Z",
+            )
+        },
+        |_, conn| conn.json(200, &image_page(&["a"])),
+    );
+    let shared: Arc<std::sync::OnceLock<Client>> = Arc::new(std::sync::OnceLock::new());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let (inner, log) = (shared.clone(), seen.clone());
+    let client = Client::builder()
+        .auth(AuthMethod::password(
+            format!("{}/v3", double.url()),
+            "demo",
+            PASSWORD,
+            "demo",
+        ))
+        .proxy(ProxySetting::None)
+        .wire_log(move |event| {
+            let project = inner
+                .get()
+                .map(|c| c.project_id().map_err(|e| e.to_string()));
+            log.lock().unwrap().push((event.url.clone(), project));
+        })
+        .build()
+        .unwrap();
+    shared.set(client.clone()).ok().unwrap();
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || done.send(client.list_images(&ListOptions::default()).map(drop)));
+    finished
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the call finishes: no deadlock")
+        .unwrap();
+    let seen = seen.lock().unwrap();
+    assert!(seen[0].0.ends_with("/v3/auth/tokens"), "{seen:?}");
+    for (_, project) in seen.iter() {
+        assert_eq!(project, &Some(Ok(Some("project-1".to_owned()))), "{seen:?}");
+    }
+    assert_eq!(count(&double, is_token_request), 1);
+}
+
+/// Issue 13, item 18: Keystone issuing a token that is already expired cost
+/// four authentications for one download (a renewal before the transfer, one
+/// before the request, one after its 401). One call now authenticates once.
+#[test]
+fn a_token_issued_already_expired_costs_one_authentication_per_call() {
+    let double = v3_double(
+        |n| {
+            (
+                format!("token-{n}"),
+                "Mon, 01 Jan 2024 00:00:00 GMT",
+                "2023-12-31T22:00:00.000000Z",
+                "2023-12-31T23:00:00.000000Z",
+            )
+        },
+        |_, conn| {
+            conn.json(
+                401,
+                &json!({"error": {"code": 401, "message": "The token has expired."}}),
+            )
+        },
+    );
+    let client = v3_client(&double);
+    let mut sink = Vec::new();
+    let err = client
+        .download_image("img", &mut sink, glance_client::DownloadOptions::default())
+        .unwrap_err();
+    assert!(matches!(err, Error::Unauthorized(_)), "{err:?}");
+    assert_eq!(count(&double, is_token_request), 1);
+    let err = client.list_images(&ListOptions::default()).unwrap_err();
+    assert!(matches!(err, Error::Unauthorized(_)), "{err:?}");
+    assert_eq!(
+        count(&double, is_token_request),
+        1,
+        "not asked again at once"
+    );
+}

@@ -309,3 +309,62 @@ fn http_date(at: SystemTime) -> String {
         rem % 60
     )
 }
+
+/// Issue 13, item 10: a server trickling its answer a byte at a time never
+/// trips the stall timeout; metadata calls have an overall deadline by
+/// default (5 minutes), here shortened, while image data keeps flowing past it.
+#[test]
+fn metadata_calls_have_a_deadline_by_default_and_transfers_do_not() {
+    assert_eq!(
+        glance_client::Timeouts::default().request,
+        Some(Duration::from_secs(300))
+    );
+    let body = json!({"images": []}).to_string();
+    let double = Double::start(move |request, conn| {
+        if request.path() == "/v2/images/img" {
+            return conn.json(200, &json!({"id": "img", "status": "active", "size": 10}));
+        }
+        let data = if request.path().ends_with("/file") {
+            "0123456789"
+        } else {
+            body.as_str()
+        };
+        let head = format!("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\n\r\n", data.len());
+        conn.raw(head.as_bytes());
+        for byte in data.bytes() {
+            std::thread::sleep(Duration::from_millis(150));
+            conn.raw(&[byte]);
+        }
+    });
+    let timeouts = glance_client::Timeouts {
+        request: Some(Duration::from_millis(700)),
+        ..Default::default()
+    };
+    let client = glance_client::Client::builder()
+        .endpoint(double.url())
+        .token("secret-token")
+        .proxy(glance_client::ProxySetting::None)
+        .timeouts(timeouts)
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = client.list_images(&ListOptions::default()).unwrap_err();
+    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    let mut data = Vec::new();
+    client
+        .download_image(
+            "img",
+            &mut data,
+            glance_client::DownloadOptions {
+                skip_verification: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(data, b"0123456789");
+}

@@ -1368,7 +1368,9 @@ public:
     Config &domain_scope_name(std::string_view name) {
         return apply(glance_config_set_domain_scope_name(raw(), detail::CString(name)));
     }
-    /// The wire logger of the client (kept alive by it).
+    /// The wire logger of the client (kept alive by it). It may call the
+    /// client: an authentication's attempts are reported once it has finished
+    /// (the session lock released), so such a call cannot deadlock.
     Config &wire_log(WireLogFn logger) {
         auto held = std::make_shared<WireLogFn>(std::move(logger));
         detail::check(glance_config_set_wire_log(raw(), &Config::on_wire_event, held.get()));

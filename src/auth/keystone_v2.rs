@@ -24,7 +24,7 @@ pub(crate) fn password(http: &Http, p: &V2Password) -> Result<TokenGrant> {
         Some(TenantRef::Name(name)) => auth["tenantName"] = json!(name),
         None => {}
     }
-    issue(http, &p.auth_url, "Keystone", auth)
+    issue(http, &p.auth_url, "Keystone", auth, &p.password)
 }
 
 pub(crate) fn api_key(http: &Http, k: &RackspaceApiKey) -> Result<TokenGrant> {
@@ -32,12 +32,22 @@ pub(crate) fn api_key(http: &Http, k: &RackspaceApiKey) -> Result<TokenGrant> {
         "username": k.username,
         "apiKey": k.api_key.expose(),
     }});
-    issue(http, &k.auth_url, "Rackspace Identity", auth)
+    issue(http, &k.auth_url, "Rackspace Identity", auth, &k.api_key)
 }
 
-fn issue(http: &Http, auth_url: &str, service: &str, auth: Value) -> Result<TokenGrant> {
+/// Asks for a token; `secret`, the credential the body carries, is masked in
+/// every message about the request.
+fn issue(
+    http: &Http,
+    auth_url: &str,
+    service: &str,
+    auth: Value,
+    secret: &Secret,
+) -> Result<TokenGrant> {
     let url = format!("{}/tokens", versioned_auth_url(auth_url, "v2.0")?);
-    let call = Call::url(Method::POST, &url).payload(Payload::json(&json!({"auth": auth}))?);
+    let call = Call::url(Method::POST, &url)
+        .payload(Payload::json(&json!({"auth": auth}))?)
+        .secret(secret);
     let response = http
         .send(&url, call)
         .map_err(|e| identity_error(service, e))?;

@@ -22,7 +22,7 @@ pub(crate) fn password(http: &Http, p: &V3Password) -> Result<TokenGrant> {
         "methods": ["password"],
         "password": {"user": with_secret(user_json(&p.user), "password", &p.password)},
     });
-    issue(http, &p.auth_url, identity, &p.scope)
+    issue(http, &p.auth_url, identity, &p.scope, &p.password)
 }
 
 pub(crate) fn application_credential(
@@ -40,7 +40,7 @@ pub(crate) fn application_credential(
         "application_credential": with_secret(credential, "secret", &a.secret),
     });
     // The credential fixes the scope; Keystone refuses any other.
-    issue(http, &a.auth_url, identity, &Scope::Unscoped)
+    issue(http, &a.auth_url, identity, &Scope::Unscoped, &a.secret)
 }
 
 pub(crate) fn token(http: &Http, t: &V3Token) -> Result<TokenGrant> {
@@ -48,7 +48,7 @@ pub(crate) fn token(http: &Http, t: &V3Token) -> Result<TokenGrant> {
         "methods": ["token"],
         "token": with_secret(json!({}), "id", &t.token),
     });
-    issue(http, &t.auth_url, identity, &t.scope)
+    issue(http, &t.auth_url, identity, &t.scope, &t.token)
 }
 
 fn with_secret(mut object: Value, key: &str, secret: &Secret) -> Value {
@@ -81,13 +81,23 @@ fn scope_json(scope: &Scope) -> Option<Value> {
     }
 }
 
-fn issue(http: &Http, auth_url: &str, identity: Value, scope: &Scope) -> Result<TokenGrant> {
+/// Asks for a token; `secret`, the credential the body carries, is masked in
+/// every message about the request.
+fn issue(
+    http: &Http,
+    auth_url: &str,
+    identity: Value,
+    scope: &Scope,
+    secret: &Secret,
+) -> Result<TokenGrant> {
     let mut auth = json!({"identity": identity});
     if let Some(scope) = scope_json(scope) {
         auth["scope"] = scope;
     }
     let url = format!("{}/auth/tokens", versioned_auth_url(auth_url, "v3")?);
-    let call = Call::url(Method::POST, &url).payload(Payload::json(&json!({"auth": auth}))?);
+    let call = Call::url(Method::POST, &url)
+        .payload(Payload::json(&json!({"auth": auth}))?)
+        .secret(secret);
     let response = http
         .send(&url, call)
         .map_err(|e| identity_error("Keystone", e))?;

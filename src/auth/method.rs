@@ -7,6 +7,7 @@
 use crate::auth::versioned_auth_url;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
+use crate::transport::check_header_value;
 
 /// The id Keystone gives its built-in domain.
 pub(crate) const DEFAULT_DOMAIN_ID: &str = "default";
@@ -80,7 +81,10 @@ impl AuthMethod {
             AuthMethod::Unset => Err(Error::Config(
                 "no authentication given: set a token or credentials".into(),
             )),
-            AuthMethod::Token(token) => required_secret(token, "the token"),
+            AuthMethod::Token(token) => {
+                required_secret(token, "the token")?;
+                check_header_value("the token", token.expose())
+            }
             AuthMethod::V3Password(p) => {
                 versioned_auth_url(&p.auth_url, "v3")?;
                 p.user.check()?;

@@ -12,10 +12,16 @@ use crate::config::ClientBuilder;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::transport::Http;
+use crate::wire_log::HoldEvents;
 
 /// Renew a token this long before it expires (keystoneauth's choice), or
 /// half its lifetime before when it lives shorter than twice that.
 const RENEWAL_MARGIN: Duration = Duration::from_secs(120);
+
+/// A token the identity service issued already expired is not asked for
+/// again after a 401 until this long after it came: a new one, asked at
+/// once, would be expired too, and a call would authenticate several times.
+const EXPIRED_TOKEN_RETRY: Duration = Duration::from_secs(60);
 
 /// A token and what came with it.
 #[derive(Debug)]
@@ -27,6 +33,8 @@ pub(crate) struct AuthState {
     /// after it served once, so a call always progresses and never
     /// authenticates twice, even when a token arrives already due.
     used: AtomicBool,
+    /// When a token that was already expired on arrival came.
+    arrived_expired: Option<Instant>,
     catalog: Option<Catalog>,
     pub(crate) project_id: Option<String>,
     pub(crate) user_id: Option<String>,
@@ -38,16 +46,18 @@ impl AuthState {
         let local_now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
-        let delay = renewal_delay(
-            grant.expires_at,
-            grant.issued_at,
-            grant.server_now.or(grant.issued_at),
-            local_now,
-        );
+        let server_now = grant.server_now.or(grant.issued_at);
+        let expired = grant
+            .expires_at
+            .is_some_and(|at| at <= server_now.unwrap_or(local_now));
+        // Renewing it before using it would only fetch another expired one.
+        let delay = renewal_delay(grant.expires_at, grant.issued_at, server_now, local_now)
+            .filter(|_| !expired);
         AuthState {
             token: grant.token,
             renew_at: delay.map(|d| Instant::now() + d),
             used: AtomicBool::new(false),
+            arrived_expired: expired.then(Instant::now),
             catalog: Some(grant.catalog),
             project_id: grant.project_id,
             user_id: grant.user_id,
@@ -57,6 +67,14 @@ impl AuthState {
 
     fn due_for_renewal(&self) -> bool {
         self.used.load(Ordering::SeqCst) && self.renew_at.is_some_and(|at| Instant::now() >= at)
+    }
+
+    /// Whether a 401 on this token is worth a new authentication: not for a
+    /// token that came already expired, until [`EXPIRED_TOKEN_RETRY`] has
+    /// passed (so one call authenticates once at most).
+    pub(crate) fn renewable_after_rejection(&self) -> bool {
+        self.arrived_expired
+            .map_or(true, |at| at.elapsed() >= EXPIRED_TOKEN_RETRY)
     }
 
     /// Whether it falls due for renewal within `margin`: a long transfer
@@ -123,6 +141,10 @@ impl Session {
         })
     }
 
+    /// Takes the session lock. Callers hold the wire log's events back first
+    /// ([`HoldEvents`]): the identity requests made under the lock are
+    /// reported once it is released, so a wire-log callback may call the
+    /// client without waiting for the lock its own thread holds.
     fn lock(&self) -> MutexGuard<'_, Option<Arc<AuthState>>> {
         self.current.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -131,6 +153,7 @@ impl Session {
     /// it is about to expire. Threads that ask meanwhile wait for that one
     /// authentication instead of starting their own.
     pub(crate) fn current(&self, http: &Http) -> Result<Arc<AuthState>> {
+        let _events = HoldEvents::start();
         let mut current = self.lock();
         let state = match current.as_ref().filter(|s| !s.due_for_renewal()) {
             Some(state) => state.clone(),
@@ -144,6 +167,7 @@ impl Session {
     /// renewal (the catalog does not expire; the request's own token is
     /// renewed by [`current`](Self::current)).
     fn catalog_state(&self, http: &Http) -> Result<Arc<AuthState>> {
+        let _events = HoldEvents::start();
         let mut current = self.lock();
         match current.as_ref() {
             Some(state) => Ok(state.clone()),
@@ -170,6 +194,7 @@ impl Session {
         http: &Http,
         stale: &Arc<AuthState>,
     ) -> Result<Arc<AuthState>> {
+        let _events = HoldEvents::start();
         let mut current = self.lock();
         let state = match current.as_ref().filter(|s| !Arc::ptr_eq(s, stale)) {
             Some(state) => state.clone(),
@@ -186,6 +211,7 @@ impl Session {
                     token: token.clone(),
                     renew_at: None,
                     used: AtomicBool::new(false),
+                    arrived_expired: None,
                     catalog: None,
                     project_id: None,
                     user_id: None,

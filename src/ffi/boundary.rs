@@ -58,6 +58,7 @@ pub(crate) fn run(body: impl FnOnce() -> CallResult) -> glance_status {
 /// Like [`run`], for a body that picks among several success statuses
 /// (`GLANCE_OK`, `GLANCE_DONE`).
 pub(crate) fn run_status(body: impl FnOnce() -> CallResult<glance_status>) -> glance_status {
+    let _deferred = CancellationDeferred::start();
     clear_last_error();
     let outcome = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|payload| {
         let what = payload
@@ -84,7 +85,57 @@ pub(crate) fn run_status(body: impl FnOnce() -> CallResult<glance_status>) -> gl
 /// `_free`): a panic gives `fallback`. The last error is left alone, so a
 /// getter never invalidates a `glance_error` the caller is reading.
 pub(crate) fn value<T>(fallback: T, body: impl FnOnce() -> T) -> T {
+    let _deferred = CancellationDeferred::start();
     catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
+}
+
+/// Keeps `pthread_cancel` out of a call: cancellation is disabled while it
+/// runs and put back as it was when it returns, so a cancellation request
+/// acts at the caller's next cancellation point after the call. Acting
+/// inside it, glibc's forced unwind would meet the panic boundary, which
+/// cannot let it through: the process would abort ("FATAL: exception not
+/// rethrown").
+struct CancellationDeferred {
+    #[cfg(target_os = "linux")]
+    previous: std::ffi::c_int,
+}
+
+#[cfg(target_os = "linux")]
+mod cancellation {
+    use std::ffi::c_int;
+
+    /// The same numbers in glibc and musl.
+    pub(super) const DISABLE: c_int = 1;
+
+    extern "C" {
+        pub(super) fn pthread_setcancelstate(state: c_int, previous: *mut c_int) -> c_int;
+    }
+}
+
+impl CancellationDeferred {
+    #[cfg(target_os = "linux")]
+    fn start() -> CancellationDeferred {
+        let mut previous = 0;
+        // SAFETY: sets this thread's cancel state; `previous` is writable.
+        unsafe { cancellation::pthread_setcancelstate(cancellation::DISABLE, &mut previous) };
+        CancellationDeferred { previous }
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn start() -> CancellationDeferred {
+        CancellationDeferred {}
+    }
+}
+
+impl Drop for CancellationDeferred {
+    fn drop(&mut self) {
+        #[cfg(target_os = "linux")]
+        {
+            let mut ignored = 0;
+            // SAFETY: restores the state saved by `start` on the same thread.
+            unsafe { cancellation::pthread_setcancelstate(self.previous, &mut ignored) };
+        }
+    }
 }
 
 fn null(name: &str) -> CallError {

@@ -6,6 +6,7 @@ use std::time::Duration;
 use super::boundary::{self, borrow_mut, optional_text, text, CallError, Out};
 use super::client::glance_client;
 use super::error::glance_status;
+use crate::transport::check_header_value;
 use crate::{ClientBuilder, Interface, ProxySetting, RetryPolicy};
 
 /// Settings for a client: where the Image service is, how to authenticate,
@@ -41,7 +42,8 @@ fn millis(ms: u64) -> Option<Duration> {
 }
 
 /// Makes an empty configuration (no endpoint, no authentication; default
-/// timeouts: connect 30 s, stall 120 s, no overall deadline; the proxy from
+/// timeouts: connect 30 s, stall 120 s, 300 s overall deadline of calls that
+/// move no image data; the proxy from
 /// the environment; 3 attempts for idempotent requests).
 ///
 /// Returns a new handle owned by the caller, to be consumed by
@@ -88,7 +90,9 @@ pub extern "C" fn glance_config_set_endpoint(
 /// the endpoint must be set too.
 ///
 /// `token` is copied; the library never shows it in messages.
-/// Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`.
+/// Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`, or
+/// `GLANCE_INVALID_ARG` for a token holding a control character (CR, LF, ...),
+/// which no HTTP header can carry (the configuration is then unchanged).
 #[no_mangle]
 pub extern "C" fn glance_config_set_token(
     config: *mut glance_config,
@@ -97,6 +101,7 @@ pub extern "C" fn glance_config_set_token(
     set(config, |c| {
         // SAFETY: NULL or a NUL-terminated string, per the C contract.
         let token = unsafe { text(token, "token") }?;
+        check_header_value("the token", token)?;
         c.change(|b| b.token(token));
         Ok(())
     })
@@ -187,7 +192,10 @@ pub extern "C" fn glance_config_set_stall_timeout_ms(
 }
 
 /// Overall deadline in milliseconds of each call that transfers no image data
-/// (listing, get, update...); 0 means none (the default).
+/// (listing, get, update, authentication...), retries and waits included;
+/// 0 means none. Default 300 000 (5 minutes), so a server trickling its
+/// answer cannot hold a call for ever; image data transfers ignore it and are
+/// bounded by the stall timeout only.
 ///
 /// Returns `GLANCE_OK` or `GLANCE_NULL_ARG`.
 #[no_mangle]
@@ -288,7 +296,10 @@ pub extern "C" fn glance_config_disable_proxy(config: *mut glance_config) -> gla
 
 /// Appends `suffix` to the `User-Agent` header (`glance-client/<version> <suffix>`).
 ///
-/// `suffix` is copied. Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`.
+/// `suffix` is copied. Returns `GLANCE_OK`, `GLANCE_NULL_ARG`,
+/// `GLANCE_INVALID_UTF8`, or `GLANCE_INVALID_ARG` for a suffix holding a
+/// control character (CR, LF, ...), which no HTTP header can carry (the
+/// configuration is then unchanged).
 #[no_mangle]
 pub extern "C" fn glance_config_set_user_agent_suffix(
     config: *mut glance_config,
@@ -297,6 +308,7 @@ pub extern "C" fn glance_config_set_user_agent_suffix(
     set(config, |c| {
         // SAFETY: NULL or a NUL-terminated string, per the C contract.
         let suffix = unsafe { text(suffix, "suffix") }?;
+        check_header_value("the user-agent suffix", suffix)?;
         c.change(|b| b.user_agent_suffix(suffix));
         Ok(())
     })

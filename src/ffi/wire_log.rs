@@ -66,6 +66,11 @@ impl Userdata {
 /// callback must stay valid, and be safe to use from any thread, as long as
 /// the client (or anything made from it) lives.
 ///
+/// The callback may call the client (e.g. `glance_client_project_id`): the
+/// attempts of an authentication are reported once it has finished and the
+/// client's session lock is released, so such a call never waits for a lock
+/// its own thread holds.
+///
 /// Returns `GLANCE_OK` or `GLANCE_NULL_ARG` (`config` or `callback` is NULL).
 #[no_mangle]
 pub extern "C" fn glance_config_set_wire_log(

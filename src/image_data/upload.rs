@@ -506,7 +506,8 @@ impl Client {
                 (Err(Error::Unauthorized(_)), None)
                     if !retried
                         && source.can_rewind()
-                        && transport.session.can_reauthenticate() =>
+                        && transport.session.can_reauthenticate()
+                        && auth.renewable_after_rejection() =>
                 {
                     transport.session.reauthenticate(&transport.http, &auth)?;
                     source.rewind()?;

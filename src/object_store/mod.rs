@@ -20,7 +20,8 @@ use crate::auth::Service;
 use crate::client::Client;
 use crate::error::{Error, HttpError, Result};
 use crate::transport::{Call, Response, Target};
-use crate::url::{encode, Query};
+use crate::url::{encode, is_dot_segment, Query};
+use crate::wire_log::loggable_url;
 
 pub use download::ObjectReader;
 pub use upload::{ObjectUploadOptions, UploadedObject};
@@ -44,7 +45,10 @@ pub struct ObjectStore {
 impl std::fmt::Debug for ObjectStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ObjectStore")
-            .field("storage_url", &self.storage_url)
+            .field(
+                "storage_url",
+                &self.storage_url.as_deref().map(loggable_url),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -121,9 +125,9 @@ pub(crate) fn check_container(name: &str) -> Result<()> {
             name.len()
         )));
     }
-    if name.contains('/') || name.chars().any(char::is_control) {
+    if name.contains('/') || name.chars().any(char::is_control) || is_dot_segment(name) {
         return Err(Error::invalid_argument(format!(
-            "container name '{}' holds a '/' or a control character",
+            "container name '{}' holds a '/' or a control character, or is '.' or '..'",
             name.escape_default()
         )));
     }
@@ -140,6 +144,13 @@ pub(crate) fn check_object(name: &str) -> Result<()> {
     if name.chars().any(char::is_control) {
         return Err(Error::invalid_argument(format!(
             "object name '{}' holds a control character",
+            name.escape_default()
+        )));
+    }
+    if name.split('/').any(is_dot_segment) {
+        return Err(Error::invalid_argument(format!(
+            "object name '{}' has a '.' or '..' segment, which a front end normalising \
+             paths would resolve to another object",
             name.escape_default()
         )));
     }

@@ -13,6 +13,7 @@ use ureq::http::Method;
 use super::upload::hex;
 use super::{container_path, object_path, LargeObject, ObjectStore};
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 
 const CONTAINER_KEY: &str = "x-container-meta-temp-url-key";
 const ACCOUNT_KEY: &str = "x-account-meta-temp-url-key";
@@ -92,7 +93,8 @@ impl ObjectStore {
         check_key(key)?;
         let call = self
             .call(Method::POST, container_path(container)?)
-            .header("X-Container-Meta-Temp-URL-Key", key);
+            .header("X-Container-Meta-Temp-URL-Key", key)
+            .secret(&Secret::new(key));
         self.client
             .transport()
             .empty(call)

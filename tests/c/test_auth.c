@@ -302,10 +302,63 @@ static void wire_log_reports_each_attempt(void) {
     CHECK(glance_wire_event_error(NULL) == NULL);
 }
 
+/* Issue 13, item 4: a wire-log callback that calls the client while it
+ * authenticates (holding its session lock) waited for that lock for ever.
+ * Events of the authentication now arrive once the lock is released. The
+ * suite runs under a time limit, so a deadlock fails it. */
+struct reentrant_log {
+    glance_client *client;
+    int events;
+    int project_ids;
+    char first_url[300];
+};
+
+static void call_the_client(void *userdata, const glance_wire_event *event) {
+    struct reentrant_log *log = userdata;
+    if (log->events++ == 0) {
+        snprintf(log->first_url, sizeof log->first_url, "%s", glance_wire_event_url(event));
+    }
+    char *project = NULL;
+    if (log->client != NULL && glance_client_project_id(log->client, &project) == GLANCE_OK) {
+        log->project_ids += project != NULL;
+        glance_string_free(project);
+    }
+}
+
+static void a_wire_log_may_call_the_client_during_authentication(void) {
+    struct reentrant_log log = {0};
+    glance_config *config = NULL;
+    OK(glance_config_from_cloud("demo", &config));
+    OK(glance_config_set_wire_log(config, call_the_client, &log));
+    OK(glance_config_build(config, &log.client));
+    glance_image_page *page = NULL;
+    glance_list_opts *opts = glance_list_opts_new();
+    OK(glance_list_opts_set_limit(opts, 1));
+    OK(glance_image_list(log.client, opts, &page));
+    glance_list_opts_free(opts);
+    glance_image_page_free(page);
+    CHECK_CONTAINS(log.first_url, "/v3/auth/tokens");
+    CHECK(log.events >= 2 && log.project_ids == log.events);
+    glance_client_free(log.client);
+}
+
+/* Issue 13, item 8: values that go into a header are refused when set. */
+static void header_values_with_control_characters_are_refused(void) {
+    glance_config *config = glance_config_new();
+    EXPECT(GLANCE_INVALID_ARG, glance_config_set_user_agent_suffix(config, "app/1\r\nX-Evil: 1"));
+    CHECK_ERROR(GLANCE_INVALID_ARG, 0, false, "user-agent suffix holds a control character");
+    EXPECT(GLANCE_INVALID_ARG, glance_config_set_token(config, "tok\nX-Evil: 1"));
+    CHECK_ERROR(GLANCE_INVALID_ARG, 0, false, "the token holds a control character");
+    OK(glance_config_set_user_agent_suffix(config, "app/1.0"));
+    glance_config_free(config);
+}
+
 void test_auth(void) {
     from_clouds_yaml_and_environment();
     keystone_v3_every_way();
     arguments_are_checked();
     keystone_v2_and_rackspace();
     wire_log_reports_each_attempt();
+    a_wire_log_may_call_the_client_during_authentication();
+    header_values_with_control_characters_are_refused();
 }

@@ -260,3 +260,34 @@ def test_refused_connections_are_logged_with_their_error() -> None:
             client.get_image("x")
     assert [event.attempt for event in events] == [1, 2]
     assert all(event.status == 0 and event.error for event in events)
+
+
+def test_a_wire_log_that_calls_the_client_during_authentication_does_not_deadlock() -> None:
+    # Issue 13, item 4: the callback ran while the client held its session lock
+    # (authenticating with Keystone) and its call waited for that lock for ever.
+    import threading
+
+    holder: List[cglance.Client] = []
+    seen: List[tuple] = []
+
+    def log(event: cglance.WireEvent) -> None:
+        seen.append((event.url, holder[0].project_id() if holder else None))
+
+    client = cglance.Config.from_cloud("demo").wire_log(log).build()
+    holder.append(client)
+    worker = threading.Thread(target=lambda: client.list_images(limit=1), daemon=True)
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive(), "the call deadlocked"
+    assert seen[0][0].endswith("/v3/auth/tokens")
+    assert all(project == env(DEMO_PROJECT) for _, project in seen), seen
+    client.close()
+
+
+def test_header_values_with_control_characters_are_refused_when_set() -> None:
+    # Issue 13, item 8: a CR/LF suffix was accepted, then every request panicked.
+    for suffix in ["app/1\r\nX-Evil: 1", "app\n"]:
+        with pytest.raises(cglance.InvalidArgument, match="user-agent suffix"):
+            cglance.Config().user_agent_suffix(suffix)
+    with pytest.raises(cglance.InvalidArgument, match="token"):
+        cglance.Config().token("tok\r\nX-Evil: 1")

@@ -128,3 +128,60 @@ def test_ctrl_c_stops_a_wait_and_a_transfer_without_callbacks() -> None:
         [sys.executable, "-c", INTERRUPTED, tests], capture_output=True, text=True, timeout=60
     )
     assert run.stdout.splitlines() == ["wait: interrupted", "upload: interrupted"], run.stdout + run.stderr
+
+
+EXIT_DURING_TRANSFER = r"""
+import io, socket, sys, threading, time
+import cglance
+
+listener = socket.socket()
+listener.bind(("127.0.0.1", 0))
+listener.listen(8)
+port = listener.getsockname()[1]
+SIZE = 200_000
+
+def serve(conn):
+    request = conn.recv(65536).decode()
+    if " /v2/images/img/file " in request:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % SIZE)
+        for _ in range(SIZE // 1000):
+            conn.sendall(b"x" * 1000)
+            time.sleep(0.02)
+    else:
+        body = b'{"id": "img", "status": "active", "size": %d}' % SIZE
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+
+def accept():
+    while True:
+        conn, _ = listener.accept()
+        threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+threading.Thread(target=accept, daemon=True).start()
+client = cglance.Config().endpoint(f"http://127.0.0.1:{port}").token("t0ken").disable_proxy().build()
+started = threading.Event()
+
+def progress(done, total):
+    started.set()
+    return True
+
+def transfer():
+    try:
+        client.download("img", io.BytesIO(), progress=progress, verify=False)
+    except cglance.GlanceError as error:
+        print("stopped:", type(error).__name__)
+
+threading.Thread(target=transfer, daemon=True).start()
+assert started.wait(10), "the transfer started"
+print("exiting while the transfer runs", flush=True)
+"""
+
+
+def test_the_interpreter_exits_cleanly_while_a_daemon_thread_transfers() -> None:
+    # Issue 13, item 11: CPython ends a daemon thread that enters a callback
+    # after finalization began with pthread_exit; unwinding through the
+    # library aborted the process ("FATAL: exception not rethrown").
+    for _ in range(3):
+        finished = run_python(EXIT_DURING_TRANSFER)
+        assert "FATAL" not in finished.stderr, finished.stderr
+        assert finished.returncode == 0, (finished.returncode, finished.stdout, finished.stderr)
+        assert "exiting while the transfer runs" in finished.stdout

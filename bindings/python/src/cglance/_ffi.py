@@ -9,11 +9,14 @@ helpers below turn Python values into C ones (refusing wrong types with
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import ctypes.util
 import os
 import sys
 import threading
+import time
+import weakref
 from typing import Any, Callable, Iterable, List, Optional
 
 from . import _header
@@ -276,6 +279,10 @@ class CallbackState:
 
     def __init__(self) -> None:
         self.error: Optional[BaseException] = None
+        # In a C call that may call back, until reraise() (or until dropped).
+        self.in_call = True
+        self.thread = threading.current_thread()
+        _states.add(self)
 
     def keep(self, error: BaseException) -> None:
         """Remembers the first exception of the call."""
@@ -284,7 +291,7 @@ class CallbackState:
 
     def guard(self, body: Callable[[], Any]) -> int:
         """Runs body: CB_ABORT when it raised (kept) or returned False, else CB_CONTINUE."""
-        if self.error is not None:
+        if self.error is not None or _exiting:
             return CB_ABORT
         try:
             return CB_ABORT if body() is False else CB_CONTINUE
@@ -300,9 +307,38 @@ class CallbackState:
 
     def reraise(self) -> None:
         """Raises what a callback raised, if anything."""
+        self.in_call = False
         if self.error is not None:
             error, self.error = self.error, None
             raise error
+
+
+# ---------------------------------------------------------------- interpreter exit
+
+_states: "weakref.WeakSet[CallbackState]" = weakref.WeakSet()
+_exiting = False
+
+
+def exiting() -> bool:
+    """Whether the interpreter is exiting: callbacks then stop their calls without running."""
+    return _exiting
+
+
+@atexit.register
+def _stop_callbacks_before_exit() -> None:
+    """Lets calls that may call back into Python end before the interpreter does.
+
+    Once the interpreter finalizes, a daemon thread that enters a Python
+    callback is ended by CPython with pthread_exit, whose unwinding cannot
+    cross the library's boundary: the process would abort ("FATAL: exception
+    not rethrown"). So at exit every callback returns "abort" without running
+    the caller's code, and exit waits (releasing the GIL) for those calls to
+    return: at the next callback, or when the call ends by its timeouts.
+    """
+    global _exiting
+    _exiting = True
+    while any(state.in_call and state.thread.is_alive() for state in list(_states)):
+        time.sleep(0.01)
 
 
 _STATE_ATTRIBUTE = "_cglance_callback_state"

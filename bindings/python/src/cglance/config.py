@@ -122,7 +122,7 @@ class Config(Handle):
         return self._set("glance_config_set_stall_timeout_ms", _ffi.milliseconds(seconds, "seconds"))
 
     def request_timeout(self, seconds: Optional[float]) -> "Config":
-        """Overall deadline of calls that move no image data (default none)."""
+        """Overall deadline of calls that move no image data (default 300 s); None or 0: none."""
         return self._set("glance_config_set_request_timeout_ms", _ffi.milliseconds(seconds, "seconds"))
 
     def ca_file(self, path: Union[str, "os.PathLike[str]"]) -> "Config":
@@ -170,13 +170,16 @@ class Config(Handle):
 
         It may run on any thread that makes a request and must be quick. It
         cannot stop a request: an exception it raises is reported through
-        ``sys.unraisablehook`` and otherwise ignored.
+        ``sys.unraisablehook`` and otherwise ignored. It may call the client:
+        the attempts of an authentication are reported once it has finished,
+        so such a call never waits for a lock its own thread holds.
         """
         if not callable(callback):
             raise TypeError(f"callback must be callable, not {type(callback).__name__}")
 
         def receive(_userdata: Any, event: int) -> None:
-            callback(WireEvent._read(event))
+            if not _ffi.exiting():
+                callback(WireEvent._read(event))
 
         trampoline = _ffi.WIRE_LOG_CB(receive)
         self._set("glance_config_set_wire_log", trampoline, None)
