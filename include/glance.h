@@ -1503,7 +1503,17 @@ glance_status glance_image_stage_callback(const struct glance_client *client,
  * the target, is synced and renamed to `path` only once verified, so a failed
  * download never leaves a file that looks complete. A broken connection is
  * resumed with `Range`; after a stall, a cut or an abort the partial file
- * stays and the next call resumes from it (unless the options say restart).
+ * stays and the next call resumes from it (unless the options say restart);
+ * a partial file already holding the whole image is verified and renamed
+ * without another request.
+ *
+ * The partial file is never reached through a symbolic link: a link at its
+ * name, or anything else that cannot be a partial file this library made
+ * (not a regular file, another user's, hard-linked), gives `GLANCE_IO` and
+ * is left untouched. A new one is created exclusively with the permissions
+ * of the file at `path`, else 0600. Verified or not, the data stops at the
+ * image's recorded size: a longer body gives `GLANCE_INVALID_RESPONSE`
+ * before a byte past it is written (no file is left).
  *
  * `opts` may be NULL (defaults); `out_bytes` may be NULL, else it receives
  * the size on success.
@@ -1525,6 +1535,8 @@ glance_status glance_image_download_file(const struct glance_client *client,
  * `glance_image_download_file` does. The callback has seen every byte when
  * a mismatch is found: `GLANCE_CHECKSUM_MISMATCH` then says not to trust
  * them. The callback returning `GLANCE_CB_ABORT` gives `GLANCE_ABORTED`.
+ * It never sees a byte past the image's recorded size: a longer body gives
+ * `GLANCE_INVALID_RESPONSE`.
  */
 glance_status glance_image_download_callback(const struct glance_client *client,
                                              const char *id,
@@ -2417,7 +2429,13 @@ glance_status glance_object_upload_file(const struct glance_object_store *store,
 /**
  * Downloads `container/object` into the file at `path`, checked against
  * Swift's ETag (segment by segment for a large object). The data goes to
- * `<path>.part`, renamed to `path` only once complete and verified.
+ * `<path>.part`, renamed to `path` only once complete and verified. The
+ * `.part` file is created exclusively with the permissions of the file at
+ * `path`, else 0600, and never reached through a symbolic link (a link or
+ * anything else there that cannot be a partial file this library made gives
+ * `GLANCE_IO` and is left untouched). The data stops at the size Swift
+ * recorded; an answer without `Content-Length` is bounded by the size a
+ * `HEAD` gives and checked against the ETag.
  *
  * Returns `GLANCE_OK`, `GLANCE_NOT_FOUND`, `GLANCE_IO`,
  * `GLANCE_CHECKSUM_MISMATCH` (the data differs from its ETag),

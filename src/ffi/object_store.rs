@@ -423,7 +423,13 @@ pub extern "C" fn glance_object_upload_file(
 
 /// Downloads `container/object` into the file at `path`, checked against
 /// Swift's ETag (segment by segment for a large object). The data goes to
-/// `<path>.part`, renamed to `path` only once complete and verified.
+/// `<path>.part`, renamed to `path` only once complete and verified. The
+/// `.part` file is created exclusively with the permissions of the file at
+/// `path`, else 0600, and never reached through a symbolic link (a link or
+/// anything else there that cannot be a partial file this library made gives
+/// `GLANCE_IO` and is left untouched). The data stops at the size Swift
+/// recorded; an answer without `Content-Length` is bounded by the size a
+/// `HEAD` gives and checked against the ETag.
 ///
 /// Returns `GLANCE_OK`, `GLANCE_NOT_FOUND`, `GLANCE_IO`,
 /// `GLANCE_CHECKSUM_MISMATCH` (the data differs from its ETag),

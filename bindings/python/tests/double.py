@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 BLOB = bytes([42]) * 4096
 CORRUPT = b"tampered"
+OVERLONG_EXCESS = bytes([7]) * (1 << 20)
 
 
 def _image(image_id: str) -> Dict[str, Any]:
@@ -180,6 +181,13 @@ class Double:
             return self._json(h, 200, image)
         if name == "corrupt/file":
             return self._send(h, 200, CORRUPT, {"Content-Type": "application/octet-stream"})
+        if name == "overlong":
+            # Recorded as BLOB; its data goes on for much longer.
+            image = _image("overlong")
+            image.update(checksum=hashlib.md5(BLOB).hexdigest(), size=len(BLOB))
+            return self._json(h, 200, image)
+        if name == "overlong/file":
+            return self._send(h, 200, BLOB + OVERLONG_EXCESS, {"Content-Type": "application/octet-stream"})
         if name == "via-proxy":
             return self._json(h, 200, _image("via-proxy"))
         self._json(h, 404, {"message": f"the double has no GET {h.path}"})
