@@ -35,6 +35,7 @@ mod import;
 mod listing;
 mod members;
 mod object_store;
+mod paging;
 mod part_file;
 mod patch;
 mod pipe;
