@@ -43,6 +43,7 @@ mod portable;
 mod retry;
 mod schemas;
 mod secret;
+mod server_values;
 mod tags;
 mod tasks;
 mod tls_files;

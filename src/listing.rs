@@ -8,6 +8,7 @@ use crate::enums::{ImageStatus, MemberStatus, SortDir, Visibility};
 use crate::error::{Error, Result};
 use crate::image::Image;
 use crate::paging::{Fetch, Pages};
+use crate::server_values;
 use crate::transport::{Call, Target};
 use crate::url::Query;
 
@@ -338,10 +339,11 @@ pub struct ImagePage {
     /// The images of this page.
     pub images: Vec<Image>,
     /// The link to the next page, as Glance gave it; absent on the last page.
-    #[serde(default)]
+    /// A link holding a NUL byte makes the page an invalid response.
+    #[serde(default, deserialize_with = "server_values::optional_c_string")]
     pub next: Option<String>,
     /// The link to the first page.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "server_values::optional_c_string")]
     pub first: Option<String>,
 }
 

@@ -20,13 +20,16 @@ use crate::error::{Error, Failure, Result};
 use crate::images::check_id;
 use crate::object_store::{check_container, check_object, ObjectStore};
 use crate::paging::{Fetch, Pages};
+use crate::server_values;
 use crate::transport::{Call, Payload, Target};
 use crate::url::{encode, Query};
 
 /// A task as the server describes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Task {
-    /// The task id.
+    /// The task id. Never holds a NUL byte: a record whose id does is the
+    /// server's invalid response.
+    #[serde(deserialize_with = "server_values::c_string")]
     pub id: String,
     /// What the task does.
     #[serde(rename = "type")]
@@ -143,10 +146,11 @@ pub struct TaskPage {
     /// a task for those).
     pub tasks: Vec<Task>,
     /// The link to the next page, as the server gave it; absent on the last page.
-    #[serde(default)]
+    /// A link holding a NUL byte makes the page an invalid response.
+    #[serde(default, deserialize_with = "server_values::optional_c_string")]
     pub next: Option<String>,
     /// The link to the first page.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "server_values::optional_c_string")]
     pub first: Option<String>,
 }
 

@@ -160,6 +160,8 @@ class Double:
             return self._send(h, 200, b'{"id": ', {"Content-Type": "application/json"}, request_id="req-bad-json")
         if name == "nul-name":
             return self._json(h, 200, {"id": "nul-name", "name": "a\u0000b"})
+        if name == "nul-id":
+            return self._json(h, 200, _image("nul\u0000id"))
         if name == "redirect":
             return self._send(h, 302, b"", {"Location": "http://127.0.0.1:1/elsewhere"}, request_id=None)
         if name == "flaky":
@@ -208,6 +210,8 @@ class Double:
             }
         elif "scenario=loop" in parts:
             page = {"images": ids("l1"), "next": "/v2/images?scenario=loop&marker=l1"}
+        elif "scenario=nul-next" in parts:
+            page = {"images": ids("n1"), "next": "/v2/images?scenario=nul-next&marker=n1\u0000"}
         elif "scenario=elsewhere" in parts:
             page = {"images": ids("e1"), "next": "http://127.0.0.2:1/v2/images?marker=e1"}
         else:
