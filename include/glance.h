@@ -2448,14 +2448,34 @@ glance_status glance_object_download_file(const struct glance_object_store *stor
                                           const char *path);
 
 /**
- * Deletes an object; a large object's segments go with it.
+ * Deletes an object and the segments it owns: a Static Large Object's
+ * through Swift's bulk delete; a Dynamic Large Object's only when its
+ * manifest points into the object's own container (a non-empty prefix not
+ * covering the manifest's name) or under `<container>_segments/<object>/`.
+ * A manifest pointing anywhere else (anyone who can write the container can
+ * set it) gives `GLANCE_INVALID_ARG` before anything is deleted: use
+ * `glance_object_delete_keep_segments` to delete only the manifest. A
+ * manifest whose segment container is gone is deleted.
  *
- * Returns `GLANCE_OK`, `GLANCE_NOT_FOUND`, and the statuses of
+ * Thread-safe (the store may be shared). Returns `GLANCE_OK`,
+ * `GLANCE_NOT_FOUND`, `GLANCE_INVALID_ARG`, and the statuses of
  * `glance_container_exists`.
  */
 glance_status glance_object_delete(const struct glance_object_store *store,
                                    const char *container,
                                    const char *object);
+
+/**
+ * Deletes only the object itself: a large object's manifest goes, its
+ * segments stay, wherever the manifest points. One `DELETE`, so a Dynamic
+ * Large Object whose segment container is gone is deleted too.
+ *
+ * Thread-safe (the store may be shared). Returns `GLANCE_OK`,
+ * `GLANCE_NOT_FOUND`, and the statuses of `glance_container_exists`.
+ */
+glance_status glance_object_delete_keep_segments(const struct glance_object_store *store,
+                                                 const char *container,
+                                                 const char *object);
 
 /**
  * The key temporary URLs for the container can be signed with (the
