@@ -1510,7 +1510,17 @@ glance_status glance_image_stage_callback(const struct glance_client *client,
  * the target, is synced and renamed to `path` only once verified, so a failed
  * download never leaves a file that looks complete. A broken connection is
  * resumed with `Range`; after a stall, a cut or an abort the partial file
- * stays and the next call resumes from it (unless the options say restart).
+ * stays and the next call resumes from it (unless the options say restart);
+ * a partial file already holding the whole image is verified and renamed
+ * without another request.
+ *
+ * The partial file is never reached through a symbolic link: a link at its
+ * name, or anything else that cannot be a partial file this library made
+ * (not a regular file, another user's, hard-linked), gives `GLANCE_IO` and
+ * is left untouched. A new one is created exclusively with the permissions
+ * of the file at `path`, else 0600. Verified or not, the data stops at the
+ * image's recorded size: a longer body gives `GLANCE_INVALID_RESPONSE`
+ * before a byte past it is written (no file is left).
  *
  * `opts` may be NULL (defaults); `out_bytes` may be NULL, else it receives
  * the size on success.
@@ -1532,6 +1542,8 @@ glance_status glance_image_download_file(const struct glance_client *client,
  * `glance_image_download_file` does. The callback has seen every byte when
  * a mismatch is found: `GLANCE_CHECKSUM_MISMATCH` then says not to trust
  * them. The callback returning `GLANCE_CB_ABORT` gives `GLANCE_ABORTED`.
+ * It never sees a byte past the image's recorded size: a longer body gives
+ * `GLANCE_INVALID_RESPONSE`.
  */
 glance_status glance_image_download_callback(const struct glance_client *client,
                                              const char *id,
@@ -2424,7 +2436,13 @@ glance_status glance_object_upload_file(const struct glance_object_store *store,
 /**
  * Downloads `container/object` into the file at `path`, checked against
  * Swift's ETag (segment by segment for a large object). The data goes to
- * `<path>.part`, renamed to `path` only once complete and verified.
+ * `<path>.part`, renamed to `path` only once complete and verified. The
+ * `.part` file is created exclusively with the permissions of the file at
+ * `path`, else 0600, and never reached through a symbolic link (a link or
+ * anything else there that cannot be a partial file this library made gives
+ * `GLANCE_IO` and is left untouched). The data stops at the size Swift
+ * recorded; an answer without `Content-Length` is bounded by the size a
+ * `HEAD` gives and checked against the ETag.
  *
  * Returns `GLANCE_OK`, `GLANCE_NOT_FOUND`, `GLANCE_IO`,
  * `GLANCE_CHECKSUM_MISMATCH` (the data differs from its ETag),
@@ -2437,14 +2455,34 @@ glance_status glance_object_download_file(const struct glance_object_store *stor
                                           const char *path);
 
 /**
- * Deletes an object; a large object's segments go with it.
+ * Deletes an object and the segments it owns: a Static Large Object's
+ * through Swift's bulk delete; a Dynamic Large Object's only when its
+ * manifest points into the object's own container (a non-empty prefix not
+ * covering the manifest's name) or under `<container>_segments/<object>/`.
+ * A manifest pointing anywhere else (anyone who can write the container can
+ * set it) gives `GLANCE_INVALID_ARG` before anything is deleted: use
+ * `glance_object_delete_keep_segments` to delete only the manifest. A
+ * manifest whose segment container is gone is deleted.
  *
- * Returns `GLANCE_OK`, `GLANCE_NOT_FOUND`, and the statuses of
+ * Thread-safe (the store may be shared). Returns `GLANCE_OK`,
+ * `GLANCE_NOT_FOUND`, `GLANCE_INVALID_ARG`, and the statuses of
  * `glance_container_exists`.
  */
 glance_status glance_object_delete(const struct glance_object_store *store,
                                    const char *container,
                                    const char *object);
+
+/**
+ * Deletes only the object itself: a large object's manifest goes, its
+ * segments stay, wherever the manifest points. One `DELETE`, so a Dynamic
+ * Large Object whose segment container is gone is deleted too.
+ *
+ * Thread-safe (the store may be shared). Returns `GLANCE_OK`,
+ * `GLANCE_NOT_FOUND`, and the statuses of `glance_container_exists`.
+ */
+glance_status glance_object_delete_keep_segments(const struct glance_object_store *store,
+                                                 const char *container,
+                                                 const char *object);
 
 /**
  * The key temporary URLs for the container can be signed with (the

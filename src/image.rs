@@ -6,13 +6,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::enums::{ImageStatus, Visibility};
+use crate::server_values;
 
 /// An image record. Known fields are typed; every other property the server
 /// sent (custom properties, `os_glance_*`, `stores`, ...) is kept in
 /// [`properties`](Image::properties).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Image {
-    /// The image id (a UUID).
+    /// The image id (a UUID). Never holds a NUL byte: a record whose id does
+    /// is the server's invalid response.
+    #[serde(deserialize_with = "server_values::c_string")]
     pub id: String,
     /// The name; images may have none.
     #[serde(default)]
@@ -32,11 +35,13 @@ pub struct Image {
     /// The owning project.
     #[serde(default)]
     pub owner: Option<String>,
-    /// Size of the data in bytes, once uploaded.
-    #[serde(default)]
+    /// Size of the data in bytes, once uploaded; `None` also when the server
+    /// sent a number no size can be (negative, beyond 2^64 - 1).
+    #[serde(default, deserialize_with = "server_values::size")]
     pub size: Option<u64>,
-    /// Size of the virtual disk, when the format tells.
-    #[serde(default)]
+    /// Size of the virtual disk, when the format tells (`None` for an
+    /// impossible number, as for `size`).
+    #[serde(default, deserialize_with = "server_values::size")]
     pub virtual_size: Option<u64>,
     /// MD5 of the data, hex (legacy checksum).
     #[serde(default)]
@@ -53,11 +58,11 @@ pub struct Image {
     /// Container format (`bare`, `ovf`, ...).
     #[serde(default)]
     pub container_format: Option<String>,
-    /// Minimum disk in GiB to boot it.
-    #[serde(default)]
+    /// Minimum disk in GiB to boot it (0 also for an impossible number).
+    #[serde(default, deserialize_with = "server_values::minimum")]
     pub min_disk: u64,
-    /// Minimum RAM in MiB to boot it.
-    #[serde(default)]
+    /// Minimum RAM in MiB to boot it (0 also for an impossible number).
+    #[serde(default, deserialize_with = "server_values::minimum")]
     pub min_ram: u64,
     /// Tags.
     #[serde(default)]
@@ -116,6 +121,23 @@ mod tests {
         assert!(image.properties.contains_key("locations"));
         let again: Image = serde_json::from_str(&image.to_json()).unwrap();
         assert_eq!(again, image);
+    }
+
+    #[test]
+    fn impossible_sizes_are_unknown_and_a_nul_in_the_id_is_refused() {
+        for size in ["-1", "18446744073709551616", "1.5", "-0.5"] {
+            let json = format!(
+                r#"{{"id":"x","size":{size},"virtual_size":{size},"min_disk":{size},"min_ram":{size}}}"#
+            );
+            let image: Image = serde_json::from_str(&json).unwrap();
+            assert_eq!((image.size, image.virtual_size), (None, None), "{size}");
+            assert_eq!((image.min_disk, image.min_ram), (0, 0), "{size}");
+        }
+        let largest: Image =
+            serde_json::from_str(r#"{"id":"x","size":18446744073709551615}"#).unwrap();
+        assert_eq!(largest.size, Some(u64::MAX));
+        let err = serde_json::from_str::<Image>(r#"{"id":"a\u0000b"}"#).unwrap_err();
+        assert!(err.to_string().contains("NUL byte"), "{err}");
     }
 
     #[test]

@@ -1,7 +1,5 @@
 //! Listing images: filters, one page, and a lazy iterator over every page.
 
-use std::collections::HashSet;
-
 use serde::Deserialize;
 
 use crate::auth::Service;
@@ -9,6 +7,8 @@ use crate::client::Client;
 use crate::enums::{ImageStatus, MemberStatus, SortDir, Visibility};
 use crate::error::{Error, Result};
 use crate::image::Image;
+use crate::paging::{Fetch, Pages};
+use crate::server_values;
 use crate::transport::{Call, Target};
 use crate::url::Query;
 
@@ -339,10 +339,11 @@ pub struct ImagePage {
     /// The images of this page.
     pub images: Vec<Image>,
     /// The link to the next page, as Glance gave it; absent on the last page.
-    #[serde(default)]
+    /// A link holding a NUL byte makes the page an invalid response.
+    #[serde(default, deserialize_with = "server_values::optional_c_string")]
     pub next: Option<String>,
     /// The link to the first page.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "server_values::optional_c_string")]
     pub first: Option<String>,
 }
 
@@ -363,16 +364,16 @@ impl Client {
 
     /// A lazy iterator over every image matching `options`, page after page,
     /// following Glance's `next` links until there are none.
+    ///
+    /// A server that leads it back to a page already read (the same link, or
+    /// a page holding an image already listed: a marker that did not advance)
+    /// ends it with [`Error::InvalidResponse`] instead of listing for ever.
     pub fn images(&self, options: &ListOptions) -> ImageIter {
         let first = options.to_query().map(|q| q.append_to("/v2/images"));
         ImageIter {
             client: self.clone(),
-            state: match first {
-                Ok(path) => IterState::First(path),
-                Err(e) => IterState::Failed(e),
-            },
+            pages: Pages::new(first),
             buffered: Vec::new().into_iter(),
-            seen_links: HashSet::new(),
         }
     }
 
@@ -382,20 +383,12 @@ impl Client {
     }
 }
 
-enum IterState {
-    First(String),
-    Next(String),
-    Done,
-    Failed(Error),
-}
-
 /// Iterator over all images of a listing; fetches a page when the previous
 /// one is used up. Stops after the first error.
 pub struct ImageIter {
     client: Client,
-    state: IterState,
+    pages: Pages,
     buffered: std::vec::IntoIter<Image>,
-    seen_links: HashSet<String>,
 }
 
 impl std::fmt::Debug for ImageIter {
@@ -406,32 +399,17 @@ impl std::fmt::Debug for ImageIter {
 
 impl ImageIter {
     fn fetch(&mut self) -> Result<Option<ImagePage>> {
-        let page = match std::mem::replace(&mut self.state, IterState::Done) {
-            IterState::First(path) => {
-                // Glance's links have the same form: a link back here is a loop too.
-                self.seen_links.insert(path.clone());
+        let page = match self.pages.take()? {
+            Some(Fetch::First(path)) => {
                 self.client.transport().json::<ImagePage>(Call::get(path))?
             }
-            IterState::Next(link) => self.client.list_images_at(&link)?,
-            IterState::Done => return Ok(None),
-            IterState::Failed(e) => return Err(e),
+            Some(Fetch::Next(link)) => self.client.list_images_at(&link)?,
+            None => return Ok(None),
         };
-        if let Some(next) = &page.next {
-            if page.images.is_empty() {
-                // A page with nothing on it cannot move the marker forward.
-                self.state = IterState::Done;
-            } else if !self.seen_links.insert(next.clone()) {
-                // Hand out this page, then fail instead of fetching it again.
-                self.state = IterState::Failed(Error::invalid_response(
-                    "GET",
-                    next,
-                    "the 'next' link repeats an earlier page; pagination stopped",
-                    None,
-                ));
-            } else {
-                self.state = IterState::Next(next.clone());
-            }
-        }
+        self.pages.accept(
+            page.images.iter().map(|i| i.id.as_str()),
+            page.next.as_deref(),
+        )?;
         Ok(Some(page))
     }
 }
@@ -447,10 +425,7 @@ impl Iterator for ImageIter {
             match self.fetch() {
                 Ok(Some(page)) => self.buffered = page.images.into_iter(),
                 Ok(None) => return None,
-                Err(e) => {
-                    self.state = IterState::Done;
-                    return Some(Err(e));
-                }
+                Err(e) => return Some(Err(e)),
             }
         }
     }

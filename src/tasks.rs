@@ -5,7 +5,7 @@
 //! object-storage containers, which is what pyrax sends (see
 //! [`Client::create_export_task`] and [`Client::create_container_import_task`]).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
@@ -19,13 +19,17 @@ use crate::enums::{SortDir, TaskStatus, TaskType};
 use crate::error::{Error, Failure, Result};
 use crate::images::check_id;
 use crate::object_store::{check_container, check_object, ObjectStore};
+use crate::paging::{Fetch, Pages};
+use crate::server_values;
 use crate::transport::{Call, Payload, Target};
 use crate::url::{encode, Query};
 
 /// A task as the server describes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Task {
-    /// The task id.
+    /// The task id. Never holds a NUL byte: a record whose id does is the
+    /// server's invalid response.
+    #[serde(deserialize_with = "server_values::c_string")]
     pub id: String,
     /// What the task does.
     #[serde(rename = "type")]
@@ -142,10 +146,11 @@ pub struct TaskPage {
     /// a task for those).
     pub tasks: Vec<Task>,
     /// The link to the next page, as the server gave it; absent on the last page.
-    #[serde(default)]
+    /// A link holding a NUL byte makes the page an invalid response.
+    #[serde(default, deserialize_with = "server_values::optional_c_string")]
     pub next: Option<String>,
     /// The link to the first page.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "server_values::optional_c_string")]
     pub first: Option<String>,
 }
 
@@ -231,15 +236,15 @@ impl Client {
 
     /// A lazy iterator over every task matching `options`, page after page,
     /// following the server's `next` links until there are none.
+    ///
+    /// A server that leads it back to a page already read (the same link, or
+    /// a page holding a task already listed: a marker that did not advance)
+    /// ends it with [`Error::InvalidResponse`] instead of listing for ever.
     pub fn tasks(&self, options: &TaskListOptions) -> TaskIter {
         TaskIter {
             client: self.clone(),
-            state: match options.to_query() {
-                Ok(q) => PageState::First(q.append_to("/v2/tasks")),
-                Err(e) => PageState::Failed(e),
-            },
+            pages: Pages::new(options.to_query().map(|q| q.append_to("/v2/tasks"))),
             buffered: Vec::new().into_iter(),
-            seen_links: HashSet::new(),
         }
     }
 
@@ -385,20 +390,12 @@ impl Client {
     }
 }
 
-enum PageState {
-    First(String),
-    Next(String),
-    Done,
-    Failed(Error),
-}
-
 /// Iterator over all tasks of a listing; fetches a page when the previous one
 /// is used up. Stops after the first error.
 pub struct TaskIter {
     client: Client,
-    state: PageState,
+    pages: Pages,
     buffered: std::vec::IntoIter<Task>,
-    seen_links: HashSet<String>,
 }
 
 impl std::fmt::Debug for TaskIter {
@@ -409,28 +406,17 @@ impl std::fmt::Debug for TaskIter {
 
 impl TaskIter {
     fn fetch(&mut self) -> Result<Option<TaskPage>> {
-        let page = match std::mem::replace(&mut self.state, PageState::Done) {
-            PageState::First(path) => self.client.transport().json::<TaskPage>(Call::get(path))?,
-            PageState::Next(link) => self.client.list_tasks_at(&link)?,
-            PageState::Done => return Ok(None),
-            PageState::Failed(e) => return Err(e),
-        };
-        if let Some(next) = &page.next {
-            if page.tasks.is_empty() {
-                // A page with nothing on it cannot move the marker forward.
-                self.state = PageState::Done;
-            } else if !self.seen_links.insert(next.clone()) {
-                // Hand out this page, then fail instead of fetching it again.
-                self.state = PageState::Failed(Error::invalid_response(
-                    "GET",
-                    next,
-                    "the 'next' link repeats an earlier page; pagination stopped",
-                    None,
-                ));
-            } else {
-                self.state = PageState::Next(next.clone());
+        let page = match self.pages.take()? {
+            Some(Fetch::First(path)) => {
+                self.client.transport().json::<TaskPage>(Call::get(path))?
             }
-        }
+            Some(Fetch::Next(link)) => self.client.list_tasks_at(&link)?,
+            None => return Ok(None),
+        };
+        self.pages.accept(
+            page.tasks.iter().map(|t| t.id.as_str()),
+            page.next.as_deref(),
+        )?;
         Ok(Some(page))
     }
 }
@@ -446,10 +432,7 @@ impl Iterator for TaskIter {
             match self.fetch() {
                 Ok(Some(page)) => self.buffered = page.tasks.into_iter(),
                 Ok(None) => return None,
-                Err(e) => {
-                    self.state = PageState::Done;
-                    return Some(Err(e));
-                }
+                Err(e) => return Some(Err(e)),
             }
         }
     }

@@ -72,6 +72,7 @@ fn double() -> Double {
             ("GET", "/v2/images/nul-name") => {
                 c.json(200, &json!({"id": "nul-name", "name": "a\u{0}b"}))
             }
+            ("GET", "/v2/images/nul-id") => c.json(200, &image("nul\u{0}id")),
             ("GET", "/v2/images/redirect") => {
                 c.respond(302, &[("Location", "http://127.0.0.1:1/elsewhere")], b"")
             }
@@ -198,6 +199,8 @@ fn listing(r: &Recorded, c: &mut Conn) {
                "first": "/v2/images?scenario=pages"})
     } else if has("scenario=loop") {
         json!({"images": ids(&["l1"]), "next": "/v2/images?scenario=loop&marker=l1"})
+    } else if has("scenario=nul-next") {
+        json!({"images": ids(&["n1"]), "next": "/v2/images?scenario=nul-next&marker=n1\u{0}"})
     } else if has("scenario=elsewhere") {
         json!({"images": ids(&["e1"]), "next": "http://127.0.0.2:1/v2/images?marker=e1"})
     } else {

@@ -416,3 +416,95 @@ fn files_go_up_and_come_back_whole() {
     assert!(matches!(err, Error::Io { .. }), "{err:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A DLO manifest (an empty object with `X-Object-Manifest`), PUT directly.
+fn put_manifest(container: &str, object: &str, points_at: &str) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .proxy(None)
+        .build()
+        .new_agent();
+    let response = agent
+        .put(format!("{}/{container}/{object}", storage_url("DEMO")))
+        .header("X-Auth-Token", token(&user("DEMO")))
+        .header("X-Object-Manifest", points_at)
+        .send(&[][..])
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 201);
+}
+
+fn names(store: &glance_client::ObjectStore, container: &str) -> Vec<String> {
+    store
+        .list_objects(container, &ObjectListOptions::default())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.name)
+        .collect()
+}
+
+#[test]
+fn deleting_a_dynamic_large_object_never_reaches_another_containers_objects() {
+    let store = store("DEMO");
+    let mut cleanup = Containers::new(&store);
+    let shared = unique("dlo-shared");
+    let victim = unique("dlo-victim");
+    cleanup.add(&shared);
+    cleanup.add(&victim);
+    store.create_container(&shared).unwrap();
+    store.create_container(&victim).unwrap();
+    for name in ["payroll.db", "private/key", "keys/a"] {
+        store
+            .upload(
+                &victim,
+                name,
+                &mut &b"precious"[..],
+                &ObjectUploadOptions::default(),
+            )
+            .unwrap();
+    }
+    // Someone who can write `shared` points a manifest into the victim.
+    put_manifest(&shared, "trap", &format!("{victim}/p"));
+    let err = store.delete_object(&shared, "trap").unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument(_)), "{err:?}");
+    assert!(err.to_string().contains("does not own"), "{err}");
+    assert_eq!(
+        names(&store, &victim),
+        ["keys/a", "payroll.db", "private/key"]
+    );
+    assert_eq!(names(&store, &shared), ["trap"], "nothing deleted");
+    // Deleting only the manifest is the caller's way out.
+    store.delete_object_keep_segments(&shared, "trap").unwrap();
+    assert!(names(&store, &shared).is_empty());
+    assert_eq!(
+        names(&store, &victim),
+        ["keys/a", "payroll.db", "private/key"]
+    );
+
+    // A manifest whose segment container is gone is still deletable, with
+    // or without its segments.
+    let segments = format!("{shared}_segments");
+    put_manifest(&shared, "orphan", &format!("{segments}/orphan/"));
+    put_manifest(&shared, "orphan2", &format!("{segments}/orphan2/"));
+    store.delete_object(&shared, "orphan").unwrap();
+    store
+        .delete_object_keep_segments(&shared, "orphan2")
+        .unwrap();
+    assert!(names(&store, &shared).is_empty());
+
+    // Segments where the manifest owns them (python-swiftclient's layout) go
+    // with it when the caller asks; another object's segments stay.
+    store.create_container(&segments).unwrap();
+    for name in ["big/1/0", "big/1/1", "bigger/1/0"] {
+        store
+            .upload(
+                &segments,
+                name,
+                &mut &b"part"[..],
+                &ObjectUploadOptions::default(),
+            )
+            .unwrap();
+    }
+    put_manifest(&shared, "big", &format!("{segments}/big/"));
+    store.delete_object(&shared, "big").unwrap();
+    assert!(names(&store, &shared).is_empty());
+    assert_eq!(names(&store, &segments), ["bigger/1/0"]);
+}

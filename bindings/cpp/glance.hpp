@@ -1189,8 +1189,16 @@ public:
         detail::check(glance_object_download_file(store_.get(), detail::CString(container), detail::CString(object),
                                                   detail::CString(path)));
     }
+    /// Deletes the object and the segments it owns (a Dynamic Large Object's
+    /// only where its manifest legitimately points, else ArgumentError
+    /// before anything is deleted; see glance_object_delete).
     void delete_object(std::string_view container, std::string_view object) const {
         detail::check(glance_object_delete(store_.get(), detail::CString(container), detail::CString(object)));
+    }
+    /// Deletes only the object itself: a large object's manifest, never its segments.
+    void delete_object_keep_segments(std::string_view container, std::string_view object) const {
+        detail::check(
+            glance_object_delete_keep_segments(store_.get(), detail::CString(container), detail::CString(object)));
     }
     /// The key temporary URLs of the container are signed with, if any.
     std::optional<std::string> temp_url_key(std::string_view container) const {

@@ -649,7 +649,17 @@ fn download(
 /// the target, is synced and renamed to `path` only once verified, so a failed
 /// download never leaves a file that looks complete. A broken connection is
 /// resumed with `Range`; after a stall, a cut or an abort the partial file
-/// stays and the next call resumes from it (unless the options say restart).
+/// stays and the next call resumes from it (unless the options say restart);
+/// a partial file already holding the whole image is verified and renamed
+/// without another request.
+///
+/// The partial file is never reached through a symbolic link: a link at its
+/// name, or anything else that cannot be a partial file this library made
+/// (not a regular file, another user's, hard-linked), gives `GLANCE_IO` and
+/// is left untouched. A new one is created exclusively with the permissions
+/// of the file at `path`, else 0600. Verified or not, the data stops at the
+/// image's recorded size: a longer body gives `GLANCE_INVALID_RESPONSE`
+/// before a byte past it is written (no file is left).
 ///
 /// `opts` may be NULL (defaults); `out_bytes` may be NULL, else it receives
 /// the size on success.
@@ -681,6 +691,8 @@ pub extern "C" fn glance_image_download_file(
 /// `glance_image_download_file` does. The callback has seen every byte when
 /// a mismatch is found: `GLANCE_CHECKSUM_MISMATCH` then says not to trust
 /// them. The callback returning `GLANCE_CB_ABORT` gives `GLANCE_ABORTED`.
+/// It never sees a byte past the image's recorded size: a longer body gives
+/// `GLANCE_INVALID_RESPONSE`.
 #[no_mangle]
 pub extern "C" fn glance_image_download_callback(
     client: *const glance_client,

@@ -423,7 +423,13 @@ pub extern "C" fn glance_object_upload_file(
 
 /// Downloads `container/object` into the file at `path`, checked against
 /// Swift's ETag (segment by segment for a large object). The data goes to
-/// `<path>.part`, renamed to `path` only once complete and verified.
+/// `<path>.part`, renamed to `path` only once complete and verified. The
+/// `.part` file is created exclusively with the permissions of the file at
+/// `path`, else 0600, and never reached through a symbolic link (a link or
+/// anything else there that cannot be a partial file this library made gives
+/// `GLANCE_IO` and is left untouched). The data stops at the size Swift
+/// recorded; an answer without `Content-Length` is bounded by the size a
+/// `HEAD` gives and checked against the ETag.
 ///
 /// Returns `GLANCE_OK`, `GLANCE_NOT_FOUND`, `GLANCE_IO`,
 /// `GLANCE_CHECKSUM_MISMATCH` (the data differs from its ETag),
@@ -444,9 +450,17 @@ pub extern "C" fn glance_object_download_file(
     })
 }
 
-/// Deletes an object; a large object's segments go with it.
+/// Deletes an object and the segments it owns: a Static Large Object's
+/// through Swift's bulk delete; a Dynamic Large Object's only when its
+/// manifest points into the object's own container (a non-empty prefix not
+/// covering the manifest's name) or under `<container>_segments/<object>/`.
+/// A manifest pointing anywhere else (anyone who can write the container can
+/// set it) gives `GLANCE_INVALID_ARG` before anything is deleted: use
+/// `glance_object_delete_keep_segments` to delete only the manifest. A
+/// manifest whose segment container is gone is deleted.
 ///
-/// Returns `GLANCE_OK`, `GLANCE_NOT_FOUND`, and the statuses of
+/// Thread-safe (the store may be shared). Returns `GLANCE_OK`,
+/// `GLANCE_NOT_FOUND`, `GLANCE_INVALID_ARG`, and the statuses of
 /// `glance_container_exists`.
 #[no_mangle]
 pub extern "C" fn glance_object_delete(
@@ -456,6 +470,23 @@ pub extern "C" fn glance_object_delete(
 ) -> glance_status {
     on_object(store, container, object, |store, container, object| {
         Ok(store.delete_object(container, object)?)
+    })
+}
+
+/// Deletes only the object itself: a large object's manifest goes, its
+/// segments stay, wherever the manifest points. One `DELETE`, so a Dynamic
+/// Large Object whose segment container is gone is deleted too.
+///
+/// Thread-safe (the store may be shared). Returns `GLANCE_OK`,
+/// `GLANCE_NOT_FOUND`, and the statuses of `glance_container_exists`.
+#[no_mangle]
+pub extern "C" fn glance_object_delete_keep_segments(
+    store: *const glance_object_store,
+    container: *const c_char,
+    object: *const c_char,
+) -> glance_status {
+    on_object(store, container, object, |store, container, object| {
+        Ok(store.delete_object_keep_segments(container, object)?)
     })
 }
 

@@ -1,7 +1,7 @@
 //! Downloads: `GET /v2/images/{id}/file` to any writer or to a file, verified,
 //! resumed with `Range` after a cut connection.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
@@ -11,6 +11,7 @@ use crate::client::Client;
 use crate::error::{Error, Failure, Result};
 use crate::image::Image;
 use crate::images::image_path;
+use crate::part_file;
 use crate::transport::Call;
 
 /// Reads of the response body: large enough for few system calls, small
@@ -191,10 +192,16 @@ impl Transfer<'_, '_, '_> {
                             self.offset
                         )));
                     }
+                    if let Some(announced) = total.filter(|t| self.total.is_some_and(|r| r != *t)) {
+                        return Err(failure(self.size_differs(announced)));
+                    }
                     self.total = self.total.or(total);
                 }
                 200 => {
                     let length = response.content_length();
+                    if let Some(announced) = length.filter(|l| self.total.is_some_and(|r| l > &r)) {
+                        return Err(failure(self.size_differs(announced)));
+                    }
                     self.total = self.total.or(length);
                 }
                 other => return Err(failure(format!("unexpected status {other}"))),
@@ -223,7 +230,7 @@ impl Transfer<'_, '_, '_> {
             }
             let before = self.offset;
             let mut reader = response.into_reader();
-            match self.pump(&mut reader, sink, skip) {
+            match self.pump(&mut reader, sink, skip, &request_id) {
                 Ok(()) => {}
                 Err(e @ (Error::Transport(_) | Error::Timeout(_)))
                     if self.offset > before && self.resumes < MAX_RESUMES =>
@@ -247,19 +254,29 @@ impl Transfer<'_, '_, '_> {
                         request_id,
                     })));
                 }
-                Some(total) if self.offset > total => {
-                    return Err(failure(format!(
-                        "the server sent {} bytes, more than the {total} announced",
-                        self.offset
-                    )))
-                }
                 _ => return Ok(()),
             }
         }
     }
 
-    /// Moves the body into the sink, skipping its first `skip` bytes.
-    fn pump(&mut self, reader: &mut dyn Read, sink: &mut dyn Sink, mut skip: u64) -> Result<()> {
+    /// The image's size as recorded differs from what the server now sends.
+    fn size_differs(&self, announced: u64) -> String {
+        format!(
+            "the server announces {announced} bytes, not the image's {} bytes",
+            self.total.unwrap_or_default()
+        )
+    }
+
+    /// Moves the body into the sink, skipping its first `skip` bytes. A body
+    /// longer than the image fails before a byte past its end is written,
+    /// so a server that keeps sending cannot fill the disk.
+    fn pump(
+        &mut self,
+        reader: &mut dyn Read,
+        sink: &mut dyn Sink,
+        mut skip: u64,
+        request_id: &Option<String>,
+    ) -> Result<()> {
         let mut buffer = vec![0u8; READ_BUFFER];
         loop {
             let n = match reader.read(&mut buffer) {
@@ -276,6 +293,14 @@ impl Transfer<'_, '_, '_> {
                 if data.is_empty() {
                     continue;
                 }
+            }
+            if let Some(total) = self.total.filter(|t| self.offset + data.len() as u64 > *t) {
+                return Err(Error::invalid_response(
+                    "GET",
+                    &self.path,
+                    format!("the server sent more than the image's {total} bytes; stopped there"),
+                    request_id.clone(),
+                ));
             }
             sink.write(data)?;
             self.hashing.update(data);
@@ -344,12 +369,10 @@ impl Client {
     ) -> Result<Transfer<'m, 'a, 'b>> {
         let path = format!("{}/file", image_path(id)?);
         super::renew_expiring_token(self.transport())?;
-        let (expected, total) = if verify {
-            let image = self.get_image(id)?;
-            (expected_from(&image), image.size)
-        } else {
-            (None, None)
-        };
+        // The record's size bounds the data even when it is not verified.
+        let image = self.get_image(id)?;
+        let expected = expected_from(&image).filter(|_| verify);
+        let total = image.size;
         let mut transfer = Transfer {
             id: id.to_owned(),
             path,
@@ -373,6 +396,10 @@ impl Client {
     /// The writer has received every byte by the time a mismatch is found:
     /// [`Error::ChecksumMismatch`] then says its content is not to be trusted.
     /// [`Client::download_image_to_file`] never leaves such a file behind.
+    ///
+    /// Verified or not, the data stops at the image's recorded size: a server
+    /// sending more fails the call with [`Error::InvalidResponse`] before a
+    /// byte past that size reaches the writer.
     pub fn download_image(
         &self,
         id: &str,
@@ -402,8 +429,18 @@ impl Client {
     /// to disk and renamed to `path` only once verified, so a failed download
     /// never leaves a file that looks complete. After a broken connection, a
     /// stall or an abort the partial file stays, and the next call resumes
-    /// from it (unless [`DownloadOptions::restart`]); a partial file whose
-    /// content proves wrong is discarded and the data fetched once more in full.
+    /// from it (unless [`DownloadOptions::restart`]); a partial file that
+    /// already holds the whole image is verified and renamed without asking
+    /// for data again; a partial file whose content proves wrong is discarded
+    /// and the data fetched once more in full.
+    ///
+    /// The partial file is never reached through a symbolic link: one found
+    /// at its name, or anything else that cannot be a partial file this
+    /// library made (not a regular file, another user's, hard-linked), fails
+    /// the call with [`Error::Io`] and is left untouched. A new partial file is
+    /// created exclusively, with the permissions of the file at `path`, else
+    /// readable and writable by its owner only (0600). The data stops at the
+    /// image's recorded size, as [`Client::download_image`] says.
     pub fn download_image_to_file(
         &self,
         id: &str,
@@ -417,8 +454,17 @@ impl Client {
         let mut restart = options.restart;
         loop {
             let mut transfer = self.start_transfer(id, verify, &mut meter)?;
-            let (mut sink, reused) = open_part(&part, restart, &mut transfer)?;
-            let outcome = transfer.run(self, &mut sink);
+            let (mut sink, reused) = open_part(&part, target, restart, &mut transfer)?;
+            let outcome = if reused > 0 && transfer.total == Some(reused) {
+                // Everything is there already (an abort at 100 %, a crash or a
+                // failed rename before): only the checks remain.
+                match transfer.meter.start(reused, transfer.total) {
+                    std::ops::ControlFlow::Break(()) => Err(Error::Aborted),
+                    std::ops::ControlFlow::Continue(()) => Ok(()),
+                }
+            } else {
+                transfer.run(self, &mut sink)
+            };
             if let Err(e) = outcome {
                 let keep = matches!(e, Error::Transport(_) | Error::Timeout(_) | Error::Aborted)
                     && transfer.offset > 0;
@@ -476,18 +522,13 @@ fn part_path(target: &Path, id: &str) -> Result<PathBuf> {
 /// or starts it empty.
 fn open_part(
     part: &Path,
+    target: &Path,
     restart: bool,
     transfer: &mut Transfer<'_, '_, '_>,
 ) -> Result<(FileSink, u64)> {
     let name = part.display().to_string();
     let io_error = |e| Error::io(&name, e);
-    let mut file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(part)
-        .map_err(io_error)?;
+    let mut file = part_file::open_or_create(part, target)?;
     let mut held = file.metadata().map_err(io_error)?.len();
     if restart || transfer.total.is_some_and(|t| held > t) {
         file.set_len(0).map_err(io_error)?;

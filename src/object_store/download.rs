@@ -6,6 +6,12 @@
 //! Dynamic one) gives each segment's size and MD5, and the MD5 of those MD5s
 //! must equal the ETag of the object being read, which also proves the list
 //! belongs to that object.
+//!
+//! The data stops at the object's recorded size: a body longer than it fails
+//! before a byte past it is handed on, so a server that keeps sending cannot
+//! fill the disk. An answer without `Content-Length` (chunked, as gateways and
+//! some large-object reads send) takes the recorded size from a `HEAD` of the
+//! same object, whose ETag must be the one of the data being read.
 
 use std::io::{self, Read, Write};
 
@@ -245,6 +251,12 @@ impl Read for ObjectReader {
             self.at_end()?;
             return Ok(0);
         }
+        if self.total + n as u64 > self.info.size {
+            return Err(self.fail(Mismatch::Shape(format!(
+                "the server sent more than the object's {} bytes; stopped there",
+                self.info.size
+            ))));
+        }
         self.md5.update(&buf[..n]);
         self.after(n)?;
         Ok(n)
@@ -259,8 +271,11 @@ impl ObjectStore {
             .client
             .transport()
             .send(self.call(Method::GET, path.clone()).transfer())?;
-        let info = ObjectInfo::from_response(&response)?;
+        let mut info = ObjectInfo::from_response(&response)?;
         let request_id = response.request_id();
+        if response.header("content-length").is_none() {
+            info.size = self.recorded_size(container, object, &path, &info)?;
+        }
         let body: Box<dyn Read + Send> = Box::new(response.into_reader());
         let check = match &info.large_object {
             LargeObject::No => Check::Whole(info.etag.clone()),
@@ -320,6 +335,39 @@ impl ObjectStore {
         out.flush()
             .map_err(|e| Error::io("the download's destination", e))?;
         Ok(reader.info)
+    }
+
+    /// The size Swift records for an object whose data came without a
+    /// length, from a `HEAD` that must describe the same data (same ETag).
+    fn recorded_size(
+        &self,
+        container: &str,
+        object: &str,
+        path: &str,
+        reading: &ObjectInfo,
+    ) -> Result<u64> {
+        let call = self.call(Method::HEAD, path.to_owned());
+        let response = self.client.transport().send(call)?;
+        let recorded = ObjectInfo::from_response(&response);
+        let has_length = response.header("content-length").is_some();
+        let request_id = response.request_id();
+        response.finish()?;
+        let recorded = recorded?;
+        let failure =
+            |message: String| Error::invalid_response("HEAD", path, message, request_id.clone());
+        if !has_length {
+            return Err(failure(format!(
+                "Swift gives no size for {container}/{object}, so its data cannot be bounded"
+            )));
+        }
+        if recorded.etag != reading.etag {
+            return Err(failure(format!(
+                "{container}/{object} changed while being read (ETag {} then {})",
+                reading.etag.as_deref().unwrap_or("none"),
+                recorded.etag.as_deref().unwrap_or("none"),
+            )));
+        }
+        Ok(recorded.size)
     }
 
     fn manifest_check(&self, path: &str, info: &ObjectInfo) -> Result<Check> {

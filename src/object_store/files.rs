@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::{ObjectInfo, ObjectStore, ObjectUploadOptions, UploadedObject};
 use crate::error::{Error, Result};
+use crate::part_file;
 
 impl ObjectStore {
     /// Uploads the file at `path` (its size is announced; above the segment
@@ -32,6 +33,13 @@ impl ObjectStore {
     /// [`ObjectStore::download`] checks it. The data goes to a `.part` file
     /// beside the target, renamed only once complete and verified, so a failed
     /// download never leaves a file that looks whole.
+    ///
+    /// The `.part` file is created exclusively, with the permissions of the
+    /// file at `path`, else readable and writable by its owner only (0600). It
+    /// is never reached through a symbolic link: a link, or anything else at
+    /// that name that cannot be a partial file this library made (not a
+    /// regular file, another user's, hard-linked), fails the call with
+    /// [`Error::Io`] and is left untouched.
     pub fn download_to_file(
         &self,
         container: &str,
@@ -48,21 +56,17 @@ impl ObjectStore {
             .into_owned();
         let part = path.with_file_name(format!("{file_name}.part"));
         let part_name = part.display().to_string();
-        let outcome = File::create(&part)
-            .map_err(|e| Error::io(&part_name, e))
-            .and_then(|file| {
-                let mut out = BufWriter::new(file);
-                let info = self.download(container, object, &mut out)?;
-                let file = out
-                    .into_inner()
-                    .map_err(|e| Error::io(&part_name, e.into_error()))?;
-                file.sync_all().map_err(|e| Error::io(&part_name, e))?;
-                Ok(info)
-            })
-            .and_then(|info| {
-                fs::rename(&part, path).map_err(|e| Error::io(path.display().to_string(), e))?;
-                Ok(info)
-            });
+        let file = part_file::create_fresh(&part, path)?;
+        let outcome = (|| {
+            let mut out = BufWriter::new(file);
+            let info = self.download(container, object, &mut out)?;
+            let file = out
+                .into_inner()
+                .map_err(|e| Error::io(&part_name, e.into_error()))?;
+            file.sync_all().map_err(|e| Error::io(&part_name, e))?;
+            fs::rename(&part, path).map_err(|e| Error::io(path.display().to_string(), e))?;
+            Ok(info)
+        })();
         if outcome.is_err() {
             let _ = fs::remove_file(&part);
         }

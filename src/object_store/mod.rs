@@ -4,7 +4,7 @@
 //! Containers can be checked, created, listed and deleted; objects uploaded
 //! and downloaded as streams in constant memory (large ones as Static Large
 //! Objects made of segments), their MD5 checked against Swift's ETag, and
-//! deleted with their segments.
+//! deleted with the segments they own, or alone.
 
 mod download;
 mod files;
@@ -357,10 +357,22 @@ impl ObjectStore {
         info
     }
 
-    /// Deletes an object; a large object's segments go with it.
+    /// Deletes an object and the segments it owns: a Static Large Object's
+    /// through Swift's bulk delete, a Dynamic Large Object's only where its
+    /// manifest legitimately points.
+    ///
+    /// A Dynamic Large Object's `X-Object-Manifest` is an ordinary header
+    /// anyone who can write its container can set, to any container of the
+    /// account. Its segments are deleted only when they lie in the manifest's
+    /// own container (under a non-empty prefix that does not cover the
+    /// manifest's own name), or in `<container>_segments` under the prefix
+    /// `<object>/` (python-swiftclient's layout); a manifest pointing anywhere
+    /// else fails with [`Error::InvalidArgument`] before anything is deleted
+    /// (use [`ObjectStore::delete_object_keep_segments`] to delete only the
+    /// manifest). A manifest whose segment container is gone is deleted.
     pub fn delete_object(&self, container: &str, object: &str) -> Result<()> {
         let path = object_path(container, object)?;
-        match self.object_info(container, object)?.large_object {
+        match self.manifest_info(&path)?.large_object {
             LargeObject::No => self
                 .client
                 .transport()
@@ -380,22 +392,44 @@ impl ObjectStore {
                 container: segments,
                 prefix,
             } => {
+                check_owned_segments(container, object, &segments, &prefix)?;
                 self.client
                     .transport()
                     .empty(self.call(Method::DELETE, path))?;
-                let listed = self.list_objects(
+                let listed = match self.list_objects(
                     &segments,
                     &ObjectListOptions {
                         prefix: Some(prefix),
                         ..Default::default()
                     },
-                )?;
+                ) {
+                    Err(Error::NoSuchContainer(_)) => Vec::new(),
+                    other => other?,
+                };
                 for segment in listed {
                     self.delete_plain(&segments, &segment.name)?;
                 }
                 Ok(())
             }
         }
+    }
+
+    /// Deletes only the object itself: a large object's manifest goes, its
+    /// segments stay. One `DELETE`, whatever the manifest says, so a Dynamic
+    /// Large Object whose segment container is gone is deleted too.
+    pub fn delete_object_keep_segments(&self, container: &str, object: &str) -> Result<()> {
+        let call = self.call(Method::DELETE, object_path(container, object)?);
+        self.client.transport().empty(call)
+    }
+
+    /// What the object itself is (a manifest is not resolved into its
+    /// segments, so a Dynamic Large Object whose segments are gone answers).
+    fn manifest_info(&self, path: &str) -> Result<ObjectInfo> {
+        let call = self.call(Method::HEAD, format!("{path}?multipart-manifest=get"));
+        let response = self.client.transport().send(call)?;
+        let info = ObjectInfo::from_response(&response);
+        response.finish()?;
+        info
     }
 
     /// Deletes one ordinary object; one already gone is not an error.
@@ -406,6 +440,22 @@ impl ObjectStore {
             other => other,
         }
     }
+}
+
+/// Whether a Dynamic Large Object's manifest points where its segments may
+/// be deleted with it (see [`ObjectStore::delete_object`]).
+fn check_owned_segments(container: &str, object: &str, segments: &str, prefix: &str) -> Result<()> {
+    let own_container = segments == container && !prefix.is_empty() && !object.starts_with(prefix);
+    let own_segments =
+        segments == format!("{container}_segments") && prefix.starts_with(&format!("{object}/"));
+    if own_container || own_segments {
+        return Ok(());
+    }
+    Err(Error::invalid_argument(format!(
+        "the manifest of '{container}/{object}' points at segments '{segments}/{prefix}', which \
+         it does not own (they must be in '{container}' or under '{container}_segments/{object}/'); \
+         nothing was deleted: delete only the manifest, keeping segments, to remove it"
+    )))
 }
 
 fn no_such_container(error: Error, container: &str) -> Error {

@@ -67,6 +67,13 @@ void test_double(void) {
     CHECK_CONTAINS(json, "\"name\":\"a\\u0000b\"");
     glance_string_free(json);
     glance_image_free(image);
+
+    /* A NUL inside an id: the server's invalid response, never an image whose
+     * glance_image_id is the NULL its contract rules out. */
+    image = SENTINEL(glance_image);
+    EXPECT(GLANCE_INVALID_RESPONSE, glance_image_get(client, "nul-id", &image));
+    CHECK_ERROR(GLANCE_INVALID_RESPONSE, 0, true, "NUL byte");
+    CHECK(image == SENTINEL(glance_image));
     a_cancelled_worker_does_not_abort_the_process(client);
     glance_client_free(client);
 }

@@ -53,7 +53,7 @@ impl Drop for Containers<'_> {
         for name in &self.names {
             if let Ok(objects) = self.store.list_objects(name, &ObjectListOptions::default()) {
                 for object in objects {
-                    let _ = self.store.delete_object(name, &object.name);
+                    let _ = self.store.delete_object_keep_segments(name, &object.name);
                 }
             }
             let _ = self.store.delete_container(name);

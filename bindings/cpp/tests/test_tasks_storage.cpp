@@ -221,7 +221,12 @@ static void object_store(const glance::Client &client) {
              Status::Aborted);
     struct Stop {};
     THROWS(Stop, store.upload(container, "stopped", [](std::uint8_t *, std::size_t) -> std::size_t { throw Stop{}; }));
-    store.delete_object(container, "piped");
+    // Deleting only the manifest leaves the segments, the caller's choice.
+    store.delete_object_keep_segments(container, "piped");
+    CHECK_EQ(THROWS(glance::NotFoundError, store.object_info(container, "piped")).status(), Status::NotFound);
+    auto kept = store.list_objects(segments, "piped/");
+    CHECK(kept.size() >= 2);
+    for (const auto &segment : kept) store.delete_object(segments, segment.name);
     store.delete_object(container, "small");
 
     CHECK_EQ(THROWS(glance::ConflictError, store.delete_container(container)).status(), Status::Conflict);

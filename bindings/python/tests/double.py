@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 BLOB = bytes([42]) * 4096
 CORRUPT = b"tampered"
+OVERLONG_EXCESS = bytes([7]) * (1 << 20)
 
 
 def _image(image_id: str) -> Dict[str, Any]:
@@ -159,6 +160,8 @@ class Double:
             return self._send(h, 200, b'{"id": ', {"Content-Type": "application/json"}, request_id="req-bad-json")
         if name == "nul-name":
             return self._json(h, 200, {"id": "nul-name", "name": "a\u0000b"})
+        if name == "nul-id":
+            return self._json(h, 200, _image("nul\u0000id"))
         if name == "redirect":
             return self._send(h, 302, b"", {"Location": "http://127.0.0.1:1/elsewhere"}, request_id=None)
         if name == "flaky":
@@ -180,6 +183,13 @@ class Double:
             return self._json(h, 200, image)
         if name == "corrupt/file":
             return self._send(h, 200, CORRUPT, {"Content-Type": "application/octet-stream"})
+        if name == "overlong":
+            # Recorded as BLOB; its data goes on for much longer.
+            image = _image("overlong")
+            image.update(checksum=hashlib.md5(BLOB).hexdigest(), size=len(BLOB))
+            return self._json(h, 200, image)
+        if name == "overlong/file":
+            return self._send(h, 200, BLOB + OVERLONG_EXCESS, {"Content-Type": "application/octet-stream"})
         if name == "via-proxy":
             return self._json(h, 200, _image("via-proxy"))
         self._json(h, 404, {"message": f"the double has no GET {h.path}"})
@@ -200,6 +210,8 @@ class Double:
             }
         elif "scenario=loop" in parts:
             page = {"images": ids("l1"), "next": "/v2/images?scenario=loop&marker=l1"}
+        elif "scenario=nul-next" in parts:
+            page = {"images": ids("n1"), "next": "/v2/images?scenario=nul-next&marker=n1\u0000"}
         elif "scenario=elsewhere" in parts:
             page = {"images": ids("e1"), "next": "http://127.0.0.2:1/v2/images?marker=e1"}
         else:

@@ -305,6 +305,31 @@ def test_data_that_differs_from_its_digest(double_client: cglance.Client, tmp_pa
     assert double_client.download_bytes("corrupt", verify=False) == b"tampered"
 
 
+def test_data_longer_than_the_image_stops_at_its_size(double_client: cglance.Client, tmp_path: Path) -> None:
+    for verify in (True, False):
+        sink = io.BytesIO()
+        with pytest.raises(cglance.InvalidResponse, match="4096 bytes"):
+            double_client.download("overlong", sink, verify=verify)
+        assert len(sink.getvalue()) <= 4096  # not one byte past the recorded size
+        target = tmp_path / "overlong.raw"
+        with pytest.raises(cglance.InvalidResponse):
+            double_client.download("overlong", target, verify=verify)
+        assert list(tmp_path.iterdir()) == []
+
+
+def test_a_link_planted_at_the_partial_file_is_never_written_through(
+    double_client: cglance.Client, tmp_path: Path
+) -> None:
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious")
+    part = tmp_path / "disk.raw.overlong.part"
+    part.symlink_to(victim)
+    with pytest.raises(cglance.LocalIOError, match="symbolic link"):
+        double_client.download("overlong", tmp_path / "disk.raw")
+    assert victim.read_bytes() == b"precious" and part.is_symlink()
+    assert not (tmp_path / "disk.raw").exists()
+
+
 def test_an_upload_glance_recorded_differently_is_a_mismatch(double_client: cglance.Client) -> None:
     # The double keeps the size but records the MD5 of other bytes.
     with pytest.raises(cglance.ChecksumMismatch, match="md5") as caught:

@@ -61,6 +61,16 @@ def test_a_nul_in_a_value_shows_in_json_only(double_client: cglance.Client) -> N
         assert image.to_dict()["name"] == "a\0b"
 
 
+def test_a_nul_in_an_id_or_a_next_link_is_the_servers_invalid_response(double_client: cglance.Client) -> None:
+    with pytest.raises(cglance.InvalidResponse, match="NUL byte"):
+        double_client.get_image("nul-id")
+    # Never a listing that ends quietly after its first page.
+    with pytest.raises(cglance.InvalidResponse, match="NUL byte"):
+        list(double_client.images(properties={"scenario": "nul-next"}))
+    with pytest.raises(cglance.InvalidResponse, match="NUL byte"):
+        double_client.list_images(properties={"scenario": "nul-next"})
+
+
 def test_the_hierarchy_mirrors_the_statuses() -> None:
     assert issubclass(cglance.NotAMember, cglance.NotFound)
     assert issubclass(cglance.NoSuchContainer, cglance.NotFound)

@@ -209,3 +209,33 @@ def test_an_explicit_object_store_endpoint(demo: cglance.Client) -> None:
 def test_a_client_without_object_storage(double_client: cglance.Client) -> None:
     with double_client.object_store() as store, pytest.raises(cglance.ConfigError):
         store.url
+
+
+def test_deleting_a_dynamic_large_object_never_reaches_another_container(
+    demo: cglance.Client, store: cglance.ObjectStore, container: str, cleanup
+) -> None:
+    victim = unique("victim")
+    store.create_container(victim)
+
+    def remove_victim() -> None:
+        for entry in store.list_objects(victim):
+            store.delete_object(victim, entry.name)
+        store.delete_container(victim)
+
+    cleanup.add(remove_victim)
+    store.upload(victim, "payroll.db", b"precious")
+    # Someone who can write `container` points a manifest into the victim.
+    request = urllib.request.Request(
+        f"{store.url}/{container}/trap",
+        data=b"",
+        method="PUT",
+        headers={"X-Auth-Token": demo.auth_token(), "X-Object-Manifest": f"{victim}/pay"},
+    )
+    with urllib.request.urlopen(request) as answer:  # nosec - loopback Swift
+        assert answer.status == 201
+    with pytest.raises(cglance.InvalidArgument, match="does not own"):
+        store.delete_object(container, "trap")
+    assert [e.name for e in store.list_objects(victim)] == ["payroll.db"]
+    store.delete_object(container, "trap", keep_segments=True)
+    assert store.list_objects(container) == []
+    assert [e.name for e in store.list_objects(victim)] == ["payroll.db"]

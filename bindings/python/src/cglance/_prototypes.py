@@ -215,6 +215,7 @@ void glance_object_info_free(struct glance_object_info *);
 glance_status glance_object_upload_file(const struct glance_object_store *, const char *, const char *, const char *, uint64_t);
 glance_status glance_object_download_file(const struct glance_object_store *, const char *, const char *, const char *);
 glance_status glance_object_delete(const struct glance_object_store *, const char *, const char *);
+glance_status glance_object_delete_keep_segments(const struct glance_object_store *, const char *, const char *);
 glance_status glance_container_temp_url_key(const struct glance_object_store *, const char *, char **);
 glance_status glance_object_temp_url_key(const struct glance_object_store *, const char *, const char *, char **);
 glance_status glance_container_set_temp_url_key(const struct glance_object_store *, const char *, const char *);

@@ -297,9 +297,16 @@ class Client(Handle):
         """Downloads an image's data; gives the number of bytes.
 
         ``destination`` is a path (written to ``<path>.<id>.part`` and renamed
-        once verified; a partial file is resumed unless ``restart``) or a
+        once verified; a partial file is resumed unless ``restart``, and one
+        already whole is verified and renamed without a request) or a
         writable binary file-like object (it has seen every byte when a
         :class:`ChecksumMismatch` says not to trust them).
+
+        The partial file is never reached through a symbolic link: a link or
+        anything else that cannot be a partial file the library made raises
+        :class:`LocalIOError` and is left alone; a new one gets the target's
+        permissions, else 0600. Data longer than the image's recorded size
+        raises :class:`InvalidResponse` before a byte past it is written.
         """
         key = _ffi.cstr(image_id, "image_id")
         state = _ffi.CallbackState()

@@ -206,13 +206,18 @@ class ObjectStore(Handle):
             )
         )
 
-    def delete_object(self, container: str, name: str) -> None:
-        """Deletes an object (a large object's segments too)."""
-        _ffi.check(
-            _ffi.lib().glance_object_delete(
-                self._ptr, _ffi.cstr(container, "container"), _ffi.cstr(name, "object")
-            )
-        )
+    def delete_object(self, container: str, name: str, *, keep_segments: bool = False) -> None:
+        """Deletes an object and, unless ``keep_segments``, the segments it owns.
+
+        A Dynamic Large Object's segments go only where its manifest
+        legitimately points (its own container, or
+        ``<container>_segments/<name>/``); a manifest pointing elsewhere raises
+        :class:`InvalidArgument` before anything is deleted. With
+        ``keep_segments`` only the object itself (a manifest) is deleted, in
+        one request, even when its segment container is gone.
+        """
+        delete = _ffi.lib().glance_object_delete_keep_segments if keep_segments else _ffi.lib().glance_object_delete
+        _ffi.check(delete(self._ptr, _ffi.cstr(container, "container"), _ffi.cstr(name, "object")))
 
     def temp_url_key(self, container: str) -> Optional[str]:
         """The key temp URLs for the container can be signed with; None when none is set."""
