@@ -92,7 +92,7 @@ fn export_to_a_container_and_import_back_gives_the_same_image() {
 
     // As pyrax does: no container, no export (and nothing else happens).
     let err = client
-        .export_image_to_container(&source.id, &store, &container, &ExportOptions::default())
+        .export_image_to_container(&source.id, &store, &container, ExportOptions::default())
         .unwrap_err();
     assert!(matches!(err, Error::NoSuchContainer(_)), "{err:?}");
 
@@ -102,7 +102,7 @@ fn export_to_a_container_and_import_back_gives_the_same_image() {
             &source.id,
             &store,
             &container,
-            &ExportOptions {
+            ExportOptions {
                 segment_size: Some(1024 * 1024),
                 ..Default::default()
             },
@@ -113,7 +113,12 @@ fn export_to_a_container_and_import_back_gives_the_same_image() {
     assert_eq!(exported.segments, 4);
     let mut stored = Vec::new();
     let info = store
-        .download(&container, &exported.object, &mut stored)
+        .download(
+            &container,
+            &exported.object,
+            &mut stored,
+            Default::default(),
+        )
         .unwrap();
     assert!(stored == data, "the object holds the image's bytes");
     assert!(info.metadata.contains_key("glance-image-00"));
@@ -124,7 +129,7 @@ fn export_to_a_container_and_import_back_gives_the_same_image() {
             &store,
             &container,
             &exported.object,
-            &ContainerImportOptions::default(),
+            ContainerImportOptions::default(),
         )
         .unwrap();
     images.add(&streamed.id);
@@ -136,13 +141,13 @@ fn export_to_a_container_and_import_back_gives_the_same_image() {
     store
         .set_container_temp_url_key(&container, &unique("key"))
         .unwrap();
-    let web = ContainerImportOptions {
+    let web = || ContainerImportOptions {
         name: Some(format!("{name}-web")),
         via: ImportVia::WebDownload,
         ..Default::default()
     };
     let err = client
-        .import_image_from_container(&store, &container, &exported.object, &web)
+        .import_image_from_container(&store, &container, &exported.object, web())
         .unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");
     assert!(err.to_string().contains("segments"), "{err}");
@@ -152,16 +157,17 @@ fn export_to_a_container_and_import_back_gives_the_same_image() {
             &source.id,
             &store,
             &container,
-            &ExportOptions {
+            ExportOptions {
                 object: Some("beside.raw".into()),
                 segment_size: Some(1024 * 1024),
                 segment_container: Some(container.clone()),
+                ..Default::default()
             },
         )
         .unwrap();
     assert_eq!(beside.segments, 4);
     let fetched = client
-        .import_image_from_container(&store, &container, &beside.object, &web)
+        .import_image_from_container(&store, &container, &beside.object, web())
         .unwrap();
     images.add(&fetched.id);
     assert_eq!(
@@ -187,7 +193,7 @@ fn an_object_without_an_image_record_needs_its_formats() {
             &container,
             "disk.img",
             &mut &data[..],
-            &ObjectUploadOptions {
+            ObjectUploadOptions {
                 size: Some(data.len() as u64),
                 ..Default::default()
             },
@@ -199,7 +205,7 @@ fn an_object_without_an_image_record_needs_its_formats() {
             &store,
             &container,
             "disk.img",
-            &ContainerImportOptions::default(),
+            ContainerImportOptions::default(),
         )
         .unwrap_err();
     assert!(matches!(err, Error::InvalidArgument(_)), "{err:?}");
@@ -210,7 +216,7 @@ fn an_object_without_an_image_record_needs_its_formats() {
             &store,
             &container,
             "disk.img",
-            &ContainerImportOptions {
+            ContainerImportOptions {
                 disk_format: Some("raw".into()),
                 container_format: Some("bare".into()),
                 via: ImportVia::Auto,
@@ -228,7 +234,7 @@ fn an_object_without_an_image_record_needs_its_formats() {
             &store,
             &container,
             "disk.img",
-            &ContainerImportOptions {
+            ContainerImportOptions {
                 disk_format: Some("raw".into()),
                 container_format: Some("bare".into()),
                 via: ImportVia::WebDownload,
@@ -246,7 +252,7 @@ fn an_object_without_an_image_record_needs_its_formats() {
         .unwrap();
     images.add(&queued.id);
     let err = client
-        .export_image_to_container(&queued.id, &store, &container, &ExportOptions::default())
+        .export_image_to_container(&queued.id, &store, &container, ExportOptions::default())
         .unwrap_err();
     assert!(matches!(err, Error::NoData(_)), "{err:?}");
 }
@@ -267,7 +273,7 @@ fn a_copy_between_regions_is_byte_identical() {
     in_one.add(&source.id);
 
     let copy = one
-        .copy_image_to(&source.id, &two, &CopyOptions::default())
+        .copy_image_to(&source.id, &two, CopyOptions::default())
         .unwrap();
     in_two.add(&copy.id);
     assert!(matches!(one.get_image(&copy.id), Err(Error::NotFound(_))));
@@ -279,8 +285,9 @@ fn a_copy_between_regions_is_byte_identical() {
         .copy_image_to(
             &copy.id,
             &one,
-            &CopyOptions {
+            CopyOptions {
                 name: Some("back home".into()),
+                ..Default::default()
             },
         )
         .unwrap();
@@ -303,7 +310,7 @@ fn a_copy_the_target_refuses_leaves_nothing_behind() {
     in_one.add(&source.id);
 
     let err = one
-        .copy_image_to(&source.id, &two, &CopyOptions::default())
+        .copy_image_to(&source.id, &two, CopyOptions::default())
         .unwrap_err();
     assert!(matches!(err, Error::TooLarge(_)), "{err:?}");
     assert!(
