@@ -170,9 +170,18 @@ pub(crate) fn through_pipe<T>(
 /// lost its data), then the upload's.
 pub(crate) fn journey_outcome<D, U>(downloaded: Result<D>, uploaded: Result<U>) -> Result<U> {
     match (downloaded, uploaded) {
-        (_, Err(Error::Aborted)) => Err(Error::Aborted),
+        (_, Err(upload)) if stopped(&upload) => Err(upload),
         (Err(download), _) => Err(download),
         (Ok(_), uploaded) => uploaded,
+    }
+}
+
+/// Whether the caller's callback stopped the work (whatever was left).
+fn stopped(error: &Error) -> bool {
+    match error {
+        Error::Aborted => true,
+        Error::LeftBehind { error, .. } => stopped(error),
+        _ => false,
     }
 }
 

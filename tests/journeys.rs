@@ -6,10 +6,12 @@
 mod support;
 
 use std::collections::BTreeSet;
+use std::ops::ControlFlow;
 
 use glance_client::{
     Client, ContainerImportOptions, CopyOptions, CreateImage, CreateWithData, DownloadOptions,
-    Error, ExportOptions, Image, ImportVia, ObjectUploadOptions, UploadData, Visibility,
+    Error, ExportOptions, Image, ImportVia, ObjectUploadOptions, Phase, Progress, UploadData,
+    Visibility,
 };
 use support::cloud::{catalog_client, unique, Cleanup};
 use support::swift::Containers;
@@ -317,4 +319,242 @@ fn a_copy_the_target_refuses_leaves_nothing_behind() {
         matches!(two.find_image(&name), Err(Error::NoMatch(_))),
         "the half-made copy is deleted"
     );
+}
+
+/// Every image of `client` named `name` (any status).
+fn images_named(client: &Client, name: &str) -> Vec<Image> {
+    client
+        .images(&glance_client::ListOptions {
+            name: Some(name.into()),
+            ..Default::default()
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap()
+}
+
+/// Object names of a container (none when it does not exist).
+fn objects_in(store: &glance_client::ObjectStore, container: &str) -> Vec<String> {
+    store
+        .list_objects(container, &glance_client::ObjectListOptions::default())
+        .map(|objects| objects.into_iter().map(|o| o.name).collect())
+        .unwrap_or_default()
+}
+
+/// A callback that records every report and, with `stop`, stops once half
+/// of the total has moved.
+fn watch(seen: &mut Vec<Progress>, stop: bool) -> impl FnMut(Progress) -> ControlFlow<()> + '_ {
+    move |p: Progress| {
+        seen.push(p);
+        match p.total {
+            Some(total) if stop && p.done > 0 && p.done >= total / 2 => ControlFlow::Break(()),
+            _ => ControlFlow::Continue(()),
+        }
+    }
+}
+
+/// Reports of one moving phase: from 0 to the end, never more than 4 MiB apart.
+fn assert_watched(seen: &[Progress], size: u64) {
+    assert!(seen.iter().all(|p| p.phase == Phase::Moving), "{seen:?}");
+    assert_eq!(
+        seen.first().map(|p| (p.done, p.total)),
+        Some((0, Some(size)))
+    );
+    assert_eq!(seen.last().map(|p| p.done), Some(size));
+    assert!(seen
+        .windows(2)
+        .all(|w| w[1].done >= w[0].done && w[1].done - w[0].done <= 4 << 20));
+}
+
+#[test]
+fn a_watched_export_and_import_stopped_halfway_leave_nothing_behind() {
+    let client = catalog_client("DEMO", "RegionOne");
+    let store = client.object_store();
+    let mut images = Cleanup::new(&client);
+    let mut containers = Containers::new(&store);
+    let name = unique("journey-watched");
+    let data = pattern(12 * 1024 * 1024 + 7, 5);
+    let size = data.len() as u64;
+    let source = source_image(&client, &name, &data);
+    images.add(&source.id);
+    let container = unique("watched");
+    containers.add(&container);
+    store.create_container(&container).unwrap();
+    let segments = format!("{container}_segments");
+    let export = |progress: &mut dyn FnMut(Progress) -> ControlFlow<()>| {
+        client.export_image_to_container(
+            &source.id,
+            &store,
+            &container,
+            ExportOptions {
+                segment_size: Some(4 * 1024 * 1024),
+                progress: Some(progress),
+                ..Default::default()
+            },
+        )
+    };
+
+    let mut seen = Vec::new();
+    let err = export(&mut watch(&mut seen, true)).unwrap_err();
+    assert!(matches!(err, Error::Aborted), "{err:?}");
+    let stopped_at = seen.last().unwrap().done;
+    assert!(stopped_at >= size / 2 && stopped_at < size, "{stopped_at}");
+    assert_eq!(objects_in(&store, &container), Vec::<String>::new());
+    assert_eq!(
+        objects_in(&store, &segments),
+        Vec::<String>::new(),
+        "no segment left"
+    );
+
+    let mut seen = Vec::new();
+    let exported = export(&mut watch(&mut seen, false)).unwrap();
+    assert_eq!(exported.segments, 4);
+    assert_watched(&seen, size);
+
+    let import = |name: &str, progress: &mut dyn FnMut(Progress) -> ControlFlow<()>| {
+        client.import_image_from_container(
+            &store,
+            &container,
+            &exported.object,
+            ContainerImportOptions {
+                name: Some(name.to_owned()),
+                progress: Some(progress),
+                ..Default::default()
+            },
+        )
+    };
+    let stopped_name = unique("journey-import-stopped");
+    let mut seen = Vec::new();
+    let err = import(&stopped_name, &mut watch(&mut seen, true)).unwrap_err();
+    assert!(matches!(err, Error::Aborted), "{err:?}");
+    assert!(seen.last().unwrap().done < size);
+    assert!(
+        images_named(&client, &stopped_name).is_empty(),
+        "no image left"
+    );
+
+    let back_name = unique("journey-import");
+    let mut seen = Vec::new();
+    let back = import(&back_name, &mut watch(&mut seen, false)).unwrap();
+    images.add(&back.id);
+    assert_watched(&seen, size);
+    assert_eq!(back.os_hash_value, source.os_hash_value);
+    assert!(download(&client, &back.id) == data);
+}
+
+#[test]
+fn a_watched_copy_to_the_second_region_stopped_halfway_leaves_nothing_behind() {
+    let one = catalog_client("DEMO", "RegionOne");
+    let two = catalog_client("DEMO", "RegionTwo");
+    let mut in_one = Cleanup::new(&one);
+    let mut in_two = Cleanup::new(&two);
+    let name = unique("journey-copy-watched");
+    let data = pattern(12 * 1024 * 1024 + 1, 6);
+    let size = data.len() as u64;
+    let source = source_image(&one, &name, &data);
+    in_one.add(&source.id);
+
+    let mut seen = Vec::new();
+    let err = one
+        .copy_image_to(
+            &source.id,
+            &two,
+            CopyOptions {
+                progress: Some(&mut watch(&mut seen, true)),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert!(matches!(err, Error::Aborted), "{err:?}");
+    assert!(seen.last().unwrap().done < size);
+    assert!(
+        images_named(&two, &name).is_empty(),
+        "no image left in RegionTwo"
+    );
+    let in_region_one: Vec<String> = images_named(&one, &name)
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
+    assert_eq!(
+        in_region_one,
+        vec![source.id.clone()],
+        "only the source in RegionOne"
+    );
+
+    let mut seen = Vec::new();
+    let copy = one
+        .copy_image_to(
+            &source.id,
+            &two,
+            CopyOptions {
+                progress: Some(&mut watch(&mut seen, false)),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    in_two.add(&copy.id);
+    assert_watched(&seen, size);
+    assert!(download(&two, &copy.id) == data);
+}
+
+#[test]
+fn a_description_too_large_for_metadata_travels_in_a_description_object() {
+    let client = catalog_client("DEMO", "RegionOne");
+    let store = client.object_store();
+    let mut images = Cleanup::new(&client);
+    let mut containers = Containers::new(&store);
+    let data = pattern(100_000, 7);
+    // Signature properties and many others: far beyond Swift's 4 KB of metadata.
+    let mut properties: std::collections::BTreeMap<String, String> = (0..40)
+        .map(|i| {
+            (
+                format!("prop_{i:02}"),
+                format!("value {i} {}", "é".repeat(100)),
+            )
+        })
+        .collect();
+    properties.insert("img_signature".into(), "A".repeat(684));
+    let source = client
+        .create_image_with_data(
+            &CreateImage {
+                name: Some(unique("journey-big-description")),
+                disk_format: Some("raw".into()),
+                container_format: Some("bare".into()),
+                properties: properties.clone(),
+                ..Default::default()
+            },
+            UploadData::bytes(&data),
+            CreateWithData::default(),
+        )
+        .unwrap();
+    images.add(&source.id);
+    let container = unique("described");
+    containers.add(&container);
+    store.create_container(&container).unwrap();
+    let exported = client
+        .export_image_to_container(&source.id, &store, &container, ExportOptions::default())
+        .unwrap();
+    let sidecar = format!("{}.glance-image.json", exported.object);
+    assert_eq!(
+        exported.description_object.as_deref(),
+        Some(sidecar.as_str())
+    );
+    assert_eq!(objects_in(&store, &container), {
+        let mut names = vec![exported.object.clone(), sidecar];
+        names.sort();
+        names
+    });
+    let back = client
+        .import_image_from_container(
+            &store,
+            &container,
+            &exported.object,
+            ContainerImportOptions::default(),
+        )
+        .unwrap();
+    images.add(&back.id);
+    assert_eq!(back.name, source.name);
+    for (key, value) in &properties {
+        assert_eq!(back.property(key), Some(value.as_str()), "{key}");
+    }
+    assert!(download(&client, &back.id) == data);
 }
