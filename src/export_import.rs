@@ -166,14 +166,22 @@ pub(crate) fn through_pipe<T>(
 }
 
 /// The outcome of a journey whose two sides both ended: the caller's stop
-/// first, then the download's failure (an upload failing after it only
-/// lost its data), then the upload's.
+/// first; then the upload's failure when the download only failed because
+/// the upload stopped reading (a target refusing the size); then the
+/// download's failure (an upload failing after it only lost its data);
+/// then the upload's.
 pub(crate) fn journey_outcome<D, U>(downloaded: Result<D>, uploaded: Result<U>) -> Result<U> {
     match (downloaded, uploaded) {
         (_, Err(upload)) if stopped(&upload) => Err(upload),
+        (Err(download), Err(upload)) if upload_went_away(&download) => Err(upload),
         (Err(download), _) => Err(download),
         (Ok(_), uploaded) => uploaded,
     }
+}
+
+/// Whether the download failed writing into a pipe nobody reads any more.
+fn upload_went_away(download: &Error) -> bool {
+    matches!(download, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 /// Whether the caller's callback stopped the work (whatever was left).

@@ -308,7 +308,9 @@ fn a_copy_the_target_refuses_leaves_nothing_behind() {
         .unwrap();
     let mut in_one = Cleanup::new(&one);
     let name = unique("journey-too-large");
-    let source = source_image(&one, &name, &pattern(cap + 1, 4));
+    // Well above the cap: the download is still running when the target
+    // refuses, and its broken pipe must not hide the refusal.
+    let source = source_image(&one, &name, &pattern(cap + (8 << 20), 4));
     in_one.add(&source.id);
 
     let err = one
