@@ -1,6 +1,7 @@
 //! Long journeys against faults a real cloud does not show on demand: a
 //! segment PUT meeting a 5xx or a cut connection is sent again, a copy whose
-//! source download is cut resumes with `Range`, a stop asked by the progress
+//! source download is cut resumes with `Range` (and so does an object read,
+//! for a download or an import), a stop asked by the progress
 //! callback leaves nothing behind, and a server refusing the cleanup gets
 //! named in the error. Glance and Swift are test doubles here.
 
@@ -11,7 +12,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use glance_client::{
-    CopyOptions, Error, ExportOptions, Framing, Phase, Progress, UploadData, UploadOptions,
+    ContainerImportOptions, CopyOptions, Error, ExportOptions, Framing, ObjectUploadOptions, Phase,
+    Progress, UploadData, UploadOptions,
 };
 use md5::{Digest, Md5};
 use serde_json::json;
@@ -357,4 +359,67 @@ fn uploads_and_stages_announce_the_image_size_even_chunked() {
         .unwrap();
     let last = glance.requests().pop().unwrap();
     assert_eq!(last.header("x-openstack-image-size"), None);
+}
+
+#[test]
+fn an_object_read_cut_midway_resumes_with_range_for_a_download_and_an_import() {
+    let swift = FakeSwift::start();
+    let nowhere = Double::start(|_: &Recorded, c: &mut Conn| c.json(404, &json!({})));
+    let client = nowhere.client();
+    let store = client.object_store_at(&swift.storage_url()).unwrap();
+    let data = pattern(3 * MIB + 11);
+    store
+        .upload(
+            "c",
+            "o",
+            &mut &data[..],
+            ObjectUploadOptions {
+                size: Some(data.len() as u64),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+
+    swift.fault("/c/o", Fault::CutAfter(MIB + 3));
+    let mut back = Vec::new();
+    store
+        .download("c", "o", &mut back, Default::default())
+        .unwrap();
+    assert!(back == data, "every byte once, in order");
+    let ranges = |double: &Double| -> Vec<String> {
+        double
+            .requests()
+            .iter()
+            .filter_map(|r| r.header("range").map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(ranges(&swift.double), vec![format!("bytes={}-", MIB + 3)]);
+
+    let images: Arc<Mutex<Vec<String>>> = Arc::default();
+    let glance = target(images.clone(), false);
+    swift.fault("/c/o", Fault::CutAfter(2 * MIB));
+    let image = glance
+        .client()
+        .import_image_from_container(
+            &store,
+            "c",
+            "o",
+            ContainerImportOptions {
+                disk_format: Some("raw".into()),
+                container_format: Some("bare".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(image.size, Some(data.len() as u64));
+    let put = glance
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PUT")
+        .unwrap();
+    assert!(put.body == data, "Glance got every byte once");
+    assert_eq!(
+        ranges(&swift.double).last(),
+        Some(&format!("bytes={}-", 2 * MIB))
+    );
 }

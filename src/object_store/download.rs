@@ -21,6 +21,10 @@ use crate::image_data::{Meter, ProgressFn};
 /// Buffer of [`ObjectStore::download`]: large enough that data moves in few calls.
 const COPY_BUFFER: usize = 256 * 1024;
 
+/// A read cut off after moving some bytes is resumed with `Range` at most
+/// this many times, as image downloads are.
+const MAX_RESUMES: u32 = 8;
+
 /// Options of [`ObjectStore::download`] and [`ObjectStore::download_to_file`].
 #[derive(Default)]
 pub struct ObjectDownloadOptions<'a> {
@@ -60,8 +64,12 @@ enum Check {
 /// An object's data as a stream, checked while it is read: the read that
 /// reaches the end (or a segment's end) fails with
 /// [`io::ErrorKind::InvalidData`] when the bytes differ from what Swift
-/// recorded. Made by [`ObjectStore::open_object`].
+/// recorded. A connection cut off midway is resumed with `Range` (and
+/// `If-Match`, so the rest comes from the same object). Made by
+/// [`ObjectStore::open_object`].
 pub struct ObjectReader {
+    store: ObjectStore,
+    resumes: u32,
     info: ObjectInfo,
     body: Box<dyn Read + Send>,
     check: Check,
@@ -169,6 +177,34 @@ impl ObjectReader {
         }
     }
 
+    /// Asks for the rest of the object, from the first byte not yet read.
+    fn resume(&mut self) -> Result<()> {
+        let mut call = self
+            .store
+            .call(Method::GET, self.path.clone())
+            .transfer()
+            .header("Range", format!("bytes={}-", self.total));
+        if let Some(etag) = &self.info.etag {
+            call = call.header("If-Match", etag.clone());
+        }
+        let response = self.store.client.transport().send(call)?;
+        let range = response.header("content-range").unwrap_or_default();
+        let start = range
+            .trim()
+            .strip_prefix("bytes")
+            .and_then(|r| r.trim().split('-').next())
+            .and_then(|s| s.trim().parse::<u64>().ok());
+        if response.status != 206 || start != Some(self.total) {
+            return Err(response.failure(format!(
+                "asked for bytes from {} and got status {} with Content-Range {range:?}",
+                self.total, response.status
+            )));
+        }
+        self.request_id = response.request_id();
+        self.body = Box::new(response.into_reader());
+        Ok(())
+    }
+
     fn fail(&mut self, mismatch: Mismatch) -> io::Error {
         let error = io::Error::new(io::ErrorKind::InvalidData, mismatch.to_string());
         self.mismatch = Some(mismatch);
@@ -258,7 +294,22 @@ impl Read for ObjectReader {
             return Ok(0);
         }
         let room = self.room(buf.len());
-        let n = self.body.read(&mut buf[..room])?;
+        let n = loop {
+            let cut = match self.body.read(&mut buf[..room]) {
+                Ok(0) if self.total < self.info.size => {
+                    io::Error::from(io::ErrorKind::UnexpectedEof)
+                }
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => e,
+            };
+            if self.resumes >= MAX_RESUMES || self.total >= self.info.size {
+                return Err(cut);
+            }
+            self.resumes += 1;
+            self.resume()
+                .map_err(|e| io::Error::other(format!("{cut}; resuming: {e}")))?;
+        };
         if n == 0 {
             self.at_end()?;
             return Ok(0);
@@ -303,6 +354,8 @@ impl ObjectStore {
             }
         };
         Ok(ObjectReader {
+            store: self.clone(),
+            resumes: 0,
             info,
             body,
             check,

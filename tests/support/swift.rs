@@ -79,6 +79,8 @@ pub mod fake {
         Status(u16),
         /// Closes the connection without an answer.
         Cut,
+        /// A GET: announces the whole object, sends this many bytes, closes.
+        CutAfter(usize),
     }
 
     #[derive(Default)]
@@ -159,14 +161,23 @@ pub mod fake {
         let path = percent_encoding::percent_decode_str(path)
             .decode_utf8_lossy()
             .into_owned();
-        if let Some(at) = state
-            .faults
-            .iter()
-            .position(|(p, _)| path.ends_with(p.as_str()))
-        {
+        if let Some(at) = state.faults.iter().position(|(p, f)| {
+            path.ends_with(p.as_str()) && (r.method == "GET" || !matches!(f, Fault::CutAfter(_)))
+        }) {
             match state.faults.remove(at).1 {
                 Fault::Status(status) => return c.respond(status, &[], b"try again"),
                 Fault::Cut => return c.reset(),
+                Fault::CutAfter(n) => {
+                    let data = &state.objects[&path];
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nEtag: {}\r\n\r\n",
+                        data.len(),
+                        hex(&Md5::digest(data))
+                    );
+                    c.raw(head.as_bytes());
+                    c.raw(&data[..n]);
+                    return c.close();
+                }
             }
         }
         let is_container = path.matches('/').count() == 1;
@@ -193,6 +204,15 @@ pub mod fake {
                 let etag = hex(&Md5::digest(&r.body));
                 state.objects.insert(path, r.body.clone());
                 c.respond(201, &[("Etag", &etag)], b"");
+            }
+            "GET" if r.header("range").is_some() => {
+                let data = &state.objects[&path];
+                let start: usize = r.header("range").unwrap()["bytes=".len()..]
+                    .trim_end_matches('-')
+                    .parse()
+                    .unwrap();
+                let range = format!("bytes {start}-{}/{}", data.len() - 1, data.len());
+                c.respond(206, &[("Content-Range", &range)], &data[start..]);
             }
             "HEAD" | "GET" => match state.objects.get(&path) {
                 Some(data) => {
