@@ -168,10 +168,29 @@ fn export_to_a_container_and_import_back_gives_the_same_image() {
         )
         .unwrap();
     assert_eq!(beside.segments, 4);
+    // Glance fetches the data itself: the callback hears it importing.
+    let mut phases = Vec::new();
+    let mut progress = |p: Progress| {
+        phases.push((p.phase, p.done, p.total));
+        ControlFlow::Continue(())
+    };
     let fetched = client
-        .import_image_from_container(&store, &container, &beside.object, web())
+        .import_image_from_container(
+            &store,
+            &container,
+            &beside.object,
+            ContainerImportOptions {
+                progress: Some(&mut progress),
+                ..web()
+            },
+        )
         .unwrap();
     images.add(&fetched.id);
+    assert!(!phases.is_empty());
+    assert!(
+        phases.iter().all(|p| *p == (Phase::Importing, 0, None)),
+        "{phases:?}"
+    );
     assert_eq!(
         fetched.name.as_deref(),
         Some(format!("{name}-web").as_str())
