@@ -47,7 +47,8 @@ pub extern "C" fn glance_image_copy_to(
 /// half-made copy. Where a half-made copy cannot be deleted, the last
 /// error's message names it (`image <id> in the target`).
 ///
-/// `opts` may be NULL (no progress). Both clients, `opts` and the strings
+/// `opts` may be NULL (no progress). `name` may be NULL (the source's
+/// name). Both clients, `opts` and the strings
 /// are borrowed for the call only. On success `*out_image` receives the new
 /// image in the target (owned by the caller; free it with
 /// `glance_image_free`). Thread-safe as far as the clients go.

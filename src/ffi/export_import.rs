@@ -72,9 +72,10 @@ pub extern "C" fn glance_image_export_to_container(
 /// Where something cannot be removed after a failure, the last error's
 /// message names it.
 ///
-/// `opts` may be NULL (no progress). `client`, `store`, `opts` and the
-/// strings are borrowed for the call only; `out_object` as in
-/// `glance_image_export_to_container`. Thread-safe as far as the handles go.
+/// `opts` may be NULL (no progress). `object` may be NULL (the default
+/// name). `out_object` may be NULL; otherwise it receives, on success, the
+/// object's name (free it with `glance_string_free`). `client`, `store`,
+/// `opts` and the strings are borrowed for the call only. Thread-safe as far as the handles go.
 ///
 /// Returns the statuses of `glance_image_export_to_container`, and
 /// `GLANCE_ABORTED`.
@@ -167,9 +168,10 @@ pub extern "C" fn glance_image_import_from_container(
 /// `GLANCE_ABORTED`, leaving no new image. Where the new image cannot be
 /// removed after a failure, the last error's message names it.
 ///
-/// `opts` may be NULL (no progress). The handles, `opts` and the strings are
-/// borrowed for the call only; `out_image` as in
-/// `glance_image_import_from_container`. Thread-safe as far as the handles go.
+/// `opts` may be NULL (no progress). `name` may be NULL (the exported
+/// image's name, else the object's). The handles, `opts` and the strings
+/// are borrowed for the call only. On success `*out_image` receives the new
+/// image (owned by the caller; free it with `glance_image_free`). Thread-safe as far as the handles go.
 ///
 /// Returns the statuses of `glance_image_import_from_container`, and
 /// `GLANCE_ABORTED`.
