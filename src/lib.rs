@@ -44,6 +44,7 @@ mod retry;
 mod schemas;
 mod secret;
 mod server_values;
+mod sidecar;
 mod tags;
 mod tasks;
 mod tls_files;
@@ -62,6 +63,7 @@ pub use enums::{ImageStatus, MemberStatus, SortDir, TaskStatus, TaskType, Visibi
 pub use error::{Error, Failure, HttpError, Result};
 pub use export_import::{ContainerImportOptions, ExportOptions, ExportedImage, ImportVia};
 pub use image::Image;
+pub use image_data::Phase;
 pub use image_data::{
     DownloadOptions, Downloaded, Framing, HashAlgorithm, Progress, ProgressFn, UploadData,
     UploadOptions,
@@ -76,6 +78,7 @@ pub use listing::{
     VisibilityFilter,
 };
 pub use members::Member;
+pub use object_store::ObjectDownloadOptions;
 pub use object_store::{
     LargeObject, ObjectEntry, ObjectInfo, ObjectListOptions, ObjectReader, ObjectStore,
     ObjectUploadOptions, UploadedObject,

@@ -12,7 +12,7 @@ use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use glance_client::{Client, DownloadOptions, Error, ObjectStore};
+use glance_client::{Client, DownloadOptions, Error, ObjectDownloadOptions, ObjectStore};
 use md5::{Digest, Md5};
 use serde_json::json;
 use sha2::Sha512;
@@ -204,7 +204,12 @@ fn an_object_download_never_writes_through_a_link_planted_at_its_partial_file() 
     std::fs::write(&victim, b"precious").unwrap();
     symlink(&victim, scratch.path("obj.bin.part")).unwrap();
     let err = store
-        .download_to_file("c", "obj", scratch.path("obj.bin"))
+        .download_to_file(
+            "c",
+            "obj",
+            scratch.path("obj.bin"),
+            ObjectDownloadOptions::default(),
+        )
         .unwrap_err();
     assert!(
         matches!(&err, Error::Io { source, .. } if source.to_string().contains("symbolic link")),
@@ -219,7 +224,12 @@ fn an_object_download_never_writes_through_a_link_planted_at_its_partial_file() 
     std::fs::remove_file(scratch.path("obj.bin.part")).unwrap();
     std::fs::write(scratch.path("obj.bin.part"), b"stale").unwrap();
     store
-        .download_to_file("c", "obj", scratch.path("obj.bin"))
+        .download_to_file(
+            "c",
+            "obj",
+            scratch.path("obj.bin"),
+            ObjectDownloadOptions::default(),
+        )
         .unwrap();
     assert_eq!(std::fs::read(scratch.path("obj.bin")).unwrap(), data());
     assert_eq!(scratch.names(), ["obj.bin", "victim"]);
@@ -290,7 +300,9 @@ fn an_object_download_stops_at_the_recorded_size() {
     });
     let store = object_store(&double);
     let mut sink = Vec::new();
-    let err = store.download("c", "obj", &mut sink).unwrap_err();
+    let err = store
+        .download("c", "obj", &mut sink, ObjectDownloadOptions::default())
+        .unwrap_err();
     assert!(
         err.to_string()
             .contains("more than the object's 300000 bytes"),
@@ -299,7 +311,12 @@ fn an_object_download_stops_at_the_recorded_size() {
     assert!(sink.len() <= SIZE, "{} bytes written", sink.len());
     let scratch = Scratch::new();
     assert!(store
-        .download_to_file("c", "obj", scratch.path("obj.bin"))
+        .download_to_file(
+            "c",
+            "obj",
+            scratch.path("obj.bin"),
+            ObjectDownloadOptions::default()
+        )
         .is_err());
     assert!(scratch.names().is_empty(), "left {:?}", scratch.names());
 }
@@ -336,10 +353,19 @@ fn an_object_sent_without_content_length_is_checked_by_its_etag_and_recorded_siz
     });
     let store = object_store(&double);
     let mut sink = Vec::new();
-    let info = store.download("c", "obj", &mut sink).unwrap();
+    let info = store
+        .download("c", "obj", &mut sink, ObjectDownloadOptions::default())
+        .unwrap();
     assert_eq!(info.size, SIZE as u64);
     assert!(sink == content);
-    let err = store.download("c", "corrupt", &mut Vec::new()).unwrap_err();
+    let err = store
+        .download(
+            "c",
+            "corrupt",
+            &mut Vec::new(),
+            ObjectDownloadOptions::default(),
+        )
+        .unwrap_err();
     assert!(matches!(err, Error::ChecksumMismatch { .. }), "{err:?}");
 }
 
@@ -406,7 +432,9 @@ fn a_download_keeps_the_targets_mode_and_makes_new_files_owner_only() {
                     .download_image_to_file(ID, &target, DownloadOptions::default())
                     .unwrap();
             } else {
-                store.download_to_file("c", "obj", &target).unwrap();
+                store
+                    .download_to_file("c", "obj", &target, ObjectDownloadOptions::default())
+                    .unwrap();
             }
             assert_eq!(std::fs::read(&target).unwrap(), data());
             assert_eq!(mode(&target), wanted.unwrap_or(0o600), "{which} {wanted:?}");

@@ -22,9 +22,31 @@ use ureq::http::Method;
 use super::upload::hex;
 use super::{object_path, LargeObject, ObjectInfo, ObjectListOptions, ObjectStore};
 use crate::error::{Error, Failure, Result};
+use crate::image_data::{Meter, ProgressFn};
 
 /// Buffer of [`ObjectStore::download`]: large enough that data moves in few calls.
 const COPY_BUFFER: usize = 256 * 1024;
+
+/// A read cut off after moving some bytes is resumed with `Range` at most
+/// this many times, as image downloads are.
+const MAX_RESUMES: u32 = 8;
+
+/// Options of [`ObjectStore::download`] and [`ObjectStore::download_to_file`].
+#[derive(Default)]
+pub struct ObjectDownloadOptions<'a> {
+    /// Called as data moves ([`Phase::Transfer`](crate::Phase::Transfer)), at
+    /// the rate of image transfers; returning `Break` stops the download with
+    /// [`Error::Aborted`] (a download to a file then leaves no file).
+    pub progress: Option<&'a mut ProgressFn<'a>>,
+}
+
+impl std::fmt::Debug for ObjectDownloadOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ObjectDownloadOptions")
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
 
 /// One piece of a large object, as its segment list describes it.
 #[derive(Debug, Clone)]
@@ -48,8 +70,12 @@ enum Check {
 /// An object's data as a stream, checked while it is read: the read that
 /// reaches the end (or a segment's end) fails with
 /// [`io::ErrorKind::InvalidData`] when the bytes differ from what Swift
-/// recorded. Made by [`ObjectStore::open_object`].
+/// recorded. A connection cut off midway is resumed with `Range` (and
+/// `If-Match`, so the rest comes from the same object). Made by
+/// [`ObjectStore::open_object`].
 pub struct ObjectReader {
+    store: ObjectStore,
+    resumes: u32,
     info: ObjectInfo,
     body: Box<dyn Read + Send>,
     check: Check,
@@ -157,6 +183,34 @@ impl ObjectReader {
         }
     }
 
+    /// Asks for the rest of the object, from the first byte not yet read.
+    fn resume(&mut self) -> Result<()> {
+        let mut call = self
+            .store
+            .call(Method::GET, self.path.clone())
+            .transfer()
+            .header("Range", format!("bytes={}-", self.total));
+        if let Some(etag) = &self.info.etag {
+            call = call.header("If-Match", etag.clone());
+        }
+        let response = self.store.client.transport().send(call)?;
+        let range = response.header("content-range").unwrap_or_default();
+        let start = range
+            .trim()
+            .strip_prefix("bytes")
+            .and_then(|r| r.trim().split('-').next())
+            .and_then(|s| s.trim().parse::<u64>().ok());
+        if response.status != 206 || start != Some(self.total) {
+            return Err(response.failure(format!(
+                "asked for bytes from {} and got status {} with Content-Range {range:?}",
+                self.total, response.status
+            )));
+        }
+        self.request_id = response.request_id();
+        self.body = Box::new(response.into_reader());
+        Ok(())
+    }
+
     fn fail(&mut self, mismatch: Mismatch) -> io::Error {
         let error = io::Error::new(io::ErrorKind::InvalidData, mismatch.to_string());
         self.mismatch = Some(mismatch);
@@ -246,7 +300,22 @@ impl Read for ObjectReader {
             return Ok(0);
         }
         let room = self.room(buf.len());
-        let n = self.body.read(&mut buf[..room])?;
+        let n = loop {
+            let cut = match self.body.read(&mut buf[..room]) {
+                Ok(0) if self.total < self.info.size => {
+                    io::Error::from(io::ErrorKind::UnexpectedEof)
+                }
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => e,
+            };
+            if self.resumes >= MAX_RESUMES || self.total >= self.info.size {
+                return Err(cut);
+            }
+            self.resumes += 1;
+            self.resume()
+                .map_err(|e| io::Error::other(format!("{cut}; resuming: {e}")))?;
+        };
         if n == 0 {
             self.at_end()?;
             return Ok(0);
@@ -300,6 +369,8 @@ impl ObjectStore {
             }
         };
         Ok(ObjectReader {
+            store: self.clone(),
+            resumes: 0,
             info,
             body,
             check,
@@ -319,8 +390,13 @@ impl ObjectStore {
         container: &str,
         object: &str,
         out: &mut dyn Write,
+        options: ObjectDownloadOptions<'_>,
     ) -> Result<ObjectInfo> {
         let mut reader = self.open_object(container, object)?;
+        let mut meter = Meter::new(options.progress);
+        if meter.start(0, Some(reader.info.size)).is_break() {
+            return Err(Error::Aborted);
+        }
         let mut buffer = vec![0u8; COPY_BUFFER];
         loop {
             let n = match reader.read(&mut buffer) {
@@ -331,9 +407,13 @@ impl ObjectStore {
             };
             out.write_all(&buffer[..n])
                 .map_err(|e| Error::io("the download's destination", e))?;
+            if meter.advance(n as u64).is_break() {
+                return Err(Error::Aborted);
+            }
         }
         out.flush()
             .map_err(|e| Error::io("the download's destination", e))?;
+        let _ = meter.finish();
         Ok(reader.info)
     }
 

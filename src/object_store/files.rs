@@ -4,7 +4,7 @@ use std::fs::{self, File};
 use std::io::BufWriter;
 use std::path::Path;
 
-use super::{ObjectInfo, ObjectStore, ObjectUploadOptions, UploadedObject};
+use super::{ObjectDownloadOptions, ObjectInfo, ObjectStore, ObjectUploadOptions, UploadedObject};
 use crate::error::{Error, Result};
 use crate::part_file;
 
@@ -16,7 +16,7 @@ impl ObjectStore {
         container: &str,
         object: &str,
         path: impl AsRef<Path>,
-        options: &ObjectUploadOptions,
+        options: ObjectUploadOptions<'_>,
     ) -> Result<UploadedObject> {
         let path = path.as_ref();
         let name = path.display().to_string();
@@ -24,9 +24,9 @@ impl ObjectStore {
         let size = file.metadata().map_err(|e| Error::io(&name, e))?.len();
         let options = ObjectUploadOptions {
             size: Some(size),
-            ..options.clone()
+            ..options
         };
-        self.upload(container, object, &mut file, &options)
+        self.upload(container, object, &mut file, options)
     }
 
     /// Downloads an object into the file at `path`, checked as
@@ -45,6 +45,7 @@ impl ObjectStore {
         container: &str,
         object: &str,
         path: impl AsRef<Path>,
+        options: ObjectDownloadOptions<'_>,
     ) -> Result<ObjectInfo> {
         let path = path.as_ref();
         let file_name = path
@@ -59,7 +60,7 @@ impl ObjectStore {
         let file = part_file::create_fresh(&part, path)?;
         let outcome = (|| {
             let mut out = BufWriter::new(file);
-            let info = self.download(container, object, &mut out)?;
+            let info = self.download(container, object, &mut out, options)?;
             let file = out
                 .into_inner()
                 .map_err(|e| Error::io(&part_name, e.into_error()))?;

@@ -155,6 +155,14 @@ int fx_progress_cb(void *userdata, uint64_t done, uint64_t total) {
     return GLANCE_CB_CONTINUE;
 }
 
+int fx_phase_progress_cb(void *userdata, uint64_t done, uint64_t total, glance_phase phase) {
+    (void)userdata;
+    (void)done;
+    (void)total;
+    (void)phase;
+    return GLANCE_CB_CONTINUE;
+}
+
 int fx_read_cb(void *userdata, uint8_t *buffer, size_t capacity, size_t *out_len) {
     (void)userdata;
     (void)buffer;

@@ -64,6 +64,7 @@ FX_SHARED(error)
 int fx_task_wait_cb(void *userdata, const glance_task *task);
 void fx_wire_log_cb(void *userdata, const glance_wire_event *event);
 int fx_progress_cb(void *userdata, uint64_t done, uint64_t total);
+int fx_phase_progress_cb(void *userdata, uint64_t done, uint64_t total, glance_phase phase);
 int fx_read_cb(void *userdata, uint8_t *buffer, size_t capacity, size_t *out_len);
 int fx_write_cb(void *userdata, const uint8_t *data, size_t len);
 int fx_import_poll_cb(void *userdata, const glance_image *image);
