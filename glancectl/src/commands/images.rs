@@ -20,7 +20,12 @@ use crate::progress::Transfer;
 /// The image named by an id or, as `openstack` does, by its name.
 pub fn find(client: &Client, name_or_id: &str) -> Result<Image, Failure> {
     match client.get_image(name_or_id) {
-        Err(Error::NotFound(_)) | Err(Error::InvalidArgument(_)) if !name_or_id.is_empty() => {
+        Err(not_found @ Error::NotFound(_)) => match client.find_image(name_or_id) {
+            // Glance's own 404 says more (status, request id) than "no match".
+            Err(Error::NoMatch(_)) => Err(not_found.into()),
+            other => Ok(other?),
+        },
+        Err(Error::InvalidArgument(_)) if !name_or_id.is_empty() => {
             Ok(client.find_image(name_or_id)?)
         }
         other => Ok(other?),
