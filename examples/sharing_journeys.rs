@@ -99,7 +99,7 @@ fn journeys(
         id,
         &store,
         &container,
-        &ExportOptions {
+        ExportOptions {
             segment_size: Some(1 << 20),
             ..Default::default()
         },
@@ -112,7 +112,7 @@ fn journeys(
         &store,
         &container,
         &exported.object,
-        &ContainerImportOptions {
+        ContainerImportOptions {
             name: Some(format!("{name}-imported")),
             via: ImportVia::Stream,
             ..Default::default()
@@ -131,7 +131,7 @@ fn journeys(
     let _ = store.delete_container(&format!("{container}_segments"));
 
     // Copy to the other region.
-    let copy = owner.copy_image_to(id, elsewhere, &CopyOptions::default())?;
+    let copy = owner.copy_image_to(id, elsewhere, CopyOptions::default())?;
     made.push((elsewhere.clone(), copy.id.clone()));
     println!(
         "copied    to {} as {} sha512 {}",

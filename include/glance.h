@@ -223,6 +223,40 @@ typedef uint32_t glance_status;
 #endif // __cplusplus
 
 /**
+ * What a progress report is about (`glance_phase_progress_cb`). More
+ * phases may come: treat an unknown one like `GLANCE_PHASE_TRANSFER`.
+ */
+enum glance_phase
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * One upload or download on its own (image data, one object): `done`
+   * and `total` are its bytes.
+   */
+  GLANCE_PHASE_TRANSFER = 0,
+  /**
+   * A copy's, export's or import's data moving, downloaded from the
+   * source and uploaded to the target at once: `done` bytes reached the
+   * target, of `total` (the image's size).
+   */
+  GLANCE_PHASE_MOVING = 1,
+  /**
+   * Glance processing an import (or fetching the data itself): `done`
+   * and `total` are 0; called after each poll.
+   */
+  GLANCE_PHASE_IMPORTING = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum glance_phase glance_phase;
+#else
+typedef uint32_t glance_phase;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * How an upload's body is framed (`glance_transfer_opts_set_framing`).
  */
 enum glance_framing
@@ -462,6 +496,16 @@ typedef struct glance_wire_event glance_wire_event;
 typedef int (*glance_progress_cb)(void *userdata,
                                   uint64_t done,
                                   uint64_t total);
+
+/**
+ * Progress with the phase it is about: `done` bytes of `total` (0 when
+ * unknown), at the rate of `glance_progress_cb`. Returns
+ * `GLANCE_CB_CONTINUE`, or `GLANCE_CB_ABORT` to stop.
+ */
+typedef int (*glance_phase_progress_cb)(void *userdata,
+                                        uint64_t done,
+                                        uint64_t total,
+                                        glance_phase phase);
 
 /**
  * Supplies upload data: writes at most `capacity` bytes to `buffer`, stores
@@ -948,6 +992,29 @@ glance_status glance_image_copy_to(const struct glance_client *source,
                                    struct glance_image **out_image);
 
 /**
+ * `glance_image_copy_to` with options: of `opts` only the progress
+ * callback is used (`glance_transfer_opts_set_phase_progress` or
+ * `_set_progress`), called on the calling thread with
+ * `GLANCE_PHASE_MOVING` as the bytes reach the target; returning
+ * `GLANCE_CB_ABORT` stops the copy with `GLANCE_ABORTED` and deletes the
+ * half-made copy. Where a half-made copy cannot be deleted, the last
+ * error's message names it (`image <id> in the target`).
+ *
+ * `opts` may be NULL (no progress). Both clients, `opts` and the strings
+ * are borrowed for the call only. On success `*out_image` receives the new
+ * image in the target (owned by the caller; free it with
+ * `glance_image_free`). Thread-safe as far as the clients go.
+ *
+ * Returns the statuses of `glance_image_copy_to`, and `GLANCE_ABORTED`.
+ */
+glance_status glance_image_copy_to_opts(const struct glance_client *source,
+                                        const char *image_id,
+                                        const struct glance_client *target,
+                                        const char *name,
+                                        const struct glance_transfer_opts *opts,
+                                        struct glance_image **out_image);
+
+/**
  * Makes empty create options. Returns a new handle owned by the caller (free
  * it with `glance_image_create_opts_free`); NULL only if the library failed
  * internally.
@@ -1128,6 +1195,34 @@ glance_status glance_image_export_to_container(const struct glance_client *clien
                                                char **out_object);
 
 /**
+ * `glance_image_export_to_container` with options: of `opts` only the
+ * progress callback is used (`glance_transfer_opts_set_phase_progress` or
+ * `_set_progress`), called on the calling thread with
+ * `GLANCE_PHASE_MOVING` as the bytes reach the container; returning
+ * `GLANCE_CB_ABORT` stops the export with `GLANCE_ABORTED`, leaving no
+ * object, segment or description object. A description too large for
+ * object metadata goes in `<object>.glance-image.json` beside the object.
+ * A segment whose upload meets a cut connection or a 5xx is sent again.
+ * Where something cannot be removed after a failure, the last error's
+ * message names it.
+ *
+ * `opts` may be NULL (no progress). `client`, `store`, `opts` and the
+ * strings are borrowed for the call only; `out_object` as in
+ * `glance_image_export_to_container`. Thread-safe as far as the handles go.
+ *
+ * Returns the statuses of `glance_image_export_to_container`, and
+ * `GLANCE_ABORTED`.
+ */
+glance_status glance_image_export_to_container_opts(const struct glance_client *client,
+                                                    const char *image_id,
+                                                    const struct glance_object_store *store,
+                                                    const char *container,
+                                                    const char *object,
+                                                    uint64_t segment_size,
+                                                    const struct glance_transfer_opts *opts,
+                                                    char **out_object);
+
+/**
  * Makes an image of `container/object`, normally one
  * `glance_image_export_to_container` wrote: the new image gets the exported
  * image's description, named `name` (NULL: the exported image's name, else
@@ -1153,6 +1248,32 @@ glance_status glance_image_import_from_container(const struct glance_client *cli
                                                  const char *name,
                                                  uint32_t via,
                                                  struct glance_image **out_image);
+
+/**
+ * `glance_image_import_from_container` with options: of `opts` only the
+ * progress callback is used (`glance_transfer_opts_set_phase_progress` or
+ * `_set_progress`), called on the calling thread with
+ * `GLANCE_PHASE_MOVING` as the bytes reach Glance and, when Glance fetches
+ * the object itself (`web-download`), `GLANCE_PHASE_IMPORTING` after each
+ * poll; returning `GLANCE_CB_ABORT` stops the import with
+ * `GLANCE_ABORTED`, leaving no new image. Where the new image cannot be
+ * removed after a failure, the last error's message names it.
+ *
+ * `opts` may be NULL (no progress). The handles, `opts` and the strings are
+ * borrowed for the call only; `out_image` as in
+ * `glance_image_import_from_container`. Thread-safe as far as the handles go.
+ *
+ * Returns the statuses of `glance_image_import_from_container`, and
+ * `GLANCE_ABORTED`.
+ */
+glance_status glance_image_import_from_container_opts(const struct glance_client *client,
+                                                      const struct glance_object_store *store,
+                                                      const char *container,
+                                                      const char *object,
+                                                      const char *name,
+                                                      uint32_t via,
+                                                      const struct glance_transfer_opts *opts,
+                                                      struct glance_image **out_image);
 
 /**
  * Frees an image the caller owns. NULL is ignored.
@@ -1396,12 +1517,28 @@ glance_status glance_transfer_opts_set_restart(struct glance_transfer_opts *opts
 /**
  * The progress callback (NULL: none) and the `userdata` it is given; both
  * are kept until changed and must stay valid while transfers use them.
+ * Replaces a callback set with `glance_transfer_opts_set_phase_progress`.
  *
  * Returns `GLANCE_OK` or `GLANCE_NULL_ARG` (`opts` only).
  */
 glance_status glance_transfer_opts_set_progress(struct glance_transfer_opts *opts,
                                                 glance_progress_cb callback,
                                                 void *userdata);
+
+/**
+ * The progress callback that is also told the phase (NULL: none), and the
+ * `userdata` it is given; both are kept until changed and must stay valid
+ * while transfers use them. Replaces a callback set with
+ * `glance_transfer_opts_set_progress`. Image and object transfers report
+ * `GLANCE_PHASE_TRANSFER`; copies, exports and imports
+ * (`glance_image_copy_to_opts`, ...) `GLANCE_PHASE_MOVING` and
+ * `GLANCE_PHASE_IMPORTING`.
+ *
+ * Returns `GLANCE_OK` or `GLANCE_NULL_ARG` (`opts` only).
+ */
+glance_status glance_transfer_opts_set_phase_progress(struct glance_transfer_opts *opts,
+                                                      glance_phase_progress_cb callback,
+                                                      void *userdata);
 
 /**
  * Uploads the file at `path` as the data of the `queued` image `id`
@@ -2415,6 +2552,25 @@ glance_status glance_object_upload_file(const struct glance_object_store *store,
                                         uint64_t segment_size);
 
 /**
+ * `glance_object_upload_file` with options: of `opts` only the progress
+ * callback is used, called on the calling thread (`GLANCE_PHASE_TRANSFER`);
+ * returning `GLANCE_CB_ABORT` stops the upload with `GLANCE_ABORTED`,
+ * leaving no object or segment. A piece whose PUT meets a cut connection
+ * or a 5xx is sent again.
+ *
+ * `opts` may be NULL (no progress). `store`, `opts` and the strings are
+ * borrowed for the call only. Thread-safe as far as `store` goes.
+ *
+ * Returns the statuses of `glance_object_upload_file`, and `GLANCE_ABORTED`.
+ */
+glance_status glance_object_upload_file_opts(const struct glance_object_store *store,
+                                             const char *container,
+                                             const char *object,
+                                             const char *path,
+                                             uint64_t segment_size,
+                                             const struct glance_transfer_opts *opts);
+
+/**
  * Downloads `container/object` into the file at `path`, checked against
  * Swift's ETag (segment by segment for a large object). The data goes to
  * `<path>.part`, renamed to `path` only once complete and verified.
@@ -2428,6 +2584,23 @@ glance_status glance_object_download_file(const struct glance_object_store *stor
                                           const char *container,
                                           const char *object,
                                           const char *path);
+
+/**
+ * `glance_object_download_file` with options: of `opts` only the progress
+ * callback is used, called on the calling thread (`GLANCE_PHASE_TRANSFER`);
+ * returning `GLANCE_CB_ABORT` stops the download with `GLANCE_ABORTED`,
+ * leaving no file.
+ *
+ * `opts` may be NULL (no progress). `store`, `opts` and the strings are
+ * borrowed for the call only. Thread-safe as far as `store` goes.
+ *
+ * Returns the statuses of `glance_object_download_file`, and `GLANCE_ABORTED`.
+ */
+glance_status glance_object_download_file_opts(const struct glance_object_store *store,
+                                               const char *container,
+                                               const char *object,
+                                               const char *path,
+                                               const struct glance_transfer_opts *opts);
 
 /**
  * Deletes an object; a large object's segments go with it.
@@ -2523,6 +2696,27 @@ glance_status glance_object_upload_callback(const struct glance_object_store *st
                                             uint64_t *out_size);
 
 /**
+ * `glance_object_upload_callback` with options: of `opts` only the
+ * progress callback is used, called on the calling thread
+ * (`GLANCE_PHASE_TRANSFER`); returning `GLANCE_CB_ABORT` stops the upload
+ * with `GLANCE_ABORTED`, leaving no object or segment. A piece whose PUT
+ * meets a cut connection or a 5xx is sent again (its bytes are kept in an
+ * unlinked temporary file meanwhile: `read` is never asked twice).
+ *
+ * `opts` may be NULL (no progress); `out_size` may be NULL. Lifetimes and
+ * statuses as in `glance_object_upload_callback`.
+ */
+glance_status glance_object_upload_callback_opts(const struct glance_object_store *store,
+                                                 const char *container,
+                                                 const char *object,
+                                                 glance_read_cb read,
+                                                 void *userdata,
+                                                 int64_t size,
+                                                 uint64_t segment_size,
+                                                 const struct glance_transfer_opts *opts,
+                                                 uint64_t *out_size);
+
+/**
  * Downloads `container/object` through `write`, checked against Swift's
  * ETag as it streams (segment by segment for a large object). The callback
  * has seen every byte when a mismatch is found: `GLANCE_CHECKSUM_MISMATCH`
@@ -2541,6 +2735,23 @@ glance_status glance_object_download_callback(const struct glance_object_store *
                                               glance_write_cb write,
                                               void *userdata,
                                               uint64_t *out_size);
+
+/**
+ * `glance_object_download_callback` with options: of `opts` only the
+ * progress callback is used, called on the calling thread
+ * (`GLANCE_PHASE_TRANSFER`); returning `GLANCE_CB_ABORT` stops the
+ * download with `GLANCE_ABORTED`.
+ *
+ * `opts` may be NULL (no progress); `out_size` may be NULL. Lifetimes and
+ * statuses as in `glance_object_download_callback`.
+ */
+glance_status glance_object_download_callback_opts(const struct glance_object_store *store,
+                                                   const char *container,
+                                                   const char *object,
+                                                   glance_write_cb write,
+                                                   void *userdata,
+                                                   const struct glance_transfer_opts *opts,
+                                                   uint64_t *out_size);
 
 /**
  * Makes an empty patch. Returns a new handle owned by the caller (free it

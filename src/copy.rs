@@ -5,19 +5,31 @@
 
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::export_import::{active, check_same_data};
+use crate::export_import::{active, check_same_data, journey_outcome, through_pipe, upload_moving};
 use crate::image::Image;
-use crate::image_data::{DownloadOptions, UploadData};
+use crate::image_data::ProgressFn;
 use crate::images::check_id;
-use crate::import::CreateWithData;
-use crate::pipe::pipe;
 use crate::portable::PortableImage;
 
 /// Options of [`Client::copy_image_to`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CopyOptions {
+#[derive(Default)]
+pub struct CopyOptions<'a> {
     /// The copy's name; default the source's.
     pub name: Option<String>,
+    /// Called as the data moves ([`Phase::Moving`](crate::Phase::Moving):
+    /// bytes that reached the target, of the image's size), at the rate of
+    /// image transfers; returning `Break` stops the copy with
+    /// [`Error::Aborted`], leaving no image in the target.
+    pub progress: Option<&'a mut ProgressFn<'a>>,
+}
+
+impl std::fmt::Debug for CopyOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CopyOptions")
+            .field("name", &self.name)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
 }
 
 impl Client {
@@ -25,15 +37,17 @@ impl Client {
     /// (another region, or another cloud altogether) and returns the new image.
     ///
     /// The copy has the source's description ([`PortableImage`]) and the
-    /// same data: the download is verified against the source's digest, the
-    /// upload against what the target records, and the two images' size and
-    /// digests are compared at the end ([`Error::ChecksumMismatch`] when they
-    /// differ). When anything fails, the half-made copy is deleted.
+    /// same data: the download is verified against the source's digest (a
+    /// cut connection resumed with `Range`), the upload against what the
+    /// target records, and the two images' size and digests are compared at
+    /// the end ([`Error::ChecksumMismatch`] when they differ). When anything
+    /// fails or the progress callback stops it, the half-made copy is
+    /// deleted; one that could not be is named by [`Error::LeftBehind`].
     pub fn copy_image_to(
         &self,
         image_id: &str,
         target: &Client,
-        options: &CopyOptions,
+        mut options: CopyOptions<'_>,
     ) -> Result<Image> {
         check_id("image id", image_id)?;
         if options.name.as_deref() == Some("") {
@@ -45,48 +59,16 @@ impl Client {
         if let Some(name) = &options.name {
             record.name = Some(name.clone());
         }
-        let size = source.size;
-
-        let (mut writer, mut reader) = pipe();
-        let (downloaded, copied) = std::thread::scope(|scope| {
-            let producer = scope.spawn(move || {
-                match self.download_image(image_id, &mut writer, DownloadOptions::default()) {
-                    Ok(done) => writer
-                        .finish()
-                        .map(|()| done)
-                        .map_err(|e| Error::io("the copy's pipe", e)),
-                    Err(e) => {
-                        writer.fail(e.to_string());
-                        Err(e)
-                    }
-                }
-            });
-            let copied = target.create_image_with_data(
-                &record.to_create_image(),
-                UploadData::reader(&mut reader, size),
-                CreateWithData::default(),
-            );
-            // Unblocks the download if the upload stopped reading early.
-            drop(reader);
-            let downloaded = producer
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (downloaded, copied)
+        let progress = options.progress.take();
+        let created = target.create_image(&record.to_create_image())?;
+        let (downloaded, uploaded) = through_pipe(self, image_id, |reader| {
+            upload_moving(target, &created.id, reader, source.size, progress)
         });
-        let copy = match (downloaded, copied) {
-            (Ok(_), Ok(copy)) => copy,
-            (Err(download), Ok(copy)) => {
-                // All bytes went up before the download's check failed.
-                let _ = target.delete_image(&copy.id);
-                return Err(download);
-            }
-            (Err(download), Err(_)) => return Err(download),
-            (Ok(_), Err(upload)) => return Err(upload),
-        };
-        if let Err(e) = check_same_data(&record, &copy) {
-            let _ = target.delete_image(&copy.id);
-            return Err(e);
-        }
-        Ok(copy)
+        journey_outcome(downloaded, uploaded)
+            .and_then(|copy| check_same_data(&record, &copy).map(|()| copy))
+            .map_err(|error| {
+                let removal = target.delete_image(&created.id);
+                error.left_behind(|| format!("image {} in the target", created.id), removal)
+            })
     }
 }

@@ -123,6 +123,18 @@ pub enum Error {
         /// The import task's message, when there is one.
         message: String,
     },
+    /// The call failed with `error`, and undoing what it had made failed
+    /// too: `left` names what remains (image ids, object names) for the
+    /// caller to remove. C gets the status of `error`.
+    #[error("{error}; and {left} is left behind, its removal failed: {removal}")]
+    LeftBehind {
+        /// Why the call failed.
+        error: Box<Error>,
+        /// What is left, e.g. `image 1bea47ed-...` or `object 'c/o'`.
+        left: String,
+        /// Why the removal failed.
+        removal: Box<Error>,
+    },
     /// A local file could not be read or written.
     #[error("I/O error on {path}: {source}")]
     Io {
@@ -220,6 +232,19 @@ impl Error {
         }))
     }
 
+    /// This error, or when the removal of what the call had made failed
+    /// (something already gone is fine), one that also names what is left.
+    pub(crate) fn left_behind(self, left: impl FnOnce() -> String, removal: Result<()>) -> Error {
+        match removal {
+            Err(removal) if removal.status() != Some(404) => Error::LeftBehind {
+                error: Box::new(self),
+                left: left(),
+                removal: Box::new(removal),
+            },
+            _ => self,
+        }
+    }
+
     pub(crate) fn invalid_argument(message: impl Into<String>) -> Error {
         Error::InvalidArgument(message.into())
     }
@@ -248,6 +273,7 @@ impl Error {
             | Error::Unsharable(e)
             | Error::MemberStatusForbidden(e)
             | Error::NoSuchContainer(e) => Some(e),
+            Error::LeftBehind { error, .. } => error.http(),
             _ => None,
         }
     }
@@ -257,6 +283,7 @@ impl Error {
             Error::Transport(f) | Error::Timeout(f) | Error::Tls(f) | Error::InvalidResponse(f) => {
                 Some(f)
             }
+            Error::LeftBehind { error, .. } => error.failure(),
             _ => None,
         }
     }

@@ -1,25 +1,32 @@
 //! Export and import through object storage on any OpenStack cloud, where
 //! upstream Glance has no export task: an image's data streams into a
-//! container object (no temporary file), its description kept as the object's
-//! metadata; an image is made again from such an object, streamed, or fetched
-//! by Glance itself (`web-download`) from a Swift temporary URL.
+//! container object, its description kept as the object's metadata (or, too
+//! large for that, in a sidecar object); an image is made again from such an
+//! object, streamed, or fetched by Glance itself (`web-download`) from a
+//! Swift temporary URL.
 
+use std::io::Read;
+use std::ops::ControlFlow;
 use std::time::Duration;
 
 use crate::client::Client;
 use crate::enums::ImageStatus;
 use crate::error::{Error, Result};
 use crate::image::Image;
-use crate::image_data::{DownloadOptions, UploadData};
+use crate::image_data::{
+    DownloadOptions, Downloaded, Meter, MeteredReader, Phase, Progress, ProgressFn, UploadData,
+    UploadOptions,
+};
 use crate::images::check_id;
-use crate::import::{CreateWithData, ImportMethod, ImportOptions, WaitOptions};
+use crate::import::{ImportMethod, ImportOptions, ImportState, WaitOptions};
 use crate::object_store::{check_object, ObjectStore, ObjectUploadOptions};
-use crate::pipe::pipe;
+use crate::pipe::{pipe, PipeReader};
 use crate::portable::PortableImage;
+use crate::sidecar;
 
 /// Options of [`Client::export_image_to_container`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ExportOptions {
+#[derive(Default)]
+pub struct ExportOptions<'a> {
     /// The object's name; default `<image id>.<disk format>`, the name
     /// Rackspace's export task gave its objects.
     pub object: Option<String>,
@@ -28,6 +35,22 @@ pub struct ExportOptions {
     pub segment_size: Option<u64>,
     /// Where the segments go; default `<container>_segments`.
     pub segment_container: Option<String>,
+    /// Called as the data moves ([`Phase::Moving`]: bytes that reached the
+    /// container, of the image's size), at the rate of image transfers;
+    /// returning `Break` stops the export with [`Error::Aborted`], leaving
+    /// no object, segment or description object behind.
+    pub progress: Option<&'a mut ProgressFn<'a>>,
+}
+
+impl std::fmt::Debug for ExportOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExportOptions")
+            .field("object", &self.object)
+            .field("segment_size", &self.segment_size)
+            .field("segment_container", &self.segment_container)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
 }
 
 /// What an export stored.
@@ -43,8 +66,11 @@ pub struct ExportedImage {
     pub etag: String,
     /// Segments of a large object; 0 for an ordinary one.
     pub segments: u32,
-    /// The description kept in the object's metadata.
+    /// The description kept with the object.
     pub record: PortableImage,
+    /// The object holding the description when it was too large for the
+    /// data object's metadata (`<object>.glance-image.json`, same container).
+    pub description_object: Option<String>,
 }
 
 /// How [`Client::import_image_from_container`] moves the data.
@@ -62,8 +88,7 @@ pub enum ImportVia {
 }
 
 /// Options of [`Client::import_image_from_container`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContainerImportOptions {
+pub struct ContainerImportOptions<'a> {
     /// The new image's name; default: the exported image's, else the object's.
     pub name: Option<String>,
     /// Disk format for an object that carries no image description.
@@ -74,9 +99,14 @@ pub struct ContainerImportOptions {
     pub via: ImportVia,
     /// How long a temporary URL for `web-download` stays valid. Default 1 hour.
     pub temp_url_lifetime: Duration,
+    /// Called as the data moves ([`Phase::Moving`]) and, with
+    /// `web-download`, after each poll while Glance imports
+    /// ([`Phase::Importing`]); returning `Break` stops the import with
+    /// [`Error::Aborted`], leaving no image behind.
+    pub progress: Option<&'a mut ProgressFn<'a>>,
 }
 
-impl Default for ContainerImportOptions {
+impl Default for ContainerImportOptions<'_> {
     fn default() -> Self {
         ContainerImportOptions {
             name: None,
@@ -84,7 +114,103 @@ impl Default for ContainerImportOptions {
             container_format: None,
             via: ImportVia::Stream,
             temp_url_lifetime: Duration::from_secs(3600),
+            progress: None,
         }
+    }
+}
+
+impl std::fmt::Debug for ContainerImportOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ContainerImportOptions")
+            .field("name", &self.name)
+            .field("disk_format", &self.disk_format)
+            .field("container_format", &self.container_format)
+            .field("via", &self.via)
+            .field("temp_url_lifetime", &self.temp_url_lifetime)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// Downloads image `image_id` of `client` on a helper thread while `upload`
+/// reads its data on this one (where the caller's callbacks run); gives
+/// both outcomes. Memory stays constant: the pipe holds a few chunks.
+pub(crate) fn through_pipe<T>(
+    client: &Client,
+    image_id: &str,
+    upload: impl FnOnce(&mut PipeReader) -> Result<T>,
+) -> (Result<Downloaded>, Result<T>) {
+    let (mut writer, mut reader) = pipe();
+    std::thread::scope(|scope| {
+        let producer = scope.spawn(move || {
+            // A cut connection is resumed with `Range` where it stopped.
+            match client.download_image(image_id, &mut writer, DownloadOptions::default()) {
+                Ok(done) => writer
+                    .finish()
+                    .map(|()| done)
+                    .map_err(|e| Error::io("the journey's pipe", e)),
+                Err(e) => {
+                    writer.fail(e.to_string());
+                    Err(e)
+                }
+            }
+        });
+        let uploaded = upload(&mut reader);
+        // Unblocks the download if the upload stopped reading early.
+        drop(reader);
+        let downloaded = producer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (downloaded, uploaded)
+    })
+}
+
+/// The outcome of a journey whose two sides both ended: the caller's stop
+/// first, then the download's failure (an upload failing after it only
+/// lost its data), then the upload's.
+pub(crate) fn journey_outcome<D, U>(downloaded: Result<D>, uploaded: Result<U>) -> Result<U> {
+    match (downloaded, uploaded) {
+        (_, Err(upload)) if stopped(&upload) => Err(upload),
+        (Err(download), _) => Err(download),
+        (Ok(_), uploaded) => uploaded,
+    }
+}
+
+/// Whether the caller's callback stopped the work (whatever was left).
+fn stopped(error: &Error) -> bool {
+    match error {
+        Error::Aborted => true,
+        Error::LeftBehind { error, .. } => stopped(error),
+        _ => false,
+    }
+}
+
+/// Uploads the data `reader` gives as image `id` of `client`, counting it
+/// into `progress` as [`Phase::Moving`]; the callback's stop is
+/// [`Error::Aborted`].
+pub(crate) fn upload_moving(
+    client: &Client,
+    id: &str,
+    reader: &mut dyn Read,
+    size: Option<u64>,
+    progress: Option<&mut ProgressFn<'_>>,
+) -> Result<Image> {
+    let meter = Meter::for_phase(progress, Phase::Moving);
+    let mut metered = MeteredReader::new(reader, meter, size);
+    if metered.aborted() {
+        return Err(Error::Aborted);
+    }
+    match client.upload_image(
+        id,
+        UploadData::reader(&mut metered, size),
+        UploadOptions::default(),
+    ) {
+        Ok(image) => {
+            let _ = metered.finish();
+            Ok(image)
+        }
+        Err(_) if metered.aborted() => Err(Error::Aborted),
+        Err(e) => Err(e),
     }
 }
 
@@ -132,17 +258,23 @@ pub(crate) fn check_same_data(expected: &PortableImage, image: &Image) -> Result
 impl Client {
     /// Streams an image's data into `container` (which must exist:
     /// [`Error::NoSuchContainer`] before anything moves, as pyrax checks),
-    /// with the image's description as the object's metadata.
+    /// with the image's description as the object's metadata, or in a
+    /// description object beside it (`<object>.glance-image.json`) when it
+    /// is too large for metadata.
     ///
-    /// Nothing touches the disk: the download is verified against the
-    /// image's digest while it streams, the upload against Swift's ETags.
-    /// When either fails, no object is left behind.
+    /// Nothing is kept in memory: the download is verified against the
+    /// image's digest while it streams (a cut connection resumed with
+    /// `Range`), the upload against Swift's ETags, each piece sent again
+    /// after a cut connection or a 5xx (kept meanwhile in an unlinked
+    /// temporary file). When either side fails or the progress callback
+    /// stops it, no object, segment or description object is left behind;
+    /// what could not be removed is named by [`Error::LeftBehind`].
     pub fn export_image_to_container(
         &self,
         image_id: &str,
         store: &ObjectStore,
         container: &str,
-        options: &ExportOptions,
+        mut options: ExportOptions<'_>,
     ) -> Result<ExportedImage> {
         check_id("image id", image_id)?;
         if let Some(object) = &options.object {
@@ -151,7 +283,6 @@ impl Client {
         let image = self.get_image(image_id)?;
         active(&image)?;
         let record = PortableImage::from_image(&image);
-        let headers = record.to_metadata_headers()?;
         let object = match &options.object {
             Some(object) => object.clone(),
             None => match &image.disk_format {
@@ -161,81 +292,91 @@ impl Client {
         };
         check_object(&object)?;
         store.require_container(container)?;
+        let (headers, description_object) = match record.to_metadata_headers() {
+            Ok(headers) => (headers, None),
+            Err(Error::InvalidArgument(_)) => {
+                let header = sidecar::store(store, container, &object, &record)?;
+                (vec![header], Some(sidecar::name_for(&object)?))
+            }
+            Err(e) => return Err(e),
+        };
         let defaults = ObjectUploadOptions::default();
         let upload_options = ObjectUploadOptions {
             size: image.size,
             segment_size: options.segment_size.unwrap_or(defaults.segment_size),
             segment_container: options.segment_container.clone(),
+            progress: options.progress.take(),
         };
-
-        let id = image.id.clone();
-        let (mut writer, mut reader) = pipe();
-        let (downloaded, uploaded) = std::thread::scope(|scope| {
-            let producer = scope.spawn(move || {
-                match self.download_image(&id, &mut writer, DownloadOptions::default()) {
-                    Ok(done) => writer
-                        .finish()
-                        .map(|()| done)
-                        .map_err(|e| Error::io("the export's pipe", e)),
-                    Err(e) => {
-                        writer.fail(e.to_string());
-                        Err(e)
-                    }
-                }
-            });
-            let uploaded = store.upload_with_headers(
+        let (downloaded, uploaded) = through_pipe(self, &image.id, |reader| {
+            store.upload_with_headers(
                 container,
                 &object,
-                &mut reader,
-                &upload_options,
+                reader,
+                upload_options,
                 headers,
-            );
-            // Unblocks the download if the upload stopped reading early.
-            drop(reader);
-            let downloaded = producer
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (downloaded, uploaded)
+                Phase::Moving,
+            )
         });
-        match (downloaded, uploaded) {
-            (Ok(_), Ok(uploaded)) => Ok(ExportedImage {
+        // The data object was written when the upload went through (the
+        // download's check failing after the last byte) or Swift stored
+        // other bytes; otherwise any object of that name is not ours.
+        let stored = matches!(&uploaded, Ok(_) | Err(Error::ChecksumMismatch { .. }));
+        match journey_outcome(downloaded, uploaded) {
+            Ok(uploaded) => Ok(ExportedImage {
                 container: container.to_owned(),
                 object,
                 size: uploaded.size,
                 etag: uploaded.etag,
                 segments: uploaded.segments,
                 record,
+                description_object,
             }),
-            (Err(download), _) => {
-                // The bytes may all have gone up before the download's check
-                // failed, even when the upload then reported the failure.
-                let _ = store.delete_object(container, &object);
-                Err(download)
+            Err(error) => {
+                let mut left = Vec::new();
+                let mut removal = Ok(());
+                let mut remove = |name: &str| {
+                    if let Err(e) = store.delete_object(container, name) {
+                        if e.status() != Some(404) {
+                            left.push(format!("object '{container}/{name}'"));
+                            removal = Err(e);
+                        }
+                    }
+                };
+                if stored {
+                    remove(&object);
+                }
+                if let Some(name) = &description_object {
+                    remove(name);
+                }
+                Err(error.left_behind(|| left.join(" and "), removal))
             }
-            (Ok(_), Err(upload)) => Err(upload),
         }
     }
 
     /// Makes an image of a container object, normally one
     /// [`Client::export_image_to_container`] wrote: the new image gets the
-    /// exported image's description (name, formats, tags, properties) and
-    /// must end up with the same data (size and digests compared; a
-    /// difference is [`Error::ChecksumMismatch`] and the new image is
-    /// deleted). An object without a description needs the formats in
-    /// `options`. On any failure no new image is left behind.
+    /// exported image's description (name, formats, tags, properties, from
+    /// the object's metadata or its description object) and must end up
+    /// with the same data (size and digests compared; a difference is
+    /// [`Error::ChecksumMismatch`] and the new image is deleted). An object
+    /// without a description needs the formats in `options`. On any failure,
+    /// and when the progress callback stops it, no new image is left
+    /// behind; one that could not be removed is named by
+    /// [`Error::LeftBehind`].
     pub fn import_image_from_container(
         &self,
         store: &ObjectStore,
         container: &str,
         object: &str,
-        options: &ContainerImportOptions,
+        mut options: ContainerImportOptions<'_>,
     ) -> Result<Image> {
         check_object(object)?;
         if options.name.as_deref() == Some("") {
             return Err(Error::invalid_argument("the image name must not be empty"));
         }
         let info = store.object_info(container, object)?;
-        let mut record = PortableImage::from_metadata(&info.metadata)?.unwrap_or_default();
+        let mut record =
+            sidecar::load(store, container, object, &info.metadata)?.unwrap_or_default();
         if let Some(format) = &options.disk_format {
             record.disk_format = Some(format.clone());
         }
@@ -258,30 +399,27 @@ impl Client {
         let web_download = match options.via {
             ImportVia::Stream => None,
             ImportVia::WebDownload => {
-                Some(self.temp_url_for_import(store, container, object, options)?)
+                Some(self.temp_url_for_import(store, container, object, &options)?)
             }
             ImportVia::Auto => self
-                .temp_url_for_import(store, container, object, options)
+                .temp_url_for_import(store, container, object, &options)
                 .ok(),
         };
-        let image = match web_download {
-            Some(uri) => self.import_by_web_download(&record, uri)?,
-            None => {
-                let mut reader = store.open_object(container, object)?;
+        let progress = options.progress.take();
+        let created = self.create_image(&record.to_create_image())?;
+        let imported = match web_download {
+            Some(uri) => self.import_by_web_download(&created.id, uri, progress),
+            None => store.open_object(container, object).and_then(|mut reader| {
                 let size = reader.info().size;
-                self.create_image_with_data(
-                    &record.to_create_image(),
-                    UploadData::reader(&mut reader, Some(size)),
-                    CreateWithData::default(),
-                )
-                .map_err(|e| reader.mismatch().unwrap_or(e))?
-            }
+                upload_moving(self, &created.id, &mut reader, Some(size), progress)
+                    .map_err(|e| reader.mismatch().unwrap_or(e))
+            }),
         };
-        if let Err(e) = check_same_data(&record, &image) {
-            let _ = self.delete_image(&image.id);
-            return Err(e);
-        }
-        Ok(image)
+        let checked = imported.and_then(|image| check_same_data(&record, &image).map(|()| image));
+        checked.map_err(|error| {
+            let removal = self.delete_image(&created.id);
+            error.left_behind(|| format!("image {}", created.id), removal)
+        })
     }
 
     /// A temporary URL Glance can fetch the object from, when the cloud
@@ -291,7 +429,7 @@ impl Client {
         store: &ObjectStore,
         container: &str,
         object: &str,
-        options: &ContainerImportOptions,
+        options: &ContainerImportOptions<'_>,
     ) -> Result<String> {
         if !self.import_methods()?.iter().any(|m| m == "web-download") {
             return Err(Error::Config(
@@ -310,19 +448,34 @@ impl Client {
         store.temp_url(container, object, &key, options.temp_url_lifetime)
     }
 
-    fn import_by_web_download(&self, record: &PortableImage, uri: String) -> Result<Image> {
-        let image = self.create_image(&record.to_create_image())?;
-        let imported = self
-            .import_image(
-                &image.id,
-                &ImportMethod::WebDownload { uri },
-                &ImportOptions::default(),
-            )
-            .and_then(|()| self.wait_for_import(&image.id, WaitOptions::default()));
-        if imported.is_err() {
-            let _ = self.delete_image(&image.id);
-        }
-        imported
+    /// Has Glance fetch the data of image `id` from `uri`, and waits;
+    /// progress reports [`Phase::Importing`] after each poll.
+    fn import_by_web_download(
+        &self,
+        id: &str,
+        uri: String,
+        mut progress: Option<&mut ProgressFn<'_>>,
+    ) -> Result<Image> {
+        self.import_image(
+            id,
+            &ImportMethod::WebDownload { uri },
+            &ImportOptions::default(),
+        )?;
+        let mut on_poll = |_: &ImportState| match progress.as_mut() {
+            Some(progress) => progress(Progress {
+                done: 0,
+                total: None,
+                phase: Phase::Importing,
+            }),
+            None => ControlFlow::Continue(()),
+        };
+        self.wait_for_import(
+            id,
+            WaitOptions {
+                on_poll: Some(&mut on_poll),
+                ..Default::default()
+            },
+        )
     }
 }
 

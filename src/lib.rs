@@ -41,6 +41,7 @@ mod portable;
 mod retry;
 mod schemas;
 mod secret;
+mod sidecar;
 mod tags;
 mod tasks;
 mod tls_files;
@@ -59,6 +60,7 @@ pub use enums::{ImageStatus, MemberStatus, SortDir, TaskStatus, TaskType, Visibi
 pub use error::{Error, Failure, HttpError, Result};
 pub use export_import::{ContainerImportOptions, ExportOptions, ExportedImage, ImportVia};
 pub use image::Image;
+pub use image_data::Phase;
 pub use image_data::{
     DownloadOptions, Downloaded, Framing, HashAlgorithm, Progress, ProgressFn, UploadData,
     UploadOptions,
@@ -73,6 +75,7 @@ pub use listing::{
     VisibilityFilter,
 };
 pub use members::Member;
+pub use object_store::ObjectDownloadOptions;
 pub use object_store::{
     LargeObject, ObjectEntry, ObjectInfo, ObjectListOptions, ObjectReader, ObjectStore,
     ObjectUploadOptions, UploadedObject,

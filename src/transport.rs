@@ -381,6 +381,11 @@ pub(crate) struct Http {
 }
 
 impl Http {
+    /// When and how often failed requests are tried again.
+    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
     pub(crate) fn new(settings: &ClientBuilder) -> Result<Http> {
         let mut tls = TlsConfig::builder().disable_verification(settings.insecure);
         if let Some(path) = &settings.ca_file {

@@ -8,7 +8,7 @@ use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use glance_client::{
-    Client, CreateImage, DownloadOptions, Error, Framing, HashAlgorithm, Image, ImageStatus,
+    Client, CreateImage, DownloadOptions, Error, Framing, HashAlgorithm, Image, ImageStatus, Phase,
     Progress, UploadData, UploadOptions,
 };
 use md5::Md5;
@@ -124,12 +124,21 @@ fn sixty_four_mib_round_trip_from_a_file_verified_end_to_end() {
         Some(sha512_hex(&data).as_str())
     );
     let total = Some(data.len() as u64);
-    assert_eq!(reports.first(), Some(&Progress { done: 0, total }));
+    let phase = Phase::Transfer;
+    assert_eq!(
+        reports.first(),
+        Some(&Progress {
+            done: 0,
+            total,
+            phase
+        })
+    );
     assert_eq!(
         reports.last(),
         Some(&Progress {
             done: data.len() as u64,
-            total
+            total,
+            phase
         })
     );
     assert!(reports.windows(2).all(|w| w[0].done <= w[1].done));

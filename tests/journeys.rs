@@ -6,10 +6,12 @@
 mod support;
 
 use std::collections::BTreeSet;
+use std::ops::ControlFlow;
 
 use glance_client::{
     Client, ContainerImportOptions, CopyOptions, CreateImage, CreateWithData, DownloadOptions,
-    Error, ExportOptions, Image, ImportVia, ObjectUploadOptions, UploadData, Visibility,
+    Error, ExportOptions, Image, ImportVia, ObjectUploadOptions, Phase, Progress, UploadData,
+    Visibility,
 };
 use support::cloud::{catalog_client, unique, Cleanup};
 use support::swift::Containers;
@@ -92,7 +94,7 @@ fn export_to_a_container_and_import_back_gives_the_same_image() {
 
     // As pyrax does: no container, no export (and nothing else happens).
     let err = client
-        .export_image_to_container(&source.id, &store, &container, &ExportOptions::default())
+        .export_image_to_container(&source.id, &store, &container, ExportOptions::default())
         .unwrap_err();
     assert!(matches!(err, Error::NoSuchContainer(_)), "{err:?}");
 
@@ -102,7 +104,7 @@ fn export_to_a_container_and_import_back_gives_the_same_image() {
             &source.id,
             &store,
             &container,
-            &ExportOptions {
+            ExportOptions {
                 segment_size: Some(1024 * 1024),
                 ..Default::default()
             },
@@ -113,7 +115,12 @@ fn export_to_a_container_and_import_back_gives_the_same_image() {
     assert_eq!(exported.segments, 4);
     let mut stored = Vec::new();
     let info = store
-        .download(&container, &exported.object, &mut stored)
+        .download(
+            &container,
+            &exported.object,
+            &mut stored,
+            Default::default(),
+        )
         .unwrap();
     assert!(stored == data, "the object holds the image's bytes");
     assert!(info.metadata.contains_key("glance-image-00"));
@@ -124,7 +131,7 @@ fn export_to_a_container_and_import_back_gives_the_same_image() {
             &store,
             &container,
             &exported.object,
-            &ContainerImportOptions::default(),
+            ContainerImportOptions::default(),
         )
         .unwrap();
     images.add(&streamed.id);
@@ -136,13 +143,13 @@ fn export_to_a_container_and_import_back_gives_the_same_image() {
     store
         .set_container_temp_url_key(&container, &unique("key"))
         .unwrap();
-    let web = ContainerImportOptions {
+    let web = || ContainerImportOptions {
         name: Some(format!("{name}-web")),
         via: ImportVia::WebDownload,
         ..Default::default()
     };
     let err = client
-        .import_image_from_container(&store, &container, &exported.object, &web)
+        .import_image_from_container(&store, &container, &exported.object, web())
         .unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");
     assert!(err.to_string().contains("segments"), "{err}");
@@ -152,16 +159,17 @@ fn export_to_a_container_and_import_back_gives_the_same_image() {
             &source.id,
             &store,
             &container,
-            &ExportOptions {
+            ExportOptions {
                 object: Some("beside.raw".into()),
                 segment_size: Some(1024 * 1024),
                 segment_container: Some(container.clone()),
+                ..Default::default()
             },
         )
         .unwrap();
     assert_eq!(beside.segments, 4);
     let fetched = client
-        .import_image_from_container(&store, &container, &beside.object, &web)
+        .import_image_from_container(&store, &container, &beside.object, web())
         .unwrap();
     images.add(&fetched.id);
     assert_eq!(
@@ -187,7 +195,7 @@ fn an_object_without_an_image_record_needs_its_formats() {
             &container,
             "disk.img",
             &mut &data[..],
-            &ObjectUploadOptions {
+            ObjectUploadOptions {
                 size: Some(data.len() as u64),
                 ..Default::default()
             },
@@ -199,7 +207,7 @@ fn an_object_without_an_image_record_needs_its_formats() {
             &store,
             &container,
             "disk.img",
-            &ContainerImportOptions::default(),
+            ContainerImportOptions::default(),
         )
         .unwrap_err();
     assert!(matches!(err, Error::InvalidArgument(_)), "{err:?}");
@@ -210,7 +218,7 @@ fn an_object_without_an_image_record_needs_its_formats() {
             &store,
             &container,
             "disk.img",
-            &ContainerImportOptions {
+            ContainerImportOptions {
                 disk_format: Some("raw".into()),
                 container_format: Some("bare".into()),
                 via: ImportVia::Auto,
@@ -228,7 +236,7 @@ fn an_object_without_an_image_record_needs_its_formats() {
             &store,
             &container,
             "disk.img",
-            &ContainerImportOptions {
+            ContainerImportOptions {
                 disk_format: Some("raw".into()),
                 container_format: Some("bare".into()),
                 via: ImportVia::WebDownload,
@@ -246,7 +254,7 @@ fn an_object_without_an_image_record_needs_its_formats() {
         .unwrap();
     images.add(&queued.id);
     let err = client
-        .export_image_to_container(&queued.id, &store, &container, &ExportOptions::default())
+        .export_image_to_container(&queued.id, &store, &container, ExportOptions::default())
         .unwrap_err();
     assert!(matches!(err, Error::NoData(_)), "{err:?}");
 }
@@ -267,7 +275,7 @@ fn a_copy_between_regions_is_byte_identical() {
     in_one.add(&source.id);
 
     let copy = one
-        .copy_image_to(&source.id, &two, &CopyOptions::default())
+        .copy_image_to(&source.id, &two, CopyOptions::default())
         .unwrap();
     in_two.add(&copy.id);
     assert!(matches!(one.get_image(&copy.id), Err(Error::NotFound(_))));
@@ -279,8 +287,9 @@ fn a_copy_between_regions_is_byte_identical() {
         .copy_image_to(
             &copy.id,
             &one,
-            &CopyOptions {
+            CopyOptions {
                 name: Some("back home".into()),
+                ..Default::default()
             },
         )
         .unwrap();
@@ -303,11 +312,249 @@ fn a_copy_the_target_refuses_leaves_nothing_behind() {
     in_one.add(&source.id);
 
     let err = one
-        .copy_image_to(&source.id, &two, &CopyOptions::default())
+        .copy_image_to(&source.id, &two, CopyOptions::default())
         .unwrap_err();
     assert!(matches!(err, Error::TooLarge(_)), "{err:?}");
     assert!(
         matches!(two.find_image(&name), Err(Error::NoMatch(_))),
         "the half-made copy is deleted"
     );
+}
+
+/// Every image of `client` named `name` (any status).
+fn images_named(client: &Client, name: &str) -> Vec<Image> {
+    client
+        .images(&glance_client::ListOptions {
+            name: Some(name.into()),
+            ..Default::default()
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap()
+}
+
+/// Object names of a container (none when it does not exist).
+fn objects_in(store: &glance_client::ObjectStore, container: &str) -> Vec<String> {
+    store
+        .list_objects(container, &glance_client::ObjectListOptions::default())
+        .map(|objects| objects.into_iter().map(|o| o.name).collect())
+        .unwrap_or_default()
+}
+
+/// A callback that records every report and, with `stop`, stops once half
+/// of the total has moved.
+fn watch(seen: &mut Vec<Progress>, stop: bool) -> impl FnMut(Progress) -> ControlFlow<()> + '_ {
+    move |p: Progress| {
+        seen.push(p);
+        match p.total {
+            Some(total) if stop && p.done > 0 && p.done >= total / 2 => ControlFlow::Break(()),
+            _ => ControlFlow::Continue(()),
+        }
+    }
+}
+
+/// Reports of one moving phase: from 0 to the end, never more than 4 MiB apart.
+fn assert_watched(seen: &[Progress], size: u64) {
+    assert!(seen.iter().all(|p| p.phase == Phase::Moving), "{seen:?}");
+    assert_eq!(
+        seen.first().map(|p| (p.done, p.total)),
+        Some((0, Some(size)))
+    );
+    assert_eq!(seen.last().map(|p| p.done), Some(size));
+    assert!(seen
+        .windows(2)
+        .all(|w| w[1].done >= w[0].done && w[1].done - w[0].done <= 4 << 20));
+}
+
+#[test]
+fn a_watched_export_and_import_stopped_halfway_leave_nothing_behind() {
+    let client = catalog_client("DEMO", "RegionOne");
+    let store = client.object_store();
+    let mut images = Cleanup::new(&client);
+    let mut containers = Containers::new(&store);
+    let name = unique("journey-watched");
+    let data = pattern(12 * 1024 * 1024 + 7, 5);
+    let size = data.len() as u64;
+    let source = source_image(&client, &name, &data);
+    images.add(&source.id);
+    let container = unique("watched");
+    containers.add(&container);
+    store.create_container(&container).unwrap();
+    let segments = format!("{container}_segments");
+    let export = |progress: &mut dyn FnMut(Progress) -> ControlFlow<()>| {
+        client.export_image_to_container(
+            &source.id,
+            &store,
+            &container,
+            ExportOptions {
+                segment_size: Some(4 * 1024 * 1024),
+                progress: Some(progress),
+                ..Default::default()
+            },
+        )
+    };
+
+    let mut seen = Vec::new();
+    let err = export(&mut watch(&mut seen, true)).unwrap_err();
+    assert!(matches!(err, Error::Aborted), "{err:?}");
+    let stopped_at = seen.last().unwrap().done;
+    assert!(stopped_at >= size / 2 && stopped_at < size, "{stopped_at}");
+    assert_eq!(objects_in(&store, &container), Vec::<String>::new());
+    assert_eq!(
+        objects_in(&store, &segments),
+        Vec::<String>::new(),
+        "no segment left"
+    );
+
+    let mut seen = Vec::new();
+    let exported = export(&mut watch(&mut seen, false)).unwrap();
+    assert_eq!(exported.segments, 4);
+    assert_watched(&seen, size);
+
+    let import = |name: &str, progress: &mut dyn FnMut(Progress) -> ControlFlow<()>| {
+        client.import_image_from_container(
+            &store,
+            &container,
+            &exported.object,
+            ContainerImportOptions {
+                name: Some(name.to_owned()),
+                progress: Some(progress),
+                ..Default::default()
+            },
+        )
+    };
+    let stopped_name = unique("journey-import-stopped");
+    let mut seen = Vec::new();
+    let err = import(&stopped_name, &mut watch(&mut seen, true)).unwrap_err();
+    assert!(matches!(err, Error::Aborted), "{err:?}");
+    assert!(seen.last().unwrap().done < size);
+    assert!(
+        images_named(&client, &stopped_name).is_empty(),
+        "no image left"
+    );
+
+    let back_name = unique("journey-import");
+    let mut seen = Vec::new();
+    let back = import(&back_name, &mut watch(&mut seen, false)).unwrap();
+    images.add(&back.id);
+    assert_watched(&seen, size);
+    assert_eq!(back.os_hash_value, source.os_hash_value);
+    assert!(download(&client, &back.id) == data);
+}
+
+#[test]
+fn a_watched_copy_to_the_second_region_stopped_halfway_leaves_nothing_behind() {
+    let one = catalog_client("DEMO", "RegionOne");
+    let two = catalog_client("DEMO", "RegionTwo");
+    let mut in_one = Cleanup::new(&one);
+    let mut in_two = Cleanup::new(&two);
+    let name = unique("journey-copy-watched");
+    let data = pattern(12 * 1024 * 1024 + 1, 6);
+    let size = data.len() as u64;
+    let source = source_image(&one, &name, &data);
+    in_one.add(&source.id);
+
+    let mut seen = Vec::new();
+    let err = one
+        .copy_image_to(
+            &source.id,
+            &two,
+            CopyOptions {
+                progress: Some(&mut watch(&mut seen, true)),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert!(matches!(err, Error::Aborted), "{err:?}");
+    assert!(seen.last().unwrap().done < size);
+    assert!(
+        images_named(&two, &name).is_empty(),
+        "no image left in RegionTwo"
+    );
+    let in_region_one: Vec<String> = images_named(&one, &name)
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
+    assert_eq!(
+        in_region_one,
+        vec![source.id.clone()],
+        "only the source in RegionOne"
+    );
+
+    let mut seen = Vec::new();
+    let copy = one
+        .copy_image_to(
+            &source.id,
+            &two,
+            CopyOptions {
+                progress: Some(&mut watch(&mut seen, false)),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    in_two.add(&copy.id);
+    assert_watched(&seen, size);
+    assert!(download(&two, &copy.id) == data);
+}
+
+#[test]
+fn a_description_too_large_for_metadata_travels_in_a_description_object() {
+    let client = catalog_client("DEMO", "RegionOne");
+    let store = client.object_store();
+    let mut images = Cleanup::new(&client);
+    let mut containers = Containers::new(&store);
+    let data = pattern(100_000, 7);
+    // Signature properties and many others: far beyond Swift's 4 KB of metadata.
+    let mut properties: std::collections::BTreeMap<String, String> = (0..40)
+        .map(|i| {
+            (
+                format!("prop_{i:02}"),
+                format!("value {i} {}", "é".repeat(100)),
+            )
+        })
+        .collect();
+    properties.insert("img_signature".into(), "A".repeat(684));
+    let source = client
+        .create_image_with_data(
+            &CreateImage {
+                name: Some(unique("journey-big-description")),
+                disk_format: Some("raw".into()),
+                container_format: Some("bare".into()),
+                properties: properties.clone(),
+                ..Default::default()
+            },
+            UploadData::bytes(&data),
+            CreateWithData::default(),
+        )
+        .unwrap();
+    images.add(&source.id);
+    let container = unique("described");
+    containers.add(&container);
+    store.create_container(&container).unwrap();
+    let exported = client
+        .export_image_to_container(&source.id, &store, &container, ExportOptions::default())
+        .unwrap();
+    let sidecar = format!("{}.glance-image.json", exported.object);
+    assert_eq!(
+        exported.description_object.as_deref(),
+        Some(sidecar.as_str())
+    );
+    assert_eq!(objects_in(&store, &container), {
+        let mut names = vec![exported.object.clone(), sidecar];
+        names.sort();
+        names
+    });
+    let back = client
+        .import_image_from_container(
+            &store,
+            &container,
+            &exported.object,
+            ContainerImportOptions::default(),
+        )
+        .unwrap();
+    images.add(&back.id);
+    assert_eq!(back.name, source.name);
+    for (key, value) in &properties {
+        assert_eq!(back.property(key), Some(value.as_str()), "{key}");
+    }
+    assert!(download(&client, &back.id) == data);
 }

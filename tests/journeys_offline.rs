@@ -73,7 +73,7 @@ fn an_export_whose_download_fails_its_check_leaves_no_object() {
         .object_store_at(&format!("{}/v1/AUTH_t", swift.url()))
         .unwrap();
     let err = client
-        .export_image_to_container("src", &store, "exports", &ExportOptions::default())
+        .export_image_to_container("src", &store, "exports", ExportOptions::default())
         .unwrap_err();
     assert!(
         matches!(&err, Error::ChecksumMismatch { algorithm, .. } if algorithm == "sha512"),
@@ -123,7 +123,7 @@ fn a_copy_whose_download_fails_its_check_leaves_no_image_in_the_target() {
     });
     let err = source
         .client()
-        .copy_image_to("src", &target.client(), &CopyOptions::default())
+        .copy_image_to("src", &target.client(), CopyOptions::default())
         .unwrap_err();
     assert!(matches!(err, Error::ChecksumMismatch { .. }), "{err:?}");
     assert!(

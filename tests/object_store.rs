@@ -58,7 +58,7 @@ fn containers_and_ordinary_objects() {
             &container,
             name,
             &mut &data[..],
-            &ObjectUploadOptions {
+            ObjectUploadOptions {
                 size: Some(data.len() as u64),
                 ..Default::default()
             },
@@ -71,7 +71,7 @@ fn containers_and_ordinary_objects() {
             &container,
             "empty",
             &mut Pipe(&[]),
-            &ObjectUploadOptions::default(),
+            ObjectUploadOptions::default(),
         )
         .unwrap();
     assert_eq!((empty.size, empty.segments), (0, 0));
@@ -111,7 +111,9 @@ fn containers_and_ordinary_objects() {
     assert_eq!(info.large_object, LargeObject::No);
     assert_eq!(info.etag.as_deref(), Some(uploaded.etag.as_str()));
     let mut back = Vec::new();
-    store.download(&container, name, &mut back).unwrap();
+    store
+        .download(&container, name, &mut back, Default::default())
+        .unwrap();
     assert!(back == data, "the object came back different");
 
     // A container with objects cannot go.
@@ -162,7 +164,7 @@ fn large_objects_are_segmented_streamed_checked_and_deleted_whole() {
             ..Default::default()
         };
         let uploaded = store
-            .upload(&container, name, &mut Pipe(&data), &options)
+            .upload(&container, name, &mut Pipe(&data), options)
             .unwrap();
         assert_eq!(uploaded.size, size as u64, "{name}");
         assert_eq!(uploaded.segments, segments, "{name}");
@@ -210,7 +212,7 @@ fn data_shorter_than_announced_is_refused_and_nothing_is_stored() {
             ..Default::default()
         };
         let err = store
-            .upload(&container, name, &mut Pipe(&data), &options)
+            .upload(&container, name, &mut Pipe(&data), options)
             .unwrap_err();
         assert!(
             matches!(&err, Error::InvalidArgument(m) if m.contains(&format!("of the {}", announced.min(mib)))),
@@ -243,7 +245,7 @@ fn dynamic_large_objects_are_checked_and_deleted_with_their_segments() {
                 &container,
                 &format!("parts/{i}"),
                 &mut &part[..],
-                &ObjectUploadOptions {
+                ObjectUploadOptions {
                     size: Some(part.len() as u64),
                     ..Default::default()
                 },
@@ -272,7 +274,9 @@ fn dynamic_large_objects_are_checked_and_deleted_with_their_segments() {
         }
     );
     let mut back = Vec::new();
-    store.download(&container, "whole", &mut back).unwrap();
+    store
+        .download(&container, "whole", &mut back, Default::default())
+        .unwrap();
     assert_eq!(back, parts.concat());
 
     store.delete_object(&container, "whole").unwrap();
@@ -312,7 +316,7 @@ fn a_temp_url_lets_anyone_read_the_object_until_it_expires() {
             &container,
             object,
             &mut &data[..],
-            &ObjectUploadOptions {
+            ObjectUploadOptions {
                 size: Some(data.len() as u64),
                 ..Default::default()
             },
@@ -383,7 +387,7 @@ fn files_go_up_and_come_back_whole() {
             &container,
             "from-file",
             &source,
-            &ObjectUploadOptions {
+            ObjectUploadOptions {
                 segment_size: 1024 * 1024,
                 ..Default::default()
             },
@@ -393,7 +397,7 @@ fn files_go_up_and_come_back_whole() {
 
     let target = dir.join("target.bin");
     let info = store
-        .download_to_file(&container, "from-file", &target)
+        .download_to_file(&container, "from-file", &target, Default::default())
         .unwrap();
     assert_eq!(info.size, data.len() as u64);
     assert!(std::fs::read(&target).unwrap() == data);
@@ -401,7 +405,7 @@ fn files_go_up_and_come_back_whole() {
 
     let missing = dir.join("missing.bin");
     let err = store
-        .download_to_file(&container, "no-such-object", &missing)
+        .download_to_file(&container, "no-such-object", &missing, Default::default())
         .unwrap_err();
     assert!(matches!(err, Error::NotFound(_)), "{err:?}");
     assert!(!missing.exists() && !dir.join("missing.bin.part").exists());
@@ -410,7 +414,7 @@ fn files_go_up_and_come_back_whole() {
             &container,
             "x",
             dir.join("absent"),
-            &ObjectUploadOptions::default(),
+            ObjectUploadOptions::default(),
         )
         .unwrap_err();
     assert!(matches!(err, Error::Io { .. }), "{err:?}");

@@ -64,7 +64,9 @@ fn a_corrupted_ordinary_object_fails_its_md5_check() {
     });
     let store = store_for(&double);
     let mut sink = Vec::new();
-    let err = store.download("c", "plain", &mut sink).unwrap_err();
+    let err = store
+        .download("c", "plain", &mut sink, Default::default())
+        .unwrap_err();
     assert!(
         matches!(&err, Error::ChecksumMismatch { algorithm, expected, .. }
             if algorithm == "md5" && *expected == md5_hex(b"the real data")),
@@ -88,7 +90,9 @@ fn large_objects_are_checked_segment_by_segment() {
         vec![one.clone(), two.clone()],
     );
     let mut back = Vec::new();
-    store_for(&intact).download("c", "slo", &mut back).unwrap();
+    store_for(&intact)
+        .download("c", "slo", &mut back, Default::default())
+        .unwrap();
     assert_eq!(back, whole);
 
     let mut damaged = whole.clone();
@@ -99,7 +103,7 @@ fn large_objects_are_checked_segment_by_segment() {
         vec![one.clone(), two.clone()],
     );
     let err = store_for(&corrupt)
-        .download("c", "slo", &mut Vec::new())
+        .download("c", "slo", &mut Vec::new(), Default::default())
         .unwrap_err();
     assert!(
         matches!(&err, Error::ChecksumMismatch { algorithm, .. } if algorithm == "md5 of segment 2"),
@@ -113,7 +117,7 @@ fn large_objects_are_checked_segment_by_segment() {
         vec![one, two],
     );
     let err = store_for(&swapped)
-        .download("c", "slo", &mut Vec::new())
+        .download("c", "slo", &mut Vec::new(), Default::default())
         .unwrap_err();
     assert!(
         err.to_string().contains("changed while being read"),
@@ -140,7 +144,7 @@ fn an_upload_whose_etag_differs_fails_and_leaves_no_segments() {
             "c",
             "obj",
             &mut &data[..],
-            &ObjectUploadOptions {
+            ObjectUploadOptions {
                 segment_size: 1000,
                 ..Default::default()
             },

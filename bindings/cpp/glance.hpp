@@ -736,6 +736,18 @@ private:
 /// Progress of a transfer: bytes done, of total (0 when unknown). Return
 /// false to stop the transfer (it then throws AbortedError).
 using ProgressFn = std::function<bool(std::uint64_t done, std::uint64_t total)>;
+/// What a progress report is about.
+enum class Phase : std::uint32_t {
+    /// One upload or download on its own: done and total are its bytes.
+    Transfer = GLANCE_PHASE_TRANSFER,
+    /// A copy's, export's or import's data moving (download and upload at
+    /// once): bytes that reached the target, of the image's size.
+    Moving = GLANCE_PHASE_MOVING,
+    /// Glance processing an import: done and total are 0.
+    Importing = GLANCE_PHASE_IMPORTING,
+};
+/// Progress with its phase. Return false to stop (AbortedError).
+using PhaseProgressFn = std::function<bool(std::uint64_t done, std::uint64_t total, Phase phase)>;
 /// Upload data supplier: fills at most `capacity` bytes of `buffer` and
 /// returns how many; 0 ends the data. Throw to stop the upload.
 using ReadFn = std::function<std::size_t(std::uint8_t *buffer, std::size_t capacity)>;
@@ -799,6 +811,22 @@ public:
         auto held = std::make_unique<ProgressFn>(std::move(callback));
         detail::check(glance_transfer_opts_set_progress(opts_.get(), &TransferOptions::on_progress, held.get()));
         progress_ = std::move(held);
+        phase_progress_.reset();
+        return *this;
+    }
+    /// The progress callback that is also told the phase (an empty
+    /// function: none); replaces one set with progress(), and the reverse.
+    TransferOptions &phase_progress(PhaseProgressFn callback) {
+        if (!callback) {
+            detail::check(glance_transfer_opts_set_phase_progress(opts_.get(), nullptr, nullptr));
+            phase_progress_.reset();
+            return *this;
+        }
+        auto held = std::make_unique<PhaseProgressFn>(std::move(callback));
+        detail::check(glance_transfer_opts_set_phase_progress(opts_.get(), &TransferOptions::on_phase_progress,
+                                                              held.get()));
+        phase_progress_ = std::move(held);
+        progress_.reset();
         return *this;
     }
     const glance_transfer_opts *get() const noexcept { return opts_.get(); }
@@ -808,12 +836,17 @@ private:
         auto *callback = static_cast<ProgressFn *>(userdata);
         return detail::guarded([&] { return (*callback)(done, total); });
     }
+    static int on_phase_progress(void *userdata, std::uint64_t done, std::uint64_t total, glance_phase phase) noexcept {
+        auto *callback = static_cast<PhaseProgressFn *>(userdata);
+        return detail::guarded([&] { return (*callback)(done, total, static_cast<Phase>(phase)); });
+    }
     TransferOptions &apply(glance_status status) {
         detail::check(status);
         return *this;
     }
     detail::Owned<glance_transfer_opts, detail::free_transfer_opts> opts_;
     std::unique_ptr<ProgressFn> progress_;
+    std::unique_ptr<PhaseProgressFn> phase_progress_;
 };
 
 /// Options of an interoperable import: method, stores. Setters chain.
@@ -1158,6 +1191,16 @@ public:
         detail::check(glance_object_upload_file(store_.get(), detail::CString(container), detail::CString(object),
                                                 detail::CString(path), segment_size));
     }
+    /// upload_file with a progress callback in `options` (the rest unused).
+    void upload_file(std::string_view container, std::string_view object, std::string_view path,
+                     std::uint64_t segment_size, const TransferOptions &options) const {
+        detail::CallbackScope scope;
+        glance_status status = glance_object_upload_file_opts(store_.get(), detail::CString(container),
+                                                              detail::CString(object), detail::CString(path),
+                                                              segment_size, options.get());
+        scope.rethrow();
+        detail::check(status);
+    }
     /// Uploads what `read` supplies (0 ends it): exactly `size` bytes, or a
     /// large object in segments of `segment_size` (0: 1 GiB) when the size is
     /// absent or larger. The bytes stored.
@@ -1169,6 +1212,20 @@ public:
         glance_status status = glance_object_upload_callback(store_.get(), detail::CString(container),
                                                              detail::CString(object), &detail::on_read, &read, length,
                                                              segment_size, &stored);
+        scope.rethrow();
+        detail::check(status);
+        return stored;
+    }
+    /// upload with a progress callback in `options` (the rest unused).
+    std::uint64_t upload(std::string_view container, std::string_view object, ReadFn read,
+                         std::optional<std::uint64_t> size, std::uint64_t segment_size,
+                         const TransferOptions &options) const {
+        std::uint64_t stored = 0;
+        std::int64_t length = detail::signed_size(size);
+        detail::CallbackScope scope;
+        glance_status status = glance_object_upload_callback_opts(
+            store_.get(), detail::CString(container), detail::CString(object), &detail::on_read, &read, length,
+            segment_size, options.get(), &stored);
         scope.rethrow();
         detail::check(status);
         return stored;
@@ -1185,9 +1242,31 @@ public:
         detail::check(status);
         return bytes;
     }
+    /// download with a progress callback in `options` (the rest unused).
+    std::uint64_t download(std::string_view container, std::string_view object, WriteFn write,
+                           const TransferOptions &options) const {
+        std::uint64_t bytes = 0;
+        detail::CallbackScope scope;
+        glance_status status = glance_object_download_callback_opts(store_.get(), detail::CString(container),
+                                                                    detail::CString(object), &detail::on_write,
+                                                                    &write, options.get(), &bytes);
+        scope.rethrow();
+        detail::check(status);
+        return bytes;
+    }
     void download_file(std::string_view container, std::string_view object, std::string_view path) const {
         detail::check(glance_object_download_file(store_.get(), detail::CString(container), detail::CString(object),
                                                   detail::CString(path)));
+    }
+    /// download_file with a progress callback in `options` (the rest unused).
+    void download_file(std::string_view container, std::string_view object, std::string_view path,
+                       const TransferOptions &options) const {
+        detail::CallbackScope scope;
+        glance_status status = glance_object_download_file_opts(store_.get(), detail::CString(container),
+                                                                detail::CString(object), detail::CString(path),
+                                                                options.get());
+        scope.rethrow();
+        detail::check(status);
     }
     void delete_object(std::string_view container, std::string_view object) const {
         detail::check(glance_object_delete(store_.get(), detail::CString(container), detail::CString(object)));
@@ -1795,6 +1874,21 @@ public:
                                                        segment_size, &name));
         return detail::take(name);
     }
+    /// export_to_container with a progress callback in `options` (the rest
+    /// unused): Phase::Moving as the bytes reach the container; false stops
+    /// it (AbortedError) and nothing is left in the container.
+    std::string export_to_container(std::string_view image_id, const ObjectStore &store, std::string_view container,
+                                    std::optional<std::string_view> object, std::uint64_t segment_size,
+                                    const TransferOptions &options) const {
+        char *name = nullptr;
+        detail::CallbackScope scope;
+        glance_status status = glance_image_export_to_container_opts(
+            raw(), detail::CString(image_id), store.get(), detail::CString(container), detail::OptionalCString(object),
+            segment_size, options.get(), &name);
+        scope.rethrow();
+        detail::check(status);
+        return detail::take(name);
+    }
     /// Makes an image of an exported object.
     Image import_from_container(const ObjectStore &store, std::string_view container, std::string_view object,
                                 std::optional<std::string_view> name = std::nullopt,
@@ -1805,6 +1899,19 @@ public:
                                                          static_cast<std::uint32_t>(via), &image));
         return Image(image);
     }
+    /// import_from_container with a progress callback in `options` (the
+    /// rest unused): Phase::Moving, or Phase::Importing while Glance fetches
+    /// the object; false stops it (AbortedError) and no image is left.
+    Image import_from_container(const ObjectStore &store, std::string_view container, std::string_view object,
+                                std::optional<std::string_view> name, ImportVia via,
+                                const TransferOptions &options) const {
+        glance_image *image = nullptr;
+        detail::CallbackScope scope;
+        glance_status status = glance_image_import_from_container_opts(
+            raw(), store.get(), detail::CString(container), detail::CString(object), detail::OptionalCString(name),
+            static_cast<std::uint32_t>(via), options.get(), &image);
+        return finish_image(scope, status, image);
+    }
     /// Copies an image of this client's cloud into `target`'s; the copy.
     Image copy_to(std::string_view image_id, const Client &target,
                   std::optional<std::string_view> name = std::nullopt) const {
@@ -1812,6 +1919,17 @@ public:
         detail::check(
             glance_image_copy_to(raw(), detail::CString(image_id), target.raw(), detail::OptionalCString(name), &image));
         return Image(image);
+    }
+    /// copy_to with a progress callback in `options` (the rest unused):
+    /// Phase::Moving as the bytes reach the target; false stops it
+    /// (AbortedError) and no image is left in the target.
+    Image copy_to(std::string_view image_id, const Client &target, std::optional<std::string_view> name,
+                  const TransferOptions &options) const {
+        glance_image *image = nullptr;
+        detail::CallbackScope scope;
+        glance_status status = glance_image_copy_to_opts(raw(), detail::CString(image_id), target.raw(),
+                                                         detail::OptionalCString(name), options.get(), &image);
+        return finish_image(scope, status, image);
     }
 
     const glance_client *get() const noexcept { return client_.get(); }

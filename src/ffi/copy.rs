@@ -1,12 +1,14 @@
 //! Copy an image to another region or cloud.
 
 use std::ffi::c_char;
+use std::ops::ControlFlow;
 
 use super::boundary::{self, borrow, optional_text, text, Out};
 use super::client::glance_client;
 use super::error::glance_status;
 use super::image::glance_image;
-use crate::CopyOptions;
+use super::image_data::{glance_transfer_opts, options, progress_of};
+use crate::{CopyOptions, Progress};
 
 /// Copies image `image_id` of `source`'s cloud into `target`'s (another
 /// region or another cloud), streamed through this process: the copy gets the
@@ -34,6 +36,32 @@ pub extern "C" fn glance_image_copy_to(
     name: *const c_char,
     out_image: *mut *mut glance_image,
 ) -> glance_status {
+    glance_image_copy_to_opts(source, image_id, target, name, std::ptr::null(), out_image)
+}
+
+/// `glance_image_copy_to` with options: of `opts` only the progress
+/// callback is used (`glance_transfer_opts_set_phase_progress` or
+/// `_set_progress`), called on the calling thread with
+/// `GLANCE_PHASE_MOVING` as the bytes reach the target; returning
+/// `GLANCE_CB_ABORT` stops the copy with `GLANCE_ABORTED` and deletes the
+/// half-made copy. Where a half-made copy cannot be deleted, the last
+/// error's message names it (`image <id> in the target`).
+///
+/// `opts` may be NULL (no progress). Both clients, `opts` and the strings
+/// are borrowed for the call only. On success `*out_image` receives the new
+/// image in the target (owned by the caller; free it with
+/// `glance_image_free`). Thread-safe as far as the clients go.
+///
+/// Returns the statuses of `glance_image_copy_to`, and `GLANCE_ABORTED`.
+#[no_mangle]
+pub extern "C" fn glance_image_copy_to_opts(
+    source: *const glance_client,
+    image_id: *const c_char,
+    target: *const glance_client,
+    name: *const c_char,
+    opts: *const glance_transfer_opts,
+    out_image: *mut *mut glance_image,
+) -> glance_status {
     boundary::run(|| {
         // SAFETY: NULL or live handles / strings / a writable pointer, per the C contract.
         let source = unsafe { borrow(source, "source") }?;
@@ -41,11 +69,16 @@ pub extern "C" fn glance_image_copy_to(
         let target = unsafe { borrow(target, "target") }?;
         let name = unsafe { optional_text(name, "name") }?;
         let out = unsafe { Out::new(out_image, "out_image") }?;
+        let opts = unsafe { options(opts) };
+        let mut progress = progress_of(opts);
         let copy = source.client.copy_image_to(
             image_id,
             &target.client,
-            &CopyOptions {
+            CopyOptions {
                 name: name.map(str::to_owned),
+                progress: progress
+                    .as_mut()
+                    .map(|p| p as &mut dyn FnMut(Progress) -> ControlFlow<()>),
             },
         )?;
         out.set(boundary::give(glance_image::new(copy)));

@@ -159,6 +159,7 @@ impl glance_status {
             Error::Ambiguous(_) => glance_status::GLANCE_AMBIGUOUS,
             Error::Config(_) => glance_status::GLANCE_CONFIG,
             Error::Io { .. } => glance_status::GLANCE_IO,
+            Error::LeftBehind { error, .. } => Self::of(error),
         }
     }
 

@@ -1,13 +1,15 @@
 //! Export an image's data into a container object, and make an image of one.
 
 use std::ffi::c_char;
+use std::ops::ControlFlow;
 
 use super::boundary::{self, borrow, optional_text, text, CallError, Out};
 use super::client::glance_client;
 use super::error::glance_status;
 use super::image::glance_image;
+use super::image_data::{glance_transfer_opts, options, progress_of};
 use super::object_store::glance_object_store;
-use crate::{ContainerImportOptions, ExportOptions, ImportVia};
+use crate::{ContainerImportOptions, ExportOptions, ImportVia, Progress};
 
 /// Import through this client: the object is read and uploaded to Glance.
 pub const GLANCE_IMPORT_VIA_STREAM: u32 = 0;
@@ -47,6 +49,47 @@ pub extern "C" fn glance_image_export_to_container(
     segment_size: u64,
     out_object: *mut *mut c_char,
 ) -> glance_status {
+    glance_image_export_to_container_opts(
+        client,
+        image_id,
+        store,
+        container,
+        object,
+        segment_size,
+        std::ptr::null(),
+        out_object,
+    )
+}
+
+/// `glance_image_export_to_container` with options: of `opts` only the
+/// progress callback is used (`glance_transfer_opts_set_phase_progress` or
+/// `_set_progress`), called on the calling thread with
+/// `GLANCE_PHASE_MOVING` as the bytes reach the container; returning
+/// `GLANCE_CB_ABORT` stops the export with `GLANCE_ABORTED`, leaving no
+/// object, segment or description object. A description too large for
+/// object metadata goes in `<object>.glance-image.json` beside the object.
+/// A segment whose upload meets a cut connection or a 5xx is sent again.
+/// Where something cannot be removed after a failure, the last error's
+/// message names it.
+///
+/// `opts` may be NULL (no progress). `client`, `store`, `opts` and the
+/// strings are borrowed for the call only; `out_object` as in
+/// `glance_image_export_to_container`. Thread-safe as far as the handles go.
+///
+/// Returns the statuses of `glance_image_export_to_container`, and
+/// `GLANCE_ABORTED`.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn glance_image_export_to_container_opts(
+    client: *const glance_client,
+    image_id: *const c_char,
+    store: *const glance_object_store,
+    container: *const c_char,
+    object: *const c_char,
+    segment_size: u64,
+    opts: *const glance_transfer_opts,
+    out_object: *mut *mut c_char,
+) -> glance_status {
     boundary::run(|| {
         // SAFETY: NULL or live handles / strings / a writable pointer, per the C contract.
         let client = unsafe { borrow(client, "client") }?;
@@ -55,15 +98,20 @@ pub extern "C" fn glance_image_export_to_container(
         let container = unsafe { text(container, "container") }?;
         let object = unsafe { optional_text(object, "object") }?;
         let out = unsafe { Out::optional(out_object) };
+        let opts = unsafe { options(opts) };
+        let mut progress = progress_of(opts);
         let options = ExportOptions {
             object: object.map(str::to_owned),
             segment_size: (segment_size > 0).then_some(segment_size),
             segment_container: None,
+            progress: progress
+                .as_mut()
+                .map(|p| p as &mut dyn FnMut(Progress) -> ControlFlow<()>),
         };
         let exported =
             client
                 .client
-                .export_image_to_container(image_id, &store.store, container, &options)?;
+                .export_image_to_container(image_id, &store.store, container, options)?;
         if let Some(out) = out {
             out.set(boundary::give_string(exported.object)?);
         }
@@ -98,6 +146,45 @@ pub extern "C" fn glance_image_import_from_container(
     via: u32,
     out_image: *mut *mut glance_image,
 ) -> glance_status {
+    glance_image_import_from_container_opts(
+        client,
+        store,
+        container,
+        object,
+        name,
+        via,
+        std::ptr::null(),
+        out_image,
+    )
+}
+
+/// `glance_image_import_from_container` with options: of `opts` only the
+/// progress callback is used (`glance_transfer_opts_set_phase_progress` or
+/// `_set_progress`), called on the calling thread with
+/// `GLANCE_PHASE_MOVING` as the bytes reach Glance and, when Glance fetches
+/// the object itself (`web-download`), `GLANCE_PHASE_IMPORTING` after each
+/// poll; returning `GLANCE_CB_ABORT` stops the import with
+/// `GLANCE_ABORTED`, leaving no new image. Where the new image cannot be
+/// removed after a failure, the last error's message names it.
+///
+/// `opts` may be NULL (no progress). The handles, `opts` and the strings are
+/// borrowed for the call only; `out_image` as in
+/// `glance_image_import_from_container`. Thread-safe as far as the handles go.
+///
+/// Returns the statuses of `glance_image_import_from_container`, and
+/// `GLANCE_ABORTED`.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn glance_image_import_from_container_opts(
+    client: *const glance_client,
+    store: *const glance_object_store,
+    container: *const c_char,
+    object: *const c_char,
+    name: *const c_char,
+    via: u32,
+    opts: *const glance_transfer_opts,
+    out_image: *mut *mut glance_image,
+) -> glance_status {
     boundary::run(|| {
         // SAFETY: NULL or live handles / strings / a writable pointer, per the C contract.
         let client = unsafe { borrow(client, "client") }?;
@@ -106,6 +193,7 @@ pub extern "C" fn glance_image_import_from_container(
         let object = unsafe { text(object, "object") }?;
         let name = unsafe { optional_text(name, "name") }?;
         let out = unsafe { Out::new(out_image, "out_image") }?;
+        let opts = unsafe { options(opts) };
         let via = match via {
             GLANCE_IMPORT_VIA_STREAM => ImportVia::Stream,
             GLANCE_IMPORT_VIA_WEB_DOWNLOAD => ImportVia::WebDownload,
@@ -116,15 +204,19 @@ pub extern "C" fn glance_image_import_from_container(
                 )))
             }
         };
+        let mut progress = progress_of(opts);
         let options = ContainerImportOptions {
             name: name.map(str::to_owned),
             via,
+            progress: progress
+                .as_mut()
+                .map(|p| p as &mut dyn FnMut(Progress) -> ControlFlow<()>),
             ..Default::default()
         };
         let image =
             client
                 .client
-                .import_image_from_container(&store.store, container, object, &options)?;
+                .import_image_from_container(&store.store, container, object, options)?;
         out.set(boundary::give(glance_image::new(image)));
         Ok(())
     })

@@ -12,7 +12,8 @@ use super::client::glance_client;
 use super::error::glance_status;
 use super::image::glance_image;
 use crate::{
-    Client, DownloadOptions, Framing, HashAlgorithm, Image, Progress, UploadData, UploadOptions,
+    Client, DownloadOptions, Framing, HashAlgorithm, Image, Phase, Progress, UploadData,
+    UploadOptions,
 };
 
 /// What a callback returns to go on.
@@ -39,6 +40,53 @@ pub enum glance_framing {
 /// and at the end. Returns `GLANCE_CB_CONTINUE`, or `GLANCE_CB_ABORT` to stop.
 pub type glance_progress_cb =
     Option<unsafe extern "C" fn(userdata: *mut c_void, done: u64, total: u64) -> c_int>;
+
+/// What a progress report is about (`glance_phase_progress_cb`). More
+/// phases may come: treat an unknown one like `GLANCE_PHASE_TRANSFER`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum glance_phase {
+    /// One upload or download on its own (image data, one object): `done`
+    /// and `total` are its bytes.
+    GLANCE_PHASE_TRANSFER = 0,
+    /// A copy's, export's or import's data moving, downloaded from the
+    /// source and uploaded to the target at once: `done` bytes reached the
+    /// target, of `total` (the image's size).
+    GLANCE_PHASE_MOVING = 1,
+    /// Glance processing an import (or fetching the data itself): `done`
+    /// and `total` are 0; called after each poll.
+    GLANCE_PHASE_IMPORTING = 2,
+}
+
+impl From<Phase> for glance_phase {
+    fn from(phase: Phase) -> Self {
+        match phase {
+            Phase::Moving => glance_phase::GLANCE_PHASE_MOVING,
+            Phase::Importing => glance_phase::GLANCE_PHASE_IMPORTING,
+            _ => glance_phase::GLANCE_PHASE_TRANSFER,
+        }
+    }
+}
+
+/// Progress with the phase it is about: `done` bytes of `total` (0 when
+/// unknown), at the rate of `glance_progress_cb`. Returns
+/// `GLANCE_CB_CONTINUE`, or `GLANCE_CB_ABORT` to stop.
+pub type glance_phase_progress_cb = Option<
+    unsafe extern "C" fn(
+        userdata: *mut c_void,
+        done: u64,
+        total: u64,
+        phase: glance_phase,
+    ) -> c_int,
+>;
+
+/// The progress callback C gave, of either kind.
+#[derive(Clone, Copy)]
+enum Reporter {
+    None,
+    Plain(unsafe extern "C" fn(*mut c_void, u64, u64) -> c_int),
+    Phased(unsafe extern "C" fn(*mut c_void, u64, u64, glance_phase) -> c_int),
+}
 
 /// Supplies upload data: writes at most `capacity` bytes to `buffer`, stores
 /// how many in `*out_len` (0: the data has ended) and returns
@@ -68,7 +116,7 @@ pub struct glance_transfer_opts {
     pub(crate) skip_verification: bool,
     pub(crate) multihash: Option<HashAlgorithm>,
     restart: bool,
-    progress: glance_progress_cb,
+    progress: Reporter,
     progress_userdata: *mut c_void,
 }
 
@@ -80,7 +128,7 @@ impl Default for glance_transfer_opts {
             skip_verification: false,
             multihash: None,
             restart: false,
-            progress: None,
+            progress: Reporter::None,
             progress_userdata: std::ptr::null_mut(),
         }
     }
@@ -224,6 +272,7 @@ pub extern "C" fn glance_transfer_opts_set_restart(
 
 /// The progress callback (NULL: none) and the `userdata` it is given; both
 /// are kept until changed and must stay valid while transfers use them.
+/// Replaces a callback set with `glance_transfer_opts_set_phase_progress`.
 ///
 /// Returns `GLANCE_OK` or `GLANCE_NULL_ARG` (`opts` only).
 #[no_mangle]
@@ -233,7 +282,29 @@ pub extern "C" fn glance_transfer_opts_set_progress(
     userdata: *mut c_void,
 ) -> glance_status {
     set(opts, |opts| {
-        opts.progress = callback;
+        opts.progress = callback.map_or(Reporter::None, Reporter::Plain);
+        opts.progress_userdata = userdata;
+        Ok(())
+    })
+}
+
+/// The progress callback that is also told the phase (NULL: none), and the
+/// `userdata` it is given; both are kept until changed and must stay valid
+/// while transfers use them. Replaces a callback set with
+/// `glance_transfer_opts_set_progress`. Image and object transfers report
+/// `GLANCE_PHASE_TRANSFER`; copies, exports and imports
+/// (`glance_image_copy_to_opts`, ...) `GLANCE_PHASE_MOVING` and
+/// `GLANCE_PHASE_IMPORTING`.
+///
+/// Returns `GLANCE_OK` or `GLANCE_NULL_ARG` (`opts` only).
+#[no_mangle]
+pub extern "C" fn glance_transfer_opts_set_phase_progress(
+    opts: *mut glance_transfer_opts,
+    callback: glance_phase_progress_cb,
+    userdata: *mut c_void,
+) -> glance_status {
+    set(opts, |opts| {
+        opts.progress = callback.map_or(Reporter::None, Reporter::Phased);
         opts.progress_userdata = userdata;
         Ok(())
     })
@@ -243,7 +314,7 @@ pub extern "C" fn glance_transfer_opts_set_progress(
 ///
 /// # Safety
 /// `opts` is NULL or live options not used elsewhere during the call.
-unsafe fn options<'a>(opts: *const glance_transfer_opts) -> &'a glance_transfer_opts {
+pub(crate) unsafe fn options<'a>(opts: *const glance_transfer_opts) -> &'a glance_transfer_opts {
     // SAFETY: the caller's promise.
     unsafe { opts.as_ref() }.unwrap_or(&NO_OPTIONS.0)
 }
@@ -258,7 +329,7 @@ static NO_OPTIONS: Defaults = Defaults(glance_transfer_opts {
     skip_verification: false,
     multihash: None,
     restart: false,
-    progress: None,
+    progress: Reporter::None,
     progress_userdata: std::ptr::null_mut(),
 });
 
@@ -266,11 +337,21 @@ static NO_OPTIONS: Defaults = Defaults(glance_transfer_opts {
 pub(crate) fn progress_of(
     opts: &glance_transfer_opts,
 ) -> Option<impl FnMut(Progress) -> ControlFlow<()>> {
-    let callback = opts.progress?;
+    let reporter = opts.progress;
+    if let Reporter::None = reporter {
+        return None;
+    }
     let userdata = opts.progress_userdata;
     Some(move |p: Progress| {
+        let total = p.total.unwrap_or(0);
         // SAFETY: the caller gave a valid callback and userdata, per the docs.
-        let answer = unsafe { callback(userdata, p.done, p.total.unwrap_or(0)) };
+        let answer = unsafe {
+            match reporter {
+                Reporter::Plain(callback) => callback(userdata, p.done, total),
+                Reporter::Phased(callback) => callback(userdata, p.done, total, p.phase.into()),
+                Reporter::None => GLANCE_CB_CONTINUE,
+            }
+        };
         if answer == GLANCE_CB_CONTINUE {
             ControlFlow::Continue(())
         } else {

@@ -2,13 +2,16 @@
 //! temporary URLs.
 
 use std::ffi::{c_char, CString};
+use std::ops::ControlFlow;
 
 use super::boundary::{self, borrow, c_text, lend, optional_text, text, CallResult, Out};
 use super::client::glance_client;
 use super::error::glance_status;
+use super::image_data::{glance_transfer_opts, options, progress_of};
 use crate::{
     LargeObject, ObjectEntry, ObjectInfo, ObjectListOptions, ObjectStore, ObjectUploadOptions,
 };
+use crate::{ObjectDownloadOptions, Progress};
 
 /// The object storage of a cloud, reached with a client's token.
 ///
@@ -409,14 +412,50 @@ pub extern "C" fn glance_object_upload_file(
     path: *const c_char,
     segment_size: u64,
 ) -> glance_status {
+    glance_object_upload_file_opts(
+        store,
+        container,
+        object,
+        path,
+        segment_size,
+        std::ptr::null(),
+    )
+}
+
+/// `glance_object_upload_file` with options: of `opts` only the progress
+/// callback is used, called on the calling thread (`GLANCE_PHASE_TRANSFER`);
+/// returning `GLANCE_CB_ABORT` stops the upload with `GLANCE_ABORTED`,
+/// leaving no object or segment. A piece whose PUT meets a cut connection
+/// or a 5xx is sent again.
+///
+/// `opts` may be NULL (no progress). `store`, `opts` and the strings are
+/// borrowed for the call only. Thread-safe as far as `store` goes.
+///
+/// Returns the statuses of `glance_object_upload_file`, and `GLANCE_ABORTED`.
+#[no_mangle]
+pub extern "C" fn glance_object_upload_file_opts(
+    store: *const glance_object_store,
+    container: *const c_char,
+    object: *const c_char,
+    path: *const c_char,
+    segment_size: u64,
+    opts: *const glance_transfer_opts,
+) -> glance_status {
     on_object(store, container, object, |store, container, object| {
-        // SAFETY: NULL or a NUL-terminated string, per the C contract.
+        // SAFETY: NULL or a NUL-terminated string, NULL or live options, per the C contract.
         let path = unsafe { text(path, "path") }?;
-        let mut options = ObjectUploadOptions::default();
+        let opts = unsafe { options(opts) };
+        let mut progress = progress_of(opts);
+        let mut options = ObjectUploadOptions {
+            progress: progress
+                .as_mut()
+                .map(|p| p as &mut dyn FnMut(Progress) -> ControlFlow<()>),
+            ..Default::default()
+        };
         if segment_size > 0 {
             options.segment_size = segment_size;
         }
-        store.upload_file(container, object, path, &options)?;
+        store.upload_file(container, object, path, options)?;
         Ok(())
     })
 }
@@ -436,10 +475,37 @@ pub extern "C" fn glance_object_download_file(
     object: *const c_char,
     path: *const c_char,
 ) -> glance_status {
+    glance_object_download_file_opts(store, container, object, path, std::ptr::null())
+}
+
+/// `glance_object_download_file` with options: of `opts` only the progress
+/// callback is used, called on the calling thread (`GLANCE_PHASE_TRANSFER`);
+/// returning `GLANCE_CB_ABORT` stops the download with `GLANCE_ABORTED`,
+/// leaving no file.
+///
+/// `opts` may be NULL (no progress). `store`, `opts` and the strings are
+/// borrowed for the call only. Thread-safe as far as `store` goes.
+///
+/// Returns the statuses of `glance_object_download_file`, and `GLANCE_ABORTED`.
+#[no_mangle]
+pub extern "C" fn glance_object_download_file_opts(
+    store: *const glance_object_store,
+    container: *const c_char,
+    object: *const c_char,
+    path: *const c_char,
+    opts: *const glance_transfer_opts,
+) -> glance_status {
     on_object(store, container, object, |store, container, object| {
-        // SAFETY: NULL or a NUL-terminated string, per the C contract.
+        // SAFETY: NULL or a NUL-terminated string, NULL or live options, per the C contract.
         let path = unsafe { text(path, "path") }?;
-        store.download_to_file(container, object, path)?;
+        let opts = unsafe { options(opts) };
+        let mut progress = progress_of(opts);
+        let options = ObjectDownloadOptions {
+            progress: progress
+                .as_mut()
+                .map(|p| p as &mut dyn FnMut(Progress) -> ControlFlow<()>),
+        };
+        store.download_to_file(container, object, path, options)?;
         Ok(())
     })
 }

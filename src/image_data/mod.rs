@@ -13,7 +13,8 @@ use std::time::Duration;
 
 pub use download::{DownloadOptions, Downloaded};
 pub use hashing::HashAlgorithm;
-pub use progress::{Progress, ProgressFn};
+pub(crate) use progress::{Meter, MeteredReader};
+pub use progress::{Phase, Progress, ProgressFn};
 pub(crate) use upload::check_upload;
 pub use upload::{Framing, UploadData, UploadOptions};
 

@@ -1,5 +1,6 @@
 //! Progress reports during a transfer, and the caller's way to stop it.
 
+use std::io::{self, Read};
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
@@ -10,6 +11,25 @@ pub struct Progress {
     pub done: u64,
     /// Bytes in all, when known.
     pub total: Option<u64>,
+    /// What is running, so a progress bar can say it.
+    pub phase: Phase,
+}
+
+/// The part of the work a [`Progress`] report is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Phase {
+    /// One upload or download on its own (image data, one object): `done`
+    /// and `total` are its bytes.
+    #[default]
+    Transfer,
+    /// A journey's data moving, downloaded from the source and uploaded to
+    /// the target at once (a copy, an export, a streamed import): `done` and
+    /// `total` are the bytes that reached the target and the image's size.
+    Moving,
+    /// Glance processing an import once the data is up, or fetching it itself
+    /// (`web-download`): reported after each poll, `done` 0 and `total` `None`.
+    Importing,
 }
 
 /// A progress callback: return `ControlFlow::Break(())` to stop the transfer,
@@ -27,6 +47,7 @@ const REPORT_INTERVAL: Duration = Duration::from_millis(100);
 /// data moves, and when the last byte has moved.
 pub(crate) struct Meter<'a, 'b> {
     callback: Option<&'b mut ProgressFn<'a>>,
+    phase: Phase,
     total: Option<u64>,
     done: u64,
     reported: u64,
@@ -36,8 +57,14 @@ pub(crate) struct Meter<'a, 'b> {
 
 impl<'a, 'b> Meter<'a, 'b> {
     pub(crate) fn new(callback: Option<&'b mut ProgressFn<'a>>) -> Self {
+        Self::for_phase(callback, Phase::Transfer)
+    }
+
+    /// A meter whose reports name `phase`.
+    pub(crate) fn for_phase(callback: Option<&'b mut ProgressFn<'a>>, phase: Phase) -> Self {
         Meter {
             callback,
+            phase,
             total: None,
             done: 0,
             reported: 0,
@@ -101,12 +128,58 @@ impl<'a, 'b> Meter<'a, 'b> {
         let flow = callback(Progress {
             done: self.done,
             total: self.total,
+            phase: self.phase,
         });
         if flow.is_break() {
             self.aborted = true;
         }
         flow
     }
+}
+
+/// A reader whose bytes are counted into a meter as they are read: a
+/// journey's progress is the data reaching its target. A stop asked by the
+/// callback fails the read, and [`MeteredReader::aborted`] tells it from a
+/// real failure.
+pub(crate) struct MeteredReader<'a, 'b, R> {
+    inner: R,
+    meter: Meter<'a, 'b>,
+}
+
+impl<'a, 'b, R: Read> MeteredReader<'a, 'b, R> {
+    /// Reports the start (0 of `total`) at once: a callback that stops
+    /// there stops the work before any byte moves.
+    pub(crate) fn new(inner: R, mut meter: Meter<'a, 'b>, total: Option<u64>) -> Self {
+        let _ = meter.start(0, total);
+        MeteredReader { inner, meter }
+    }
+
+    /// Whether the callback asked to stop.
+    pub(crate) fn aborted(&self) -> bool {
+        self.meter.aborted
+    }
+
+    /// Reports the end; false when the callback asks to stop there.
+    pub(crate) fn finish(&mut self) -> bool {
+        self.meter.finish().is_continue()
+    }
+}
+
+impl<R: Read> Read for MeteredReader<'_, '_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.meter.aborted {
+            return Err(stopped());
+        }
+        let n = self.inner.read(buf)?;
+        if n > 0 && self.meter.advance(n as u64).is_break() {
+            return Err(stopped());
+        }
+        Ok(n)
+    }
+}
+
+fn stopped() -> io::Error {
+    io::Error::other("aborted by the progress callback")
 }
 
 #[cfg(test)]
@@ -161,7 +234,8 @@ mod tests {
             seen.last(),
             Some(&Progress {
                 done: 10,
-                total: Some(10)
+                total: Some(10),
+                phase: Phase::Transfer,
             })
         );
     }

@@ -441,6 +441,7 @@ impl Client {
         let threaded = super::hash_on_thread(source.size);
         let mut meter = Meter::new(options.progress.as_deref_mut());
         let mut retried = false;
+        let announced_size = source.size;
         loop {
             let auth = transport.session.current(&transport.http)?;
             if meter.start(0, source.size).is_break() {
@@ -464,6 +465,12 @@ impl Client {
                 .transfer();
             if let Some(store) = &options.store {
                 call = call.header("X-Image-Meta-Store", store.clone());
+            }
+            // As python-glanceclient and openstacksdk send it: with chunked
+            // framing Glance learns the size only from here, and stores such
+            // as RBD size the image ahead with it.
+            if let Some(size) = announced_size {
+                call = call.header("X-OpenStack-Image-Size", size.to_string());
             }
             let outcome = transport.send(call);
             let Body {

@@ -16,9 +16,27 @@ use ureq::http::Method;
 use super::upload::hex;
 use super::{object_path, LargeObject, ObjectInfo, ObjectListOptions, ObjectStore};
 use crate::error::{Error, Failure, Result};
+use crate::image_data::{Meter, ProgressFn};
 
 /// Buffer of [`ObjectStore::download`]: large enough that data moves in few calls.
 const COPY_BUFFER: usize = 256 * 1024;
+
+/// Options of [`ObjectStore::download`] and [`ObjectStore::download_to_file`].
+#[derive(Default)]
+pub struct ObjectDownloadOptions<'a> {
+    /// Called as data moves ([`Phase::Transfer`](crate::Phase::Transfer)), at
+    /// the rate of image transfers; returning `Break` stops the download with
+    /// [`Error::Aborted`] (a download to a file then leaves no file).
+    pub progress: Option<&'a mut ProgressFn<'a>>,
+}
+
+impl std::fmt::Debug for ObjectDownloadOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ObjectDownloadOptions")
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
 
 /// One piece of a large object, as its segment list describes it.
 #[derive(Debug, Clone)]
@@ -304,8 +322,13 @@ impl ObjectStore {
         container: &str,
         object: &str,
         out: &mut dyn Write,
+        options: ObjectDownloadOptions<'_>,
     ) -> Result<ObjectInfo> {
         let mut reader = self.open_object(container, object)?;
+        let mut meter = Meter::new(options.progress);
+        if meter.start(0, Some(reader.info.size)).is_break() {
+            return Err(Error::Aborted);
+        }
         let mut buffer = vec![0u8; COPY_BUFFER];
         loop {
             let n = match reader.read(&mut buffer) {
@@ -316,9 +339,13 @@ impl ObjectStore {
             };
             out.write_all(&buffer[..n])
                 .map_err(|e| Error::io("the download's destination", e))?;
+            if meter.advance(n as u64).is_break() {
+                return Err(Error::Aborted);
+            }
         }
         out.flush()
             .map_err(|e| Error::io("the download's destination", e))?;
+        let _ = meter.finish();
         Ok(reader.info)
     }
 

@@ -4,7 +4,7 @@ use std::fs::{self, File};
 use std::io::BufWriter;
 use std::path::Path;
 
-use super::{ObjectInfo, ObjectStore, ObjectUploadOptions, UploadedObject};
+use super::{ObjectDownloadOptions, ObjectInfo, ObjectStore, ObjectUploadOptions, UploadedObject};
 use crate::error::{Error, Result};
 
 impl ObjectStore {
@@ -15,7 +15,7 @@ impl ObjectStore {
         container: &str,
         object: &str,
         path: impl AsRef<Path>,
-        options: &ObjectUploadOptions,
+        options: ObjectUploadOptions<'_>,
     ) -> Result<UploadedObject> {
         let path = path.as_ref();
         let name = path.display().to_string();
@@ -23,9 +23,9 @@ impl ObjectStore {
         let size = file.metadata().map_err(|e| Error::io(&name, e))?.len();
         let options = ObjectUploadOptions {
             size: Some(size),
-            ..options.clone()
+            ..options
         };
-        self.upload(container, object, &mut file, &options)
+        self.upload(container, object, &mut file, options)
     }
 
     /// Downloads an object into the file at `path`, checked as
@@ -37,6 +37,7 @@ impl ObjectStore {
         container: &str,
         object: &str,
         path: impl AsRef<Path>,
+        options: ObjectDownloadOptions<'_>,
     ) -> Result<ObjectInfo> {
         let path = path.as_ref();
         let file_name = path
@@ -52,7 +53,7 @@ impl ObjectStore {
             .map_err(|e| Error::io(&part_name, e))
             .and_then(|file| {
                 let mut out = BufWriter::new(file);
-                let info = self.download(container, object, &mut out)?;
+                let info = self.download(container, object, &mut out, options)?;
                 let file = out
                     .into_inner()
                     .map_err(|e| Error::io(&part_name, e.into_error()))?;

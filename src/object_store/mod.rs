@@ -22,7 +22,8 @@ use crate::error::{Error, HttpError, Result};
 use crate::transport::{Call, Response, Target};
 use crate::url::{encode, Query};
 
-pub use download::ObjectReader;
+pub use download::{ObjectDownloadOptions, ObjectReader};
+pub(crate) use upload::hex;
 pub use upload::{ObjectUploadOptions, UploadedObject};
 
 /// Swift's default limits on names, in bytes.

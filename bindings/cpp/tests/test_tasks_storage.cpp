@@ -290,10 +290,83 @@ static void journeys() {
     demo_cloud.delete_image(fetched.id());
 }
 
+// Export, import and copy of a 12 MiB image, each first stopped halfway by its
+// progress callback: nothing may be left in the containers or either region.
+static void stopped_halfway() {
+    glance::Client demo_cloud = cloud("demo");
+    glance::Client two = cloud("demo_region_two");
+    glance::ObjectStore store = demo_cloud.object_store();
+    const std::size_t size = 12 * 1024 * 1024 + 5;
+    std::string data(size, '\0');
+    for (std::size_t i = 0; i < size; i++) data[i] = static_cast<char>((i * 2654435761u) >> 9);
+    const std::string name = unique("watched");
+    glance::Image made = demo_cloud.create(
+        glance::CreateOptions().name(name).disk_format("raw").container_format("bare").visibility("private"));
+    glance::Image source = demo_cloud.upload_buffer(made.id(), data);
+    const std::string id = source.id();
+
+    struct Seen {
+        std::uint64_t last = 0;
+        bool other_phase = false;
+        bool stop = false;
+    } seen;
+    glance::TransferOptions options;
+    options.phase_progress([&](std::uint64_t done, std::uint64_t total, glance::Phase phase) {
+        seen.last = done;
+        seen.other_phase = seen.other_phase || phase != glance::Phase::Moving;
+        return !(seen.stop && done > 0 && done >= total / 2);
+    });
+    auto images_named = [](const glance::Client &client, const std::string &wanted) {
+        return client.list(glance::ListOptions().name(wanted)).size();
+    };
+
+    const std::string container = unique("watched");
+    store.create_container(container);
+    seen = Seen{0, false, true};
+    THROWS(glance::AbortedError,
+           demo_cloud.export_to_container(id, store, container, std::nullopt, 4 * 1024 * 1024, options));
+    CHECK(seen.last >= size / 2 && seen.last < size && !seen.other_phase);
+    CHECK(store.list_objects(container).empty());
+    CHECK(store.list_objects(container + "_segments").empty());
+    seen = Seen{};
+    const std::string object =
+        demo_cloud.export_to_container(id, store, container, std::nullopt, 4 * 1024 * 1024, options);
+    CHECK_EQ(seen.last, static_cast<std::uint64_t>(size));
+
+    const std::string imported = unique("watched-import");
+    seen = Seen{0, false, true};
+    THROWS(glance::AbortedError,
+           demo_cloud.import_from_container(store, container, object, imported, glance::ImportVia::Stream, options));
+    CHECK(seen.last < size && !seen.other_phase);
+    CHECK_EQ(images_named(demo_cloud, imported), static_cast<std::size_t>(0));
+    seen = Seen{};
+    glance::Image back =
+        demo_cloud.import_from_container(store, container, object, imported, glance::ImportVia::Stream, options);
+    CHECK_EQ(back.os_hash_value(), source.os_hash_value());
+    demo_cloud.delete_image(back.id());
+    store.delete_object(container, object);
+    store.delete_container(container + "_segments");
+    store.delete_container(container);
+
+    const std::string copied = unique("watched-copy");
+    seen = Seen{0, false, true};
+    THROWS(glance::AbortedError, demo_cloud.copy_to(id, two, copied, options));
+    CHECK(seen.last >= size / 2 && seen.last < size && !seen.other_phase);
+    CHECK_EQ(images_named(two, copied), static_cast<std::size_t>(0));
+    CHECK_EQ(images_named(demo_cloud, copied), static_cast<std::size_t>(0));
+    seen = Seen{};
+    glance::Image copy = demo_cloud.copy_to(id, two, copied, options);
+    CHECK_EQ(seen.last, static_cast<std::uint64_t>(size));
+    CHECK_EQ(copy.os_hash_value(), source.os_hash_value());
+    two.delete_image(copy.id());
+    demo_cloud.delete_image(id);
+}
+
 void test_object_store_and_journeys() {
     glance::Client client = demo();
     object_store(client);
     journeys();
+    stopped_halfway();
 }
 
 } // namespace suite

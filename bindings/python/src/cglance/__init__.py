@@ -59,6 +59,7 @@ from .image import Image, ImageIterator, ImagePage, Patch
 from .member import Member
 from .object_store import ObjectEntry, ObjectInfo, ObjectStore
 from .options import Framing, ImportOptions, ImportVia, ListOptions, NewImage, TaskListOptions
+from .options import Phase, ProgressReport
 from .task import Task, TaskIterator, TaskPage
 
 __version__ = "0.1.0"
@@ -84,6 +85,8 @@ __all__ = [
     "ListOptions",
     "NewImage",
     "TaskListOptions",
+    "Phase",
+    "ProgressReport",
     "Task",
     "TaskIterator",
     "TaskPage",

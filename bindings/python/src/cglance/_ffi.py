@@ -27,6 +27,9 @@ CB_CONTINUE = 0
 CB_ABORT = 1
 
 PROGRESS_CB = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint64)
+PHASE_PROGRESS_CB = ctypes.CFUNCTYPE(
+    ctypes.c_int, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint64, ctypes.c_uint32
+)
 READ_CB = ctypes.CFUNCTYPE(
     ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)
 )
@@ -56,6 +59,7 @@ _SCALARS = {
     "uint64_t *": ctypes.POINTER(ctypes.c_uint64),
     "bool *": ctypes.POINTER(ctypes.c_bool),
     "glance_progress_cb": PROGRESS_CB,
+    "glance_phase_progress_cb": PHASE_PROGRESS_CB,
     "glance_read_cb": READ_CB,
     "glance_write_cb": WRITE_CB,
     "glance_import_poll_cb": IMPORT_POLL_CB,
@@ -183,6 +187,11 @@ def call_handle(function: Callable[..., int], *args: Any) -> int:
     """Calls a function whose last parameter is ``struct x **out``; returns the handle."""
     out = ctypes.c_void_p()
     check(function(*args, ctypes.byref(out)))
+    return handle_out(out)
+
+
+def handle_out(out: ctypes.c_void_p) -> int:
+    """The handle a successful call wrote to ``out``."""
     if not out.value:
         raise GlanceError("the library returned no handle", status=Status.PANIC)
     return out.value

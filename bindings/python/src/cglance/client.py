@@ -21,6 +21,7 @@ from .options import (
     NewImage,
     Progress,
     TaskListOptions,
+    call_with_progress,
     from_kwargs,
     transfer_handle,
 )
@@ -656,24 +657,28 @@ class Client(Handle):
         container: str,
         name: Optional[str] = None,
         segment_size: int = 0,
+        *,
+        progress: Optional[Progress] = None,
     ) -> str:
         """Streams the image's data and description into ``container`` (which must exist).
 
         Gives the object's name (default ``<image id>.<disk format>``).
+        ``progress`` as in :meth:`upload` (phase ``MOVING``); False or an
+        exception stops the export and leaves nothing in the container.
         """
         _check_store(store)
-        return (
-            _ffi.call_string(
-                _ffi.lib().glance_image_export_to_container,
-                self._ptr,
-                _ffi.cstr(image_id, "image_id"),
-                store._ptr,
-                _ffi.cstr(container, "container"),
-                _ffi.opt_cstr(name, "name"),
-                _ffi.uint(segment_size, "segment_size"),
-            )
-            or ""
+        key = _ffi.cstr(image_id, "image_id")
+        where = _ffi.cstr(container, "container")
+        object_name = _ffi.opt_cstr(name, "name")
+        segments = _ffi.uint(segment_size, "segment_size")
+        out = ctypes.c_void_p()
+        call_with_progress(
+            progress,
+            lambda opts: _ffi.lib().glance_image_export_to_container_opts(
+                self._ptr, key, store._ptr, where, object_name, segments, opts, ctypes.byref(out)
+            ),
         )
+        return _ffi.take_string(out.value) or ""
 
     def import_from_container(
         self,
@@ -682,33 +687,56 @@ class Client(Handle):
         object_name: str,
         name: Optional[str] = None,
         via: ImportVia = ImportVia.AUTO,
+        *,
+        progress: Optional[Progress] = None,
     ) -> Image:
-        """Makes an image of an object :meth:`export_to_container` wrote (same data, verified)."""
+        """Makes an image of an object :meth:`export_to_container` wrote (same data, verified).
+
+        ``progress`` as in :meth:`upload` (phase ``MOVING``, or ``IMPORTING``
+        while Glance fetches the object itself); False or an exception stops
+        the import and leaves no image.
+        """
         _check_store(store)
         if isinstance(via, bool) or not isinstance(via, int):
             raise TypeError(f"via must be an ImportVia, not {type_name(via)}")
-        return self._image_call(
-            _ffi.lib().glance_image_import_from_container,
-            store._ptr,
-            _ffi.cstr(container, "container"),
-            _ffi.cstr(object_name, "object_name"),
-            _ffi.opt_cstr(name, "name"),
-            _ffi.uint(int(via), "via", 32),
+        where = _ffi.cstr(container, "container")
+        key = _ffi.cstr(object_name, "object_name")
+        image_name = _ffi.opt_cstr(name, "name")
+        method = _ffi.uint(int(via), "via", 32)
+        out = ctypes.c_void_p()
+        call_with_progress(
+            progress,
+            lambda opts: _ffi.lib().glance_image_import_from_container_opts(
+                self._ptr, store._ptr, where, key, image_name, method, opts, ctypes.byref(out)
+            ),
         )
+        return Image(_ffi.handle_out(out))
 
-    def copy_image_to(self, image_id: str, target: "Client", name: Optional[str] = None) -> Image:
-        """Copies an image into ``target``'s cloud or region (same data, verified); gives the copy."""
+    def copy_image_to(
+        self,
+        image_id: str,
+        target: "Client",
+        name: Optional[str] = None,
+        *,
+        progress: Optional[Progress] = None,
+    ) -> Image:
+        """Copies an image into ``target``'s cloud or region (same data, verified); gives the copy.
+
+        ``progress`` as in :meth:`upload` (phase ``MOVING``); False or an
+        exception stops the copy and leaves no image in the target.
+        """
         if not isinstance(target, Client):
             raise TypeError(f"target must be a Client, not {type_name(target)}")
-        return Image(
-            _ffi.call_handle(
-                _ffi.lib().glance_image_copy_to,
-                self._ptr,
-                _ffi.cstr(image_id, "image_id"),
-                target._ptr,
-                _ffi.opt_cstr(name, "name"),
-            )
+        key = _ffi.cstr(image_id, "image_id")
+        copy_name = _ffi.opt_cstr(name, "name")
+        out = ctypes.c_void_p()
+        call_with_progress(
+            progress,
+            lambda opts: _ffi.lib().glance_image_copy_to_opts(
+                self._ptr, key, target._ptr, copy_name, opts, ctypes.byref(out)
+            ),
         )
+        return Image(_ffi.handle_out(out))
 
 
 def type_name(value: Any) -> str:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, List, NamedTuple, Optional, Union
 
 from . import _data, _ffi
 from ._handle import Handle
+from .options import Progress, call_with_progress
 
 if TYPE_CHECKING:
     from .client import Client
@@ -122,16 +123,27 @@ class ObjectStore(Handle):
             )
         )
 
-    def upload_file(self, container: str, name: str, path: PathArg, segment_size: int = 0) -> None:
-        """Uploads a file as ``container/name``; above ``segment_size`` bytes (0: 1 GiB) in segments."""
-        _ffi.check(
-            _ffi.lib().glance_object_upload_file(
-                self._ptr,
-                _ffi.cstr(container, "container"),
-                _ffi.cstr(name, "object"),
-                _ffi.path_arg(path, "path"),
-                _ffi.uint(segment_size, "segment_size"),
-            )
+    def upload_file(
+        self,
+        container: str,
+        name: str,
+        path: PathArg,
+        segment_size: int = 0,
+        *,
+        progress: Optional[Progress] = None,
+    ) -> None:
+        """Uploads a file as ``container/name``; above ``segment_size`` bytes (0: 1 GiB) in segments.
+
+        ``progress`` as in :meth:`Client.upload`; False or an exception stops
+        the upload and leaves no object or segment.
+        """
+        where = _ffi.cstr(container, "container")
+        key = _ffi.cstr(name, "object")
+        file = _ffi.path_arg(path, "path")
+        segments = _ffi.uint(segment_size, "segment_size")
+        call_with_progress(
+            progress,
+            lambda opts: _ffi.lib().glance_object_upload_file_opts(self._ptr, where, key, file, segments, opts),
         )
 
     def upload(
@@ -142,6 +154,7 @@ class ObjectStore(Handle):
         *,
         size: Optional[int] = None,
         segment_size: int = 0,
+        progress: Optional[Progress] = None,
     ) -> int:
         """Uploads bytes or a readable binary file-like object as ``container/name``; the bytes stored.
 
@@ -149,61 +162,71 @@ class ObjectStore(Handle):
         are known without one) exactly that many bytes are read; above
         ``segment_size`` bytes (0: 1 GiB), or of unknown size, the object goes
         up in segments as a Static Large Object. Memory stays constant.
+        ``progress`` as in :meth:`Client.upload`.
         """
         if size is not None:
             _ffi.uint(size, "size", 63)
         if _data.is_buffer(source):
             source = io.BytesIO(source)
+        where = _ffi.cstr(container, "container")
+        key = _ffi.cstr(name, "object")
+        segments = _ffi.uint(segment_size, "segment_size")
         state = _ffi.CallbackState()
         read = _data.reader(source, state)
         expected = size if size is not None else _data.remaining_size(source)
         stored = ctypes.c_uint64()
-        status = _ffi.lib().glance_object_upload_callback(
-            self._ptr,
-            _ffi.cstr(container, "container"),
-            _ffi.cstr(name, "object"),
-            read,
-            None,
-            -1 if expected is None else expected,
-            _ffi.uint(segment_size, "segment_size"),
-            ctypes.byref(stored),
+        call_with_progress(
+            progress,
+            lambda opts: _ffi.lib().glance_object_upload_callback_opts(
+                self._ptr,
+                where,
+                key,
+                read,
+                None,
+                -1 if expected is None else expected,
+                segments,
+                opts,
+                ctypes.byref(stored),
+            ),
+            state,
         )
-        del read
-        state.reraise()
-        _ffi.check(status)
         return int(stored.value)
 
-    def download(self, container: str, name: str, sink: Any) -> int:
+    def download(self, container: str, name: str, sink: Any, *, progress: Optional[Progress] = None) -> int:
         """Streams ``container/name`` into a writable binary file-like object; the bytes written.
 
         The data is checked against Swift's ETag as it streams: a
         :class:`ChecksumMismatch` after the last byte says not to trust them.
+        ``progress`` as in :meth:`Client.download`.
         """
+        where = _ffi.cstr(container, "container")
+        key = _ffi.cstr(name, "object")
         state = _ffi.CallbackState()
         write = _data.writer(sink, state)
         count = ctypes.c_uint64()
-        status = _ffi.lib().glance_object_download_callback(
-            self._ptr,
-            _ffi.cstr(container, "container"),
-            _ffi.cstr(name, "object"),
-            write,
-            None,
-            ctypes.byref(count),
+        call_with_progress(
+            progress,
+            lambda opts: _ffi.lib().glance_object_download_callback_opts(
+                self._ptr, where, key, write, None, opts, ctypes.byref(count)
+            ),
+            state,
         )
-        del write
-        state.reraise()
-        _ffi.check(status)
         return int(count.value)
 
-    def download_file(self, container: str, name: str, path: PathArg) -> None:
-        """Downloads ``container/name`` into a file, checked against Swift's ETag."""
-        _ffi.check(
-            _ffi.lib().glance_object_download_file(
-                self._ptr,
-                _ffi.cstr(container, "container"),
-                _ffi.cstr(name, "object"),
-                _ffi.path_arg(path, "path"),
-            )
+    def download_file(
+        self, container: str, name: str, path: PathArg, *, progress: Optional[Progress] = None
+    ) -> None:
+        """Downloads ``container/name`` into a file, checked against Swift's ETag.
+
+        ``progress`` as in :meth:`Client.download`; False or an exception
+        stops the download and leaves no file.
+        """
+        where = _ffi.cstr(container, "container")
+        key = _ffi.cstr(name, "object")
+        file = _ffi.path_arg(path, "path")
+        call_with_progress(
+            progress,
+            lambda opts: _ffi.lib().glance_object_download_file_opts(self._ptr, where, key, file, opts),
         )
 
     def delete_object(self, container: str, name: str) -> None:

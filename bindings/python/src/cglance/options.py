@@ -9,14 +9,53 @@ and the others are these dataclasses' fields.
 from __future__ import annotations
 
 import enum
+import inspect
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 from . import _ffi
 from ._handle import Handle
 
-Progress = Callable[[int, int], Any]
-"""``progress(done, total)``: bytes moved and the total (0 when unknown); return False to stop."""
+
+class Phase(str, enum.Enum):
+    """What a progress report is about."""
+
+    TRANSFER = "transfer"
+    """One upload or download on its own: done and total are its bytes."""
+    MOVING = "moving"
+    """A copy's, export's or import's data moving (download and upload at once)."""
+    IMPORTING = "importing"
+    """Glance processing an import: done and total are 0."""
+
+
+_PHASES = {0: Phase.TRANSFER, 1: Phase.MOVING, 2: Phase.IMPORTING}
+
+
+class ProgressReport(NamedTuple):
+    """One progress report: bytes done, the total (0 when unknown), the phase."""
+
+    done: int
+    total: int
+    phase: Phase
+
+
+Progress = Union[Callable[[int, int], Any], Callable[[ProgressReport], Any]]
+"""``progress(report)`` with a :class:`ProgressReport`, or ``progress(done, total)``
+(bytes moved and the total, 0 when unknown); return False to stop."""
+
+
+def _takes_report(callback: Callable[..., Any]) -> bool:
+    """Whether the callback takes one positional argument (a ProgressReport), not (done, total)."""
+    try:
+        parameters = inspect.signature(callback).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    positional = [
+        p for p in parameters if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    ]
+    if any(p.kind == inspect.Parameter.VAR_POSITIONAL for p in parameters):
+        return False
+    return len(positional) == 1
 
 
 class Framing(enum.IntEnum):
@@ -310,13 +349,22 @@ def transfer_handle(
         # Without a callback of the caller's, one that does nothing: running
         # Python code during the transfer lets Ctrl-C (KeyboardInterrupt)
         # stop it within 100 ms instead of when the C call returns.
-        callback: Progress = progress if progress is not None else _ignore_progress
+        callback: Callable[..., Any] = progress if progress is not None else _ignore_progress
+        if _takes_report(callback):
 
-        def report(_userdata: Any, done: int, total: int) -> int:
-            return state.guard(lambda: callback(done, total))
+            def report_phase(_userdata: Any, done: int, total: int, phase: int) -> int:
+                report = ProgressReport(done, total, _PHASES.get(phase, Phase.TRANSFER))
+                return state.guard(lambda: callback(report))
 
-        trampoline = state.callback(_ffi.PROGRESS_CB, report)
-        _ffi.check(c.glance_transfer_opts_set_progress(ptr, trampoline, None))
+            trampoline = state.callback(_ffi.PHASE_PROGRESS_CB, report_phase)
+            _ffi.check(c.glance_transfer_opts_set_phase_progress(ptr, trampoline, None))
+        else:
+
+            def report(_userdata: Any, done: int, total: int) -> int:
+                return state.guard(lambda: callback(done, total))
+
+            trampoline = state.callback(_ffi.PROGRESS_CB, report)
+            _ffi.check(c.glance_transfer_opts_set_progress(ptr, trampoline, None))
     except BaseException:
         handle.close()
         raise
@@ -325,6 +373,27 @@ def transfer_handle(
 
 def _ignore_progress(done: int, total: int) -> None:
     """The progress callback of transfers whose caller gave none."""
+
+
+def call_with_progress(
+    progress: Optional[Progress],
+    invoke: Callable[[Any], int],
+    state: Optional[_ffi.CallbackState] = None,
+) -> None:
+    """Runs ``invoke(options)`` with transfer options carrying ``progress``.
+
+    Raises what a callback of the call (``state``: shared with its data
+    callbacks) raised, else the call's failure. Without a callback of the
+    caller's, one that does nothing still runs, so Ctrl-C stops a long
+    journey within 100 ms.
+    """
+    state = state if state is not None else _ffi.CallbackState()
+    opts, keep = transfer_handle(state, progress=progress)
+    with opts:
+        status = invoke(opts._ptr)
+    del keep
+    state.reraise()
+    _ffi.check(status)
 
 
 def from_kwargs(cls: Any, options: Any, kwargs: Dict[str, Any]) -> Any:
