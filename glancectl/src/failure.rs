@@ -45,6 +45,11 @@ impl From<glance_client::Error> for Failure {
             // Refused before any request was sent: the arguments are wrong.
             glance_client::Error::InvalidArgument(_) => USAGE,
             glance_client::Error::Aborted => INTERRUPTED,
+            glance_client::Error::LeftBehind { ref error, .. }
+                if matches!(**error, glance_client::Error::Aborted) =>
+            {
+                INTERRUPTED
+            }
             _ => FAILED_CALL,
         };
         // The library's message already holds Glance's message, the HTTP

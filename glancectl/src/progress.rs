@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use glance_client::Progress;
+use glance_client::{Error, Phase, Progress};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use signal_hook::consts::SIGINT;
 use signal_hook::SigId;
@@ -20,6 +20,7 @@ pub struct Transfer {
     bar: ProgressBar,
     interrupted: Arc<AtomicBool>,
     handlers: Vec<SigId>,
+    label: String,
     done: u64,
     total: Option<u64>,
 }
@@ -71,6 +72,7 @@ impl Transfer {
             bar,
             interrupted,
             handlers,
+            label: label.to_owned(),
             done: 0,
             total: None,
         })
@@ -78,6 +80,12 @@ impl Transfer {
 
     /// The library's progress callback: moves the bar, stops on Ctrl-C.
     pub fn report(&mut self, progress: Progress) -> ControlFlow<()> {
+        if progress.phase == Phase::Importing {
+            // The bytes are in; Glance works on its own (no count to show).
+            self.bar
+                .set_message(format!("{}: Glance importing", self.label));
+            return self.flow();
+        }
         if self.total != progress.total {
             self.total = progress.total;
             if let Some(total) = progress.total {
@@ -86,6 +94,10 @@ impl Transfer {
         }
         self.done = progress.done;
         self.bar.set_position(progress.done);
+        self.flow()
+    }
+
+    fn flow(&self) -> ControlFlow<()> {
         if self.interrupted() {
             ControlFlow::Break(())
         } else {
@@ -111,6 +123,27 @@ impl Transfer {
                 indicatif::HumanBytes(total)
             ),
             None => format!("{}", indicatif::HumanBytes(self.done)),
+        }
+    }
+
+    /// The transfer's outcome; after Ctrl-C, says how far it went and what
+    /// `cleaned` up (the library removes what the call had made).
+    pub fn conclude<T>(
+        self,
+        outcome: Result<T, Error>,
+        what: &str,
+        cleaned: &str,
+    ) -> Result<T, Failure> {
+        match outcome {
+            Err(Error::Aborted) => Err(Failure::interrupted(format!(
+                "{what} interrupted after {}: {cleaned}",
+                self.moved()
+            ))),
+            other => {
+                let value = other?;
+                self.finish();
+                Ok(value)
+            }
         }
     }
 

@@ -143,6 +143,30 @@ fn the_whole_flow_of_an_image() {
     assert!(std::fs::read(&saved).unwrap() == data, "saved bytes differ");
     let to_stdout = glancectl().args(["save", &id]).output().unwrap();
     assert!(to_stdout.status.success() && to_stdout.stdout == data);
+    assert!(
+        to_stdout.stderr.is_empty(),
+        "no progress bar off a terminal"
+    );
+    // On a terminal (`script` gives the command one), a bar.
+    let on_tty = file.with_file_name("tty.raw");
+    let line = format!(
+        "{} save {id} --file {}",
+        env!("CARGO_BIN_EXE_glancectl"),
+        on_tty.display()
+    );
+    let tty = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env_remove("OS_CLOUD")
+        .stdin(Stdio::null())
+        .output()
+        .expect("script (util-linux) runs");
+    assert!(
+        tty.status.success(),
+        "{}",
+        String::from_utf8_lossy(&tty.stdout)
+    );
+    assert!(String::from_utf8_lossy(&tty.stdout).contains("downloading"));
+    assert!(std::fs::read(&on_tty).unwrap() == data);
 
     // Exported to a container and imported back.
     let client = demo();

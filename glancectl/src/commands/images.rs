@@ -162,17 +162,8 @@ pub fn create(client: &Client, args: &CreateArgs, format: &FormatOptions) -> Res
         };
         client.create_image_with_data(&record, UploadData::file(file), options)
     };
-    let image = match created {
-        // The library deleted the record it had made for the data.
-        Err(Error::Aborted) => {
-            return Err(Failure::interrupted(format!(
-                "upload interrupted after {}: the new image was deleted",
-                transfer.moved()
-            )))
-        }
-        other => other?,
-    };
-    transfer.finish();
+    // The library deletes the record it made for the data when the upload fails.
+    let image = transfer.conclude(created, "upload", "the new image was deleted")?;
     print_record(&image_view::record(&image, false), format)
 }
 

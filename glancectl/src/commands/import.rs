@@ -25,18 +25,8 @@ pub fn stage(client: &Client, args: &StageArgs) -> Result<(), Failure> {
         };
         client.stage_image_data(&image.id, UploadData::file(&args.file), options)
     };
-    match staged {
-        Err(Error::Aborted) => Err(Failure::interrupted(format!(
-            "staging interrupted after {}: image {} has no staged data",
-            transfer.moved(),
-            image.id
-        ))),
-        other => {
-            other?;
-            transfer.finish();
-            Ok(())
-        }
-    }
+    let cleaned = format!("image {} has no staged data", image.id);
+    transfer.conclude(staged, "staging", &cleaned)
 }
 
 /// The method and its arguments, checked as `openstack image import` does.

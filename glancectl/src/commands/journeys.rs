@@ -13,6 +13,7 @@ use crate::connect;
 use crate::failure::Failure;
 use crate::image_view;
 use crate::output::{print_record, Record};
+use crate::progress::Transfer;
 
 fn exported(export: &ExportedImage) -> Record {
     Record::new(vec![
@@ -26,17 +27,23 @@ fn exported(export: &ExportedImage) -> Record {
 
 pub fn export(client: &Client, args: &ExportArgs, format: &FormatOptions) -> Result<(), Failure> {
     let image = find(client, &args.image)?;
-    let options = ExportOptions {
-        object: args.object.clone(),
-        segment_size: args.segment_size,
-        ..Default::default()
+    let mut transfer = Transfer::start("exporting")?;
+    let outcome = {
+        let mut progress = |p| transfer.report(p);
+        let options = ExportOptions {
+            object: args.object.clone(),
+            segment_size: args.segment_size,
+            progress: Some(&mut progress),
+            ..Default::default()
+        };
+        client.export_image_to_container(
+            &image.id,
+            &client.object_store(),
+            &args.container,
+            options,
+        )
     };
-    let export = client.export_image_to_container(
-        &image.id,
-        &client.object_store(),
-        &args.container,
-        &options,
-    )?;
+    let export = transfer.conclude(outcome, "export", "no object was left in the container")?;
     print_record(&exported(&export), format)
 }
 
@@ -45,23 +52,29 @@ pub fn from_container(
     args: &FromContainerArgs,
     format: &FormatOptions,
 ) -> Result<(), Failure> {
-    let options = ContainerImportOptions {
-        name: args.name.clone(),
-        disk_format: args.disk_format.clone(),
-        container_format: args.container_format.clone(),
-        via: match args.via {
-            ViaArg::Stream => ImportVia::Stream,
-            ViaArg::WebDownload => ImportVia::WebDownload,
-            ViaArg::Auto => ImportVia::Auto,
-        },
-        ..Default::default()
+    let mut transfer = Transfer::start("importing")?;
+    let outcome = {
+        let mut progress = |p| transfer.report(p);
+        let options = ContainerImportOptions {
+            name: args.name.clone(),
+            disk_format: args.disk_format.clone(),
+            container_format: args.container_format.clone(),
+            via: match args.via {
+                ViaArg::Stream => ImportVia::Stream,
+                ViaArg::WebDownload => ImportVia::WebDownload,
+                ViaArg::Auto => ImportVia::Auto,
+            },
+            progress: Some(&mut progress),
+            ..Default::default()
+        };
+        client.import_image_from_container(
+            &client.object_store(),
+            &args.container,
+            &args.object,
+            options,
+        )
     };
-    let image = client.import_image_from_container(
-        &client.object_store(),
-        &args.container,
-        &args.object,
-        &options,
-    )?;
+    let image = transfer.conclude(outcome, "import", "the new image was deleted")?;
     print_record(&image_view::record(&image, false), format)
 }
 
@@ -82,9 +95,15 @@ pub fn copy(
         (None, Some(region)) => connect::builder(global)?.region(region.clone()).build()?,
         (None, None) => return Err(Failure::usage("--to-region or --to-cloud: where to?")),
     };
-    let options = CopyOptions {
-        name: args.name.clone(),
+    let mut transfer = Transfer::start("copying")?;
+    let outcome = {
+        let mut progress = |p| transfer.report(p);
+        let options = CopyOptions {
+            name: args.name.clone(),
+            progress: Some(&mut progress),
+        };
+        client.copy_image_to(&image.id, &target, options)
     };
-    let copy = client.copy_image_to(&image.id, &target, &options)?;
+    let copy = transfer.conclude(outcome, "copy", "the half-made copy was deleted")?;
     print_record(&image_view::record(&copy, false), format)
 }
