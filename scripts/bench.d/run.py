@@ -20,7 +20,7 @@ import time
 import urllib.request
 
 MIB = 1 << 20
-SECTIONS = ["limits", "fast", "real", "big", "list", "gets", "footprint"]
+SECTIONS = ["limits", "fast", "real", "big", "list", "gets", "footprint", "cli"]
 
 
 def log(message):
@@ -47,10 +47,11 @@ class Runner:
             self.rows.append([group, what, tool, why, None])
 
 
-def measure(cmd, env=None):
-    """Runs cmd under GNU time; returns its JSON line merged with the process
-    figures. (wait4 from this Python process would report at least its own
-    RSS: a forked child starts with the parent's high-water mark.)"""
+def measure(cmd, env=None, json_line=True):
+    """Runs cmd under GNU time; returns its JSON line (unless json_line is
+    false: a command's own output) merged with the process figures. (wait4
+    from this Python process would report at least its own RSS: a forked
+    child starts with the parent's high-water mark.)"""
     with tempfile.NamedTemporaryFile("r", prefix="bench-time-") as times:
         started = time.perf_counter()
         proc = subprocess.run(
@@ -65,7 +66,7 @@ def measure(cmd, env=None):
                 f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr[-2000:]}"
             )
         _, user, system, rss_kib = times.read().split()[-4:]
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    lines = [line for line in proc.stdout.splitlines() if json_line and line.startswith("{")]
     result = json.loads(lines[-1]) if lines else {}
     result["proc_wall_s"] = wall
     result["proc_cpu_s"] = float(user) + float(system)
@@ -339,12 +340,14 @@ class Bench:
                         r["value"] = r["op_s"]
                         self.runner.record(group, what, tool, "list wall s", r)
 
-    def bench_user(self):
+    def bench_user(self, count=None):
+        """The seeded project's settings; `count` images at least (default --seed)."""
         if getattr(self, "_bench_user", None) is None:
-            log(f"the seeded catalogue of the real Glance ({self.args.seed} images, created once)")
+            count = count or self.args.seed
+            log(f"the seeded catalogue of the real Glance ({count} images, created once)")
             out = subprocess.run(
                 [self.args.python, self.args.seed_script, self.args.state, self.work,
-                 str(self.args.seed)],
+                 str(count)],
                 capture_output=True, text=True, check=True,
             )
             self._bench_user = json.loads(out.stdout.strip().splitlines()[-1])
@@ -395,6 +398,54 @@ class Bench:
         r["value"] = latencies[len(latencies) // 2]
         r["connects"] = connects
         return r
+
+    def cli(self):
+        """The commands people type: glancectl against `openstack image`
+        (python-openstackclient), `glance` (python-glanceclient) and, when
+        installed, `osc` (openstack_cli); each a fresh process that reads
+        the OS_* settings, authenticates and asks, as at a shell."""
+        n = self.args.cli_images
+        env = self.bench_user(n)
+        with open(os.path.join(self.work, "seeded-ids.txt")) as f:
+            image_id = f.read().split()[0]
+        bin_dir = os.path.dirname(self.args.python)
+        tools = {
+            "glancectl": {
+                "list": [self.args.glancectl, "list", "--limit", str(n), "-f", "value"],
+                "show": [self.args.glancectl, "show", image_id, "-f", "value"],
+                "--version": [self.args.glancectl, "--version"],
+            },
+            "openstack image": {
+                "list": [f"{bin_dir}/openstack", "image", "list", "--limit", str(n), "-f", "value"],
+                "show": [f"{bin_dir}/openstack", "image", "show", image_id, "-f", "value"],
+                "--version": [f"{bin_dir}/openstack", "--version"],
+            },
+            "glance": {
+                "list": [f"{bin_dir}/glance", "image-list", "--limit", str(n)],
+                "show": [f"{bin_dir}/glance", "image-show", image_id],
+                "--version": [f"{bin_dir}/glance", "--version"],
+            },
+        }
+        osc = shutil.which("osc")
+        if osc:
+            tools["osc (openstack_cli)"] = {
+                "list": [osc, "image", "image", "list", "--limit", str(n)],
+                "show": [osc, "image", "image", "show", image_id],
+                "--version": [osc, "--version"],
+            }
+        group = f"command line, real Glance ({n} images listed), wall s of the whole process"
+        labels = {"list": f"list {n} images", "show": "show one image", "--version": "--version"}
+        for rnd in range(self.args.reps):
+            for what, label in labels.items():
+                for tool, commands in tools.items():
+                    self.sample_load()
+                    r = measure(commands[what], env, json_line=False)
+                    r["value"] = r["proc_wall_s"]
+                    r["cpu_s"] = r["proc_cpu_s"]
+                    self.runner.record(group, label, tool, "wall s", r)
+        if not osc:
+            self.runner.skip(group, "all", "osc (openstack_cli)",
+                             "not installed (cargo install openstack_cli puts `osc` on PATH)")
 
     def footprint(self):
         group = "footprint"
@@ -463,7 +514,7 @@ class Bench:
                 lines.append(f"| {group} | {what} | {tool} | 0 | — | {unit} | — | — |")
                 continue
             values = [r["value"] for r in results]
-            digits = {"MB/s": 0, "crates": 0, "ms": 3, "list wall s": 3}.get(unit, 2)
+            digits = {"MB/s": 0, "crates": 0, "ms": 3, "list wall s": 3, "wall s": 3}.get(unit, 2)
             rss = [r["rss_mib"] for r in results if r.get("rss_mib") is not None]
             cpu = [r["cpu_s"] for r in results if r.get("cpu_s") is not None]
             lines.append(
@@ -493,6 +544,8 @@ def main():
     parser.add_argument("--page-sizes", type=lambda s: [int(x) for x in s.split(",")], default=[25, 1000])
     parser.add_argument("--seed", type=int, default=2000)
     parser.add_argument("--gets", type=int, default=1000)
+    parser.add_argument("--glancectl", required=True)
+    parser.add_argument("--cli-images", type=int, default=25)
     parser.add_argument("--only", default=",".join(SECTIONS))
     parser.add_argument("--no-real", action="store_true",
                         help="leave the real Glance out of the list and gets sections")
