@@ -404,6 +404,13 @@ typedef struct glance_object_store glance_object_store;
 typedef struct glance_objects glance_objects;
 
 /**
+ * The answer to `glance_request`: a success status, its headers and its
+ * body. Immutable: may be read by several threads at once; the strings and
+ * bytes it lends live until `glance_response_free`.
+ */
+typedef struct glance_response glance_response;
+
+/**
  * A task as the server described it (a snapshot: fetch it again with
  * `glance_task_get` to see it move on).
  *
@@ -2603,6 +2610,94 @@ glance_status glance_image_patch_replace_json(struct glance_image_patch *patch,
  */
 glance_status glance_image_patch_remove(struct glance_image_patch *patch,
                                         const char *key);
+
+/**
+ * Sends any request to the Images API: `method` (`GET`, `POST`, ...,
+ * upper case) to `path`, relative to the image endpoint
+ * (`/v2/metadefs/namespaces`, query included, sent as given) or an absolute
+ * URL on the endpoint's own scheme, host and port (any other URL is refused
+ * with `GLANCE_INVALID_ARG` before a request: the token never goes to
+ * another host).
+ *
+ * `headers` holds `header_count` strings `"Name: value"` added to the
+ * client's own (`X-Auth-Token`, `Content-Length` and `Host` are refused);
+ * `headers` may be NULL when `header_count` is 0. `body` may be NULL: no
+ * body; otherwise its `body_len` bytes are sent with the `Content-Type` of
+ * `headers`, `application/json` by default. Everything passed is borrowed
+ * for the call only; thread-safe as far as `client` goes.
+ *
+ * The request goes through the client's authentication (token renewal, one
+ * re-authentication after a 401) and its retry policy (idempotent methods
+ * only), and is seen by the wire log. A success's body is read whole (up to
+ * 64 MiB). On success `*out_response` receives a new handle owned by the
+ * caller (free it with `glance_response_free`); on failure it is not written.
+ *
+ * A status outside 2xx is the status every other call gives for it
+ * (`GLANCE_NOT_FOUND`, `GLANCE_CONFLICT`, `GLANCE_FORBIDDEN`, ...,
+ * `GLANCE_HTTP`), with Glance's message and the request id in the last
+ * error. Also returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG` (a bad method, path or header, before any request),
+ * `GLANCE_TRANSPORT`, `GLANCE_TIMEOUT`, `GLANCE_TLS`,
+ * `GLANCE_INVALID_RESPONSE` and `GLANCE_CONFIG`.
+ */
+glance_status glance_request(const struct glance_client *client,
+                             const char *method,
+                             const char *path,
+                             const char *const *headers,
+                             size_t header_count,
+                             const uint8_t *body,
+                             size_t body_len,
+                             struct glance_response **out_response);
+
+/**
+ * The HTTP status (200 to 299); 0 when `response` is NULL.
+ */
+uint16_t glance_response_status(const struct glance_response *response);
+
+/**
+ * The first value of header `name` (matched without regard to case); NULL
+ * when absent or an argument is NULL or not UTF-8. `name` is only read; the
+ * result is borrowed from `response`.
+ */
+const char *glance_response_header(const struct glance_response *response,
+                                   const char *name);
+
+/**
+ * How many headers the response has (a repeated header counts each time);
+ * 0 when `response` is NULL.
+ */
+size_t glance_response_header_count(const struct glance_response *response);
+
+/**
+ * The name (lower case) of header `index`; NULL when `response` is NULL or
+ * `index` is out of range. Borrowed from `response`.
+ */
+const char *glance_response_header_name(const struct glance_response *response,
+                                        size_t index);
+
+/**
+ * The value of header `index`; NULL when `response` is NULL or `index` is
+ * out of range. Borrowed from `response`.
+ */
+const char *glance_response_header_value(const struct glance_response *response,
+                                         size_t index);
+
+/**
+ * The body's bytes, followed by a NUL byte not counted in
+ * `glance_response_body_len` (so a JSON or text body can be read as a C
+ * string); NULL when `response` is NULL. Borrowed from `response`.
+ */
+const uint8_t *glance_response_body(const struct glance_response *response);
+
+/**
+ * The body's length in bytes; 0 when `response` is NULL.
+ */
+size_t glance_response_body_len(const struct glance_response *response);
+
+/**
+ * Frees a response. NULL is ignored.
+ */
+void glance_response_free(struct glance_response *response);
 
 /**
  * Fetches a schema as a JSON document: `name` is `images`, `image`,

@@ -38,6 +38,7 @@ mod object_store;
 mod patch;
 mod pipe;
 mod portable;
+mod raw_request;
 mod retry;
 mod schemas;
 mod secret;
@@ -79,6 +80,7 @@ pub use object_store::{
 };
 pub use patch::Patch;
 pub use portable::PortableImage;
+pub use raw_request::ApiResponse;
 pub use schemas::SchemaName;
 pub use secret::Secret;
 pub use tasks::{

@@ -54,6 +54,7 @@ pub mod member;
 pub mod object_store;
 pub mod object_stream;
 pub mod patch;
+pub mod request;
 pub mod schema;
 pub mod string;
 pub mod tags;

@@ -228,6 +228,14 @@ glance_status glance_image_patch_add_json(struct glance_image_patch *, const cha
 glance_status glance_image_patch_replace(struct glance_image_patch *, const char *, const char *);
 glance_status glance_image_patch_replace_json(struct glance_image_patch *, const char *, const char *);
 glance_status glance_image_patch_remove(struct glance_image_patch *, const char *);
+glance_status glance_request(const struct glance_client *, const char *, const char *, const char *const *, size_t, const uint8_t *, size_t, struct glance_response **);
+uint16_t glance_response_status(const struct glance_response *);
+size_t glance_response_header_count(const struct glance_response *);
+const char * glance_response_header_name(const struct glance_response *, size_t);
+const char * glance_response_header_value(const struct glance_response *, size_t);
+const uint8_t * glance_response_body(const struct glance_response *);
+size_t glance_response_body_len(const struct glance_response *);
+void glance_response_free(struct glance_response *);
 glance_status glance_schema_get(const struct glance_client *, const char *, char **);
 void glance_string_free(char *);
 glance_status glance_tag_add(const struct glance_client *, const char *, const char *);
