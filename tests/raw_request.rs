@@ -8,8 +8,9 @@
 mod support;
 
 use glance_client::{AuthMethod, Client, Error, ProjectRef, ProxySetting, RetryPolicy};
-use glance_client::{CreateImage, Scope, UserRef, V3Password};
+use glance_client::{CreateImage, Scope, UserRef, V3Password, WireEvent};
 use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use support::cloud::{client, glance_url, unique, user, Cleanup};
 use support::double::Double;
@@ -183,4 +184,30 @@ fn only_idempotent_methods_are_retried() {
         .unwrap_err();
     assert!(matches!(err, Error::ServiceUnavailable(_)), "{err:?}");
     assert_eq!(double.requests().len(), 4, "POST was sent once");
+}
+
+#[test]
+fn the_wire_log_sees_a_raw_request_with_its_secrets_masked() {
+    let events: Arc<Mutex<Vec<WireEvent>>> = Arc::default();
+    let sink = events.clone();
+    let token = support::cloud::token(&user("DEMO"));
+    let client = Client::builder()
+        .endpoint(glance_url())
+        .token(token.clone())
+        .proxy(ProxySetting::None)
+        .wire_log(move |e| sink.lock().unwrap().push(e.clone()))
+        .build()
+        .unwrap();
+    client
+        .request("GET", "/v2/info/usage?auth_token=hush-hush", &[], None)
+        .unwrap();
+    let events = events.lock().unwrap();
+    assert_eq!(events.len(), 1);
+    let line = events[0].to_string();
+    assert!(line.contains("/v2/info/usage?auth_token=***"), "{line}");
+    assert!(events[0].request_id.is_some(), "{line}");
+    assert!(
+        !line.contains("hush-hush") && !line.contains(&token),
+        "{line}"
+    );
 }
