@@ -2550,6 +2550,31 @@ glance_status glance_object_download_callback(const struct glance_object_store *
                                               uint64_t *out_size);
 
 /**
+ * Creates an image from the file at `path` as openstacksdk's `create_image`
+ * does, as `glance_image_create_with_data` would otherwise: the properties
+ * `owner_specified.openstack.md5`, `owner_specified.openstack.sha256` (hex
+ * digests of the file, read once before the upload) and
+ * `owner_specified.openstack.object` (`images/<name>`) are stamped on it;
+ * unless `allow_duplicates`, an image already carrying that name and the
+ * file's digests is given back instead of uploading again (as Ansible's
+ * `openstack.cloud.image` expects). `create` must set a name and none of
+ * the three properties. `import` and `transfer` may be NULL. Everything is
+ * borrowed for the call only; thread-safe as far as `client` goes. On
+ * success `*out_image` receives a new image owned by the caller (free it
+ * with `glance_image_free`).
+ *
+ * Returns the statuses of `glance_image_create_with_data`, and
+ * `GLANCE_AMBIGUOUS` when several images carry the name.
+ */
+glance_status glance_image_create_like_openstacksdk(const struct glance_client *client,
+                                                    const struct glance_image_create_opts *create,
+                                                    const char *path,
+                                                    const struct glance_import_opts *import,
+                                                    const struct glance_transfer_opts *transfer,
+                                                    bool allow_duplicates,
+                                                    struct glance_image **out_image);
+
+/**
  * Makes an empty patch. Returns a new handle owned by the caller (free it
  * with `glance_image_patch_free`); NULL only if the library failed internally.
  */

@@ -35,6 +35,7 @@ mod import;
 mod listing;
 mod members;
 mod object_store;
+mod openstacksdk;
 mod patch;
 mod pipe;
 mod portable;
@@ -78,6 +79,7 @@ pub use object_store::{
     LargeObject, ObjectEntry, ObjectInfo, ObjectListOptions, ObjectReader, ObjectStore,
     ObjectUploadOptions, UploadedObject,
 };
+pub use openstacksdk::{OPENSTACK_MD5, OPENSTACK_OBJECT, OPENSTACK_SHA256};
 pub use patch::Patch;
 pub use portable::PortableImage;
 pub use raw_request::ApiResponse;

@@ -1679,6 +1679,19 @@ public:
                                                              transfer.get(), &image);
         return finish_image(scope, status, image);
     }
+    /// Creates an image from a file as openstacksdk's create_image does: the
+    /// owner_specified.openstack.md5/.sha256/.object properties stamped and,
+    /// unless `allow_duplicates`, an image of that name with the file's
+    /// digests given back instead of uploading again.
+    Image create_like_openstacksdk(const CreateOptions &create, std::string_view path, bool allow_duplicates = false,
+                                   const ImportOptions &import = ImportOptions(),
+                                   const TransferOptions &transfer = TransferOptions()) const {
+        glance_image *image = nullptr;
+        detail::CallbackScope scope;
+        glance_status status = glance_image_create_like_openstacksdk(
+            raw(), create.get(), detail::CString(path), import.get(), transfer.get(), allow_duplicates, &image);
+        return finish_image(scope, status, image);
+    }
 
     // Members.
     Members members(std::string_view image_id) const {

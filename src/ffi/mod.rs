@@ -53,6 +53,7 @@ pub mod listing;
 pub mod member;
 pub mod object_store;
 pub mod object_stream;
+pub mod openstacksdk;
 pub mod patch;
 pub mod request;
 pub mod schema;

@@ -128,6 +128,7 @@ int main(void) {
         {"tags", test_tags},
         {"schemas", test_schema},
         {"raw requests", test_request},
+        {"openstacksdk create", test_openstacksdk},
         {"object storage", test_object_store},
         {"tasks", test_tasks},
         {"export, import, copy", test_journeys},

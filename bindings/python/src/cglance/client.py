@@ -421,24 +421,84 @@ class Client(Handle):
         The image fields are a :class:`NewImage` or its keyword arguments;
         when anything fails the new image is deleted again.
         """
+        return self._create_from_file(
+            _ffi.lib().glance_image_create_with_data,
+            (),
+            path,
+            fields,
+            import_options,
+            store,
+            framing,
+            verify,
+            progress,
+            kwargs,
+        )
+
+    def create_image_like_openstacksdk(
+        self,
+        path: PathArg,
+        fields: Optional[NewImage] = None,
+        *,
+        allow_duplicates: bool = False,
+        import_options: Optional[ImportOptions] = None,
+        store: Optional[str] = None,
+        framing: Optional[Framing] = None,
+        verify: bool = True,
+        progress: Optional[Progress] = None,
+        **kwargs: Any,
+    ) -> Image:
+        """As :meth:`create_with_data`, the way openstacksdk's ``create_image`` does it.
+
+        The properties ``owner_specified.openstack.md5``, ``.sha256`` (the
+        file's digests) and ``.object`` (``images/<name>``) are stamped on the
+        image, and unless ``allow_duplicates`` an image already carrying the
+        name and the file's digests is returned instead of uploading again.
+        A name is required; :class:`Ambiguous` when several images carry it.
+        """
+        if not isinstance(allow_duplicates, bool):
+            raise TypeError(f"allow_duplicates must be a bool, not {type_name(allow_duplicates)}")
+        return self._create_from_file(
+            _ffi.lib().glance_image_create_like_openstacksdk,
+            (allow_duplicates,),
+            path,
+            fields,
+            import_options,
+            store,
+            framing,
+            verify,
+            progress,
+            kwargs,
+        )
+
+    def _create_from_file(
+        self,
+        function: Callable[..., int],
+        extra: Tuple[Any, ...],
+        path: PathArg,
+        fields: Optional[NewImage],
+        import_options: Optional[ImportOptions],
+        store: Optional[str],
+        framing: Optional[Framing],
+        verify: bool,
+        progress: Optional[Progress],
+        kwargs: Dict[str, Any],
+    ) -> Image:
+        """Runs a one-call create from a file: ``function(client, create, path, import, transfer, *extra, out)``."""
         opts = from_kwargs(NewImage, fields, kwargs)
         file_path = _ffi.path_arg(path, "path")
         if import_options is not None and not isinstance(import_options, ImportOptions):
             raise TypeError(f"import_options must be an ImportOptions, not {type(import_options).__name__}")
         state = _ffi.CallbackState()
-        c = _ffi.lib()
         out = ctypes.c_void_p()
         with opts._handle() as create:
             transfer, keep = transfer_handle(state, store, framing, verify, False, progress)
             with transfer:
                 if import_options is None:
-                    status = c.glance_image_create_with_data(
-                        self._ptr, create._ptr, file_path, None, transfer._ptr, ctypes.byref(out)
-                    )
+                    status = function(self._ptr, create._ptr, file_path, None, transfer._ptr, *extra, ctypes.byref(out))
                 else:
                     with import_options._handle() as imp:
-                        status = c.glance_image_create_with_data(
-                            self._ptr, create._ptr, file_path, imp._ptr, transfer._ptr, ctypes.byref(out)
+                        status = function(
+                            self._ptr, create._ptr, file_path, imp._ptr, transfer._ptr, *extra, ctypes.byref(out)
                         )
         del keep
         image = Image(out.value) if out.value else None
