@@ -223,40 +223,6 @@ typedef uint32_t glance_status;
 #endif // __cplusplus
 
 /**
- * What a progress report is about (`glance_phase_progress_cb`). More
- * phases may come: treat an unknown one like `GLANCE_PHASE_TRANSFER`.
- */
-enum glance_phase
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * One upload or download on its own (image data, one object): `done`
-   * and `total` are its bytes.
-   */
-  GLANCE_PHASE_TRANSFER = 0,
-  /**
-   * A copy's, export's or import's data moving, downloaded from the
-   * source and uploaded to the target at once: `done` bytes reached the
-   * target, of `total` (the image's size).
-   */
-  GLANCE_PHASE_MOVING = 1,
-  /**
-   * Glance processing an import (or fetching the data itself): `done`
-   * and `total` are 0; called after each poll.
-   */
-  GLANCE_PHASE_IMPORTING = 2,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum glance_phase glance_phase;
-#else
-typedef uint32_t glance_phase;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
  * How an upload's body is framed (`glance_transfer_opts_set_framing`).
  */
 enum glance_framing
@@ -438,6 +404,13 @@ typedef struct glance_object_store glance_object_store;
 typedef struct glance_objects glance_objects;
 
 /**
+ * The answer to `glance_request`: a success status, its headers and its
+ * body. Immutable: may be read by several threads at once; the strings and
+ * bytes it lends live until `glance_response_free`.
+ */
+typedef struct glance_response glance_response;
+
+/**
  * A task as the server described it (a snapshot: fetch it again with
  * `glance_task_get` to see it move on).
  *
@@ -496,16 +469,6 @@ typedef struct glance_wire_event glance_wire_event;
 typedef int (*glance_progress_cb)(void *userdata,
                                   uint64_t done,
                                   uint64_t total);
-
-/**
- * Progress with the phase it is about: `done` bytes of `total` (0 when
- * unknown), at the rate of `glance_progress_cb`. Returns
- * `GLANCE_CB_CONTINUE`, or `GLANCE_CB_ABORT` to stop.
- */
-typedef int (*glance_phase_progress_cb)(void *userdata,
-                                        uint64_t done,
-                                        uint64_t total,
-                                        glance_phase phase);
 
 /**
  * Supplies upload data: writes at most `capacity` bytes to `buffer`, stores
@@ -992,30 +955,6 @@ glance_status glance_image_copy_to(const struct glance_client *source,
                                    struct glance_image **out_image);
 
 /**
- * `glance_image_copy_to` with options: of `opts` only the progress
- * callback is used (`glance_transfer_opts_set_phase_progress` or
- * `_set_progress`), called on the calling thread with
- * `GLANCE_PHASE_MOVING` as the bytes reach the target; returning
- * `GLANCE_CB_ABORT` stops the copy with `GLANCE_ABORTED` and deletes the
- * half-made copy. Where a half-made copy cannot be deleted, the last
- * error's message names it (`image <id> in the target`).
- *
- * `opts` may be NULL (no progress). `name` may be NULL (the source's
- * name). Both clients, `opts` and the strings
- * are borrowed for the call only. On success `*out_image` receives the new
- * image in the target (owned by the caller; free it with
- * `glance_image_free`). Thread-safe as far as the clients go.
- *
- * Returns the statuses of `glance_image_copy_to`, and `GLANCE_ABORTED`.
- */
-glance_status glance_image_copy_to_opts(const struct glance_client *source,
-                                        const char *image_id,
-                                        const struct glance_client *target,
-                                        const char *name,
-                                        const struct glance_transfer_opts *opts,
-                                        struct glance_image **out_image);
-
-/**
  * Makes empty create options. Returns a new handle owned by the caller (free
  * it with `glance_image_create_opts_free`); NULL only if the library failed
  * internally.
@@ -1196,35 +1135,6 @@ glance_status glance_image_export_to_container(const struct glance_client *clien
                                                char **out_object);
 
 /**
- * `glance_image_export_to_container` with options: of `opts` only the
- * progress callback is used (`glance_transfer_opts_set_phase_progress` or
- * `_set_progress`), called on the calling thread with
- * `GLANCE_PHASE_MOVING` as the bytes reach the container; returning
- * `GLANCE_CB_ABORT` stops the export with `GLANCE_ABORTED`, leaving no
- * object, segment or description object. A description too large for
- * object metadata goes in `<object>.glance-image.json` beside the object.
- * A segment whose upload meets a cut connection or a 5xx is sent again.
- * Where something cannot be removed after a failure, the last error's
- * message names it.
- *
- * `opts` may be NULL (no progress). `object` may be NULL (the default
- * name). `out_object` may be NULL; otherwise it receives, on success, the
- * object's name (free it with `glance_string_free`). `client`, `store`,
- * `opts` and the strings are borrowed for the call only. Thread-safe as far as the handles go.
- *
- * Returns the statuses of `glance_image_export_to_container`, and
- * `GLANCE_ABORTED`.
- */
-glance_status glance_image_export_to_container_opts(const struct glance_client *client,
-                                                    const char *image_id,
-                                                    const struct glance_object_store *store,
-                                                    const char *container,
-                                                    const char *object,
-                                                    uint64_t segment_size,
-                                                    const struct glance_transfer_opts *opts,
-                                                    char **out_object);
-
-/**
  * Makes an image of `container/object`, normally one
  * `glance_image_export_to_container` wrote: the new image gets the exported
  * image's description, named `name` (NULL: the exported image's name, else
@@ -1250,33 +1160,6 @@ glance_status glance_image_import_from_container(const struct glance_client *cli
                                                  const char *name,
                                                  uint32_t via,
                                                  struct glance_image **out_image);
-
-/**
- * `glance_image_import_from_container` with options: of `opts` only the
- * progress callback is used (`glance_transfer_opts_set_phase_progress` or
- * `_set_progress`), called on the calling thread with
- * `GLANCE_PHASE_MOVING` as the bytes reach Glance and, when Glance fetches
- * the object itself (`web-download`), `GLANCE_PHASE_IMPORTING` after each
- * poll; returning `GLANCE_CB_ABORT` stops the import with
- * `GLANCE_ABORTED`, leaving no new image. Where the new image cannot be
- * removed after a failure, the last error's message names it.
- *
- * `opts` may be NULL (no progress). `name` may be NULL (the exported
- * image's name, else the object's). The handles, `opts` and the strings
- * are borrowed for the call only. On success `*out_image` receives the new
- * image (owned by the caller; free it with `glance_image_free`). Thread-safe as far as the handles go.
- *
- * Returns the statuses of `glance_image_import_from_container`, and
- * `GLANCE_ABORTED`.
- */
-glance_status glance_image_import_from_container_opts(const struct glance_client *client,
-                                                      const struct glance_object_store *store,
-                                                      const char *container,
-                                                      const char *object,
-                                                      const char *name,
-                                                      uint32_t via,
-                                                      const struct glance_transfer_opts *opts,
-                                                      struct glance_image **out_image);
 
 /**
  * Frees an image the caller owns. NULL is ignored.
@@ -1520,28 +1403,12 @@ glance_status glance_transfer_opts_set_restart(struct glance_transfer_opts *opts
 /**
  * The progress callback (NULL: none) and the `userdata` it is given; both
  * are kept until changed and must stay valid while transfers use them.
- * Replaces a callback set with `glance_transfer_opts_set_phase_progress`.
  *
  * Returns `GLANCE_OK` or `GLANCE_NULL_ARG` (`opts` only).
  */
 glance_status glance_transfer_opts_set_progress(struct glance_transfer_opts *opts,
                                                 glance_progress_cb callback,
                                                 void *userdata);
-
-/**
- * The progress callback that is also told the phase (NULL: none), and the
- * `userdata` it is given; both are kept until changed and must stay valid
- * while transfers use them. Replaces a callback set with
- * `glance_transfer_opts_set_progress`. Image and object transfers report
- * `GLANCE_PHASE_TRANSFER`; copies, exports and imports
- * (`glance_image_copy_to_opts`, ...) `GLANCE_PHASE_MOVING` and
- * `GLANCE_PHASE_IMPORTING`.
- *
- * Returns `GLANCE_OK` or `GLANCE_NULL_ARG` (`opts` only).
- */
-glance_status glance_transfer_opts_set_phase_progress(struct glance_transfer_opts *opts,
-                                                      glance_phase_progress_cb callback,
-                                                      void *userdata);
 
 /**
  * Uploads the file at `path` as the data of the `queued` image `id`
@@ -2555,25 +2422,6 @@ glance_status glance_object_upload_file(const struct glance_object_store *store,
                                         uint64_t segment_size);
 
 /**
- * `glance_object_upload_file` with options: of `opts` only the progress
- * callback is used, called on the calling thread (`GLANCE_PHASE_TRANSFER`);
- * returning `GLANCE_CB_ABORT` stops the upload with `GLANCE_ABORTED`,
- * leaving no object or segment. A piece whose PUT meets a cut connection
- * or a 5xx is sent again.
- *
- * `opts` may be NULL (no progress). `store`, `opts` and the strings are
- * borrowed for the call only. Thread-safe as far as `store` goes.
- *
- * Returns the statuses of `glance_object_upload_file`, and `GLANCE_ABORTED`.
- */
-glance_status glance_object_upload_file_opts(const struct glance_object_store *store,
-                                             const char *container,
-                                             const char *object,
-                                             const char *path,
-                                             uint64_t segment_size,
-                                             const struct glance_transfer_opts *opts);
-
-/**
  * Downloads `container/object` into the file at `path`, checked against
  * Swift's ETag (segment by segment for a large object). The data goes to
  * `<path>.part`, renamed to `path` only once complete and verified.
@@ -2587,23 +2435,6 @@ glance_status glance_object_download_file(const struct glance_object_store *stor
                                           const char *container,
                                           const char *object,
                                           const char *path);
-
-/**
- * `glance_object_download_file` with options: of `opts` only the progress
- * callback is used, called on the calling thread (`GLANCE_PHASE_TRANSFER`);
- * returning `GLANCE_CB_ABORT` stops the download with `GLANCE_ABORTED`,
- * leaving no file.
- *
- * `opts` may be NULL (no progress). `store`, `opts` and the strings are
- * borrowed for the call only. Thread-safe as far as `store` goes.
- *
- * Returns the statuses of `glance_object_download_file`, and `GLANCE_ABORTED`.
- */
-glance_status glance_object_download_file_opts(const struct glance_object_store *store,
-                                               const char *container,
-                                               const char *object,
-                                               const char *path,
-                                               const struct glance_transfer_opts *opts);
 
 /**
  * Deletes an object; a large object's segments go with it.
@@ -2699,27 +2530,6 @@ glance_status glance_object_upload_callback(const struct glance_object_store *st
                                             uint64_t *out_size);
 
 /**
- * `glance_object_upload_callback` with options: of `opts` only the
- * progress callback is used, called on the calling thread
- * (`GLANCE_PHASE_TRANSFER`); returning `GLANCE_CB_ABORT` stops the upload
- * with `GLANCE_ABORTED`, leaving no object or segment. A piece whose PUT
- * meets a cut connection or a 5xx is sent again (its bytes are kept in an
- * unlinked temporary file meanwhile: `read` is never asked twice).
- *
- * `opts` may be NULL (no progress); `out_size` may be NULL. Lifetimes and
- * statuses as in `glance_object_upload_callback`.
- */
-glance_status glance_object_upload_callback_opts(const struct glance_object_store *store,
-                                                 const char *container,
-                                                 const char *object,
-                                                 glance_read_cb read,
-                                                 void *userdata,
-                                                 int64_t size,
-                                                 uint64_t segment_size,
-                                                 const struct glance_transfer_opts *opts,
-                                                 uint64_t *out_size);
-
-/**
  * Downloads `container/object` through `write`, checked against Swift's
  * ETag as it streams (segment by segment for a large object). The callback
  * has seen every byte when a mismatch is found: `GLANCE_CHECKSUM_MISMATCH`
@@ -2740,21 +2550,29 @@ glance_status glance_object_download_callback(const struct glance_object_store *
                                               uint64_t *out_size);
 
 /**
- * `glance_object_download_callback` with options: of `opts` only the
- * progress callback is used, called on the calling thread
- * (`GLANCE_PHASE_TRANSFER`); returning `GLANCE_CB_ABORT` stops the
- * download with `GLANCE_ABORTED`.
+ * Creates an image from the file at `path` as openstacksdk's `create_image`
+ * does, as `glance_image_create_with_data` would otherwise: the properties
+ * `owner_specified.openstack.md5`, `owner_specified.openstack.sha256` (hex
+ * digests of the file, read once before the upload) and
+ * `owner_specified.openstack.object` (`images/<name>`) are stamped on it;
+ * unless `allow_duplicates`, an image already carrying that name and the
+ * file's digests is given back instead of uploading again (as Ansible's
+ * `openstack.cloud.image` expects). `create` must set a name and none of
+ * the three properties. `import` and `transfer` may be NULL. Everything is
+ * borrowed for the call only; thread-safe as far as `client` goes. On
+ * success `*out_image` receives a new image owned by the caller (free it
+ * with `glance_image_free`).
  *
- * `opts` may be NULL (no progress); `out_size` may be NULL. Lifetimes and
- * statuses as in `glance_object_download_callback`.
+ * Returns the statuses of `glance_image_create_with_data`, and
+ * `GLANCE_AMBIGUOUS` when several images carry the name.
  */
-glance_status glance_object_download_callback_opts(const struct glance_object_store *store,
-                                                   const char *container,
-                                                   const char *object,
-                                                   glance_write_cb write,
-                                                   void *userdata,
-                                                   const struct glance_transfer_opts *opts,
-                                                   uint64_t *out_size);
+glance_status glance_image_create_like_openstacksdk(const struct glance_client *client,
+                                                    const struct glance_image_create_opts *create,
+                                                    const char *path,
+                                                    const struct glance_import_opts *import,
+                                                    const struct glance_transfer_opts *transfer,
+                                                    bool allow_duplicates,
+                                                    struct glance_image **out_image);
 
 /**
  * Makes an empty patch. Returns a new handle owned by the caller (free it
@@ -2817,6 +2635,94 @@ glance_status glance_image_patch_replace_json(struct glance_image_patch *patch,
  */
 glance_status glance_image_patch_remove(struct glance_image_patch *patch,
                                         const char *key);
+
+/**
+ * Sends any request to the Images API: `method` (`GET`, `POST`, ...,
+ * upper case) to `path`, relative to the image endpoint
+ * (`/v2/metadefs/namespaces`, query included, sent as given) or an absolute
+ * URL on the endpoint's own scheme, host and port (any other URL is refused
+ * with `GLANCE_INVALID_ARG` before a request: the token never goes to
+ * another host).
+ *
+ * `headers` holds `header_count` strings `"Name: value"` added to the
+ * client's own (`X-Auth-Token`, `Content-Length` and `Host` are refused);
+ * `headers` may be NULL when `header_count` is 0. `body` may be NULL: no
+ * body; otherwise its `body_len` bytes are sent with the `Content-Type` of
+ * `headers`, `application/json` by default. Everything passed is borrowed
+ * for the call only; thread-safe as far as `client` goes.
+ *
+ * The request goes through the client's authentication (token renewal, one
+ * re-authentication after a 401) and its retry policy (idempotent methods
+ * only), and is seen by the wire log. A success's body is read whole (up to
+ * 64 MiB). On success `*out_response` receives a new handle owned by the
+ * caller (free it with `glance_response_free`); on failure it is not written.
+ *
+ * A status outside 2xx is the status every other call gives for it
+ * (`GLANCE_NOT_FOUND`, `GLANCE_CONFLICT`, `GLANCE_FORBIDDEN`, ...,
+ * `GLANCE_HTTP`), with Glance's message and the request id in the last
+ * error. Also returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG` (a bad method, path or header, before any request),
+ * `GLANCE_TRANSPORT`, `GLANCE_TIMEOUT`, `GLANCE_TLS`,
+ * `GLANCE_INVALID_RESPONSE` and `GLANCE_CONFIG`.
+ */
+glance_status glance_request(const struct glance_client *client,
+                             const char *method,
+                             const char *path,
+                             const char *const *headers,
+                             size_t header_count,
+                             const uint8_t *body,
+                             size_t body_len,
+                             struct glance_response **out_response);
+
+/**
+ * The HTTP status (200 to 299); 0 when `response` is NULL.
+ */
+uint16_t glance_response_status(const struct glance_response *response);
+
+/**
+ * The first value of header `name` (matched without regard to case); NULL
+ * when absent or an argument is NULL or not UTF-8. `name` is only read; the
+ * result is borrowed from `response`.
+ */
+const char *glance_response_header(const struct glance_response *response,
+                                   const char *name);
+
+/**
+ * How many headers the response has (a repeated header counts each time);
+ * 0 when `response` is NULL.
+ */
+size_t glance_response_header_count(const struct glance_response *response);
+
+/**
+ * The name (lower case) of header `index`; NULL when `response` is NULL or
+ * `index` is out of range. Borrowed from `response`.
+ */
+const char *glance_response_header_name(const struct glance_response *response,
+                                        size_t index);
+
+/**
+ * The value of header `index`; NULL when `response` is NULL or `index` is
+ * out of range. Borrowed from `response`.
+ */
+const char *glance_response_header_value(const struct glance_response *response,
+                                         size_t index);
+
+/**
+ * The body's bytes, followed by a NUL byte not counted in
+ * `glance_response_body_len` (so a JSON or text body can be read as a C
+ * string); NULL when `response` is NULL. Borrowed from `response`.
+ */
+const uint8_t *glance_response_body(const struct glance_response *response);
+
+/**
+ * The body's length in bytes; 0 when `response` is NULL.
+ */
+size_t glance_response_body_len(const struct glance_response *response);
+
+/**
+ * Frees a response. NULL is ignored.
+ */
+void glance_response_free(struct glance_response *response);
 
 /**
  * Fetches a schema as a JSON document: `name` is `images`, `image`,

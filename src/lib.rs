@@ -35,11 +35,13 @@ mod import;
 mod listing;
 mod members;
 mod object_store;
+mod openstacksdk;
 mod paging;
 mod part_file;
 mod patch;
 mod pipe;
 mod portable;
+mod raw_request;
 mod retry;
 mod schemas;
 mod secret;
@@ -83,8 +85,10 @@ pub use object_store::{
     LargeObject, ObjectEntry, ObjectInfo, ObjectListOptions, ObjectReader, ObjectStore,
     ObjectUploadOptions, UploadedObject,
 };
+pub use openstacksdk::{OPENSTACK_MD5, OPENSTACK_OBJECT, OPENSTACK_SHA256};
 pub use patch::Patch;
 pub use portable::PortableImage;
+pub use raw_request::ApiResponse;
 pub use schemas::SchemaName;
 pub use secret::Secret;
 pub use tasks::{

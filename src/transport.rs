@@ -85,6 +85,9 @@ pub(crate) struct Call<'a> {
     pub(crate) method: Method,
     pub(crate) target: Target,
     pub(crate) headers: Vec<(&'static str, String)>,
+    /// Headers a caller of the raw request chose (checked when they were
+    /// parsed); a `Content-Type` among them replaces the payload's.
+    pub(crate) caller_headers: HeaderMap,
     pub(crate) payload: Payload<'a>,
     /// Moves image data: exempt from the per-request deadline.
     pub(crate) transfer: bool,
@@ -109,6 +112,7 @@ impl<'a> Call<'a> {
             method,
             target: Target::Path(service, path.into()),
             headers: Vec::new(),
+            caller_headers: HeaderMap::new(),
             payload: Payload::Empty,
             transfer: false,
             secrets: Vec::new(),
@@ -121,6 +125,7 @@ impl<'a> Call<'a> {
             method,
             target: Target::Url(url.into()),
             headers: Vec::new(),
+            caller_headers: HeaderMap::new(),
             payload: Payload::Empty,
             transfer: false,
             secrets: Vec::new(),
@@ -492,6 +497,9 @@ impl Http {
         for (name, value) in &call.headers {
             builder = builder.header(*name, value.as_str());
         }
+        for (name, value) in &call.caller_headers {
+            builder = builder.header(name, value);
+        }
         if let Some(token) = token {
             builder = builder.header("X-Auth-Token", token);
         }
@@ -503,7 +511,9 @@ impl Http {
                 self.run(builder.body(()), deadline)
             }
             Payload::Bytes { data, content_type } => {
-                let builder = builder.header("Content-Type", *content_type);
+                if !call.caller_headers.contains_key(http::header::CONTENT_TYPE) {
+                    builder = builder.header("Content-Type", *content_type);
+                }
                 self.run(builder.body(&data[..]), deadline)
             }
             Payload::Stream {
@@ -931,6 +941,12 @@ impl Transport {
     /// loop, so an answer cut off midway is retried like a failed request).
     pub(crate) fn json<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T> {
         self.exchange(call, true)?.json()
+    }
+
+    /// Sends a call and reads a success's body whole (up to the JSON limit)
+    /// inside the retry loop, as [`Transport::json`] does, without decoding it.
+    pub(crate) fn read(&self, call: Call<'_>) -> Result<Response> {
+        self.exchange(call, true)
     }
 
     /// Sends a call whose answer has no interesting body.

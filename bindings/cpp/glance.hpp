@@ -356,6 +356,7 @@ inline void free_task_list_opts(glance_task_list_opts *p) { glance_task_list_opt
 inline void free_object_store(glance_object_store *p) { glance_object_store_free(p); }
 inline void free_objects(glance_objects *p) { glance_objects_free(p); }
 inline void free_object_info(glance_object_info *p) { glance_object_info_free(p); }
+inline void free_response(glance_response *p) { glance_response_free(p); }
 
 } // namespace detail
 
@@ -1139,6 +1140,35 @@ private:
     detail::Owned<glance_object_info, detail::free_object_info> info_;
 };
 
+/// The answer to Client::request: a success status (2xx), its headers and body.
+class Response {
+public:
+    explicit Response(glance_response *response) noexcept : response_(response) {}
+    std::uint16_t status() const { return glance_response_status(response_.get()); }
+    /// The first value of header `name` (without regard to case).
+    std::optional<std::string> header(std::string_view name) const {
+        return detail::maybe(glance_response_header(response_.get(), detail::CString(name)));
+    }
+    /// Every header in the order received, names in lower case.
+    std::vector<std::pair<std::string, std::string>> headers() const {
+        std::vector<std::pair<std::string, std::string>> all;
+        for (std::size_t i = 0, n = glance_response_header_count(response_.get()); i < n; i++) {
+            all.emplace_back(detail::text(glance_response_header_name(response_.get(), i)),
+                             detail::text(glance_response_header_value(response_.get(), i)));
+        }
+        return all;
+    }
+    /// The body's bytes (JSON for most of the Images API).
+    std::string body() const {
+        const std::uint8_t *bytes = glance_response_body(response_.get());
+        if (bytes == nullptr) return std::string();
+        return std::string(reinterpret_cast<const char *>(bytes), glance_response_body_len(response_.get()));
+    }
+
+private:
+    detail::Owned<glance_response, detail::free_response> response_;
+};
+
 /// The object storage (Swift) of a cloud, reached with a client's token.
 class ObjectStore {
 public:
@@ -1738,6 +1768,19 @@ public:
                                                              transfer.get(), &image);
         return finish_image(scope, status, image);
     }
+    /// Creates an image from a file as openstacksdk's create_image does: the
+    /// owner_specified.openstack.md5/.sha256/.object properties stamped and,
+    /// unless `allow_duplicates`, an image of that name with the file's
+    /// digests given back instead of uploading again.
+    Image create_like_openstacksdk(const CreateOptions &create, std::string_view path, bool allow_duplicates = false,
+                                   const ImportOptions &import = ImportOptions(),
+                                   const TransferOptions &transfer = TransferOptions()) const {
+        glance_image *image = nullptr;
+        detail::CallbackScope scope;
+        glance_status status = glance_image_create_like_openstacksdk(
+            raw(), create.get(), detail::CString(path), import.get(), transfer.get(), allow_duplicates, &image);
+        return finish_image(scope, status, image);
+    }
 
     // Members.
     Members members(std::string_view image_id) const {
@@ -1793,6 +1836,33 @@ public:
         char *json = nullptr;
         detail::check(glance_schema_get(raw(), detail::CString(name), &json));
         return detail::take(json);
+    }
+
+    // Any path of the Images API.
+    /// Sends `method` to `path` (relative to the image endpoint, or an
+    /// absolute URL on its scheme, host and port) with extra `headers` and an
+    /// optional `body` (`Content-Type` from `headers`, JSON by default),
+    /// through the client's authentication and retries (idempotent methods
+    /// only). A status outside 2xx throws as every other call does.
+    Response request(std::string_view method, std::string_view path,
+                     const std::vector<std::pair<std::string, std::string>> &headers = {},
+                     std::optional<std::string_view> body = std::nullopt) const {
+        std::vector<std::string> lines;
+        lines.reserve(headers.size());
+        for (const auto &header : headers) {
+            if (header.first.find(':') != std::string::npos) {
+                detail::raise(Status::InvalidArg, 0, "header name '" + header.first + "' holds a ':'", std::nullopt);
+            }
+            lines.push_back(header.first + ": " + header.second);
+        }
+        detail::CStringArray array(lines);
+        glance_response *response = nullptr;
+        detail::check(glance_request(raw(), detail::CString(method), detail::CString(path), array.data(),
+                                     array.size(),
+                                     body ? reinterpret_cast<const std::uint8_t *>(body->data() ? body->data() : "")
+                                          : nullptr,
+                                     body ? body->size() : 0, &response));
+        return Response(response);
     }
 
     // Tasks.

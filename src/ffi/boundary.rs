@@ -195,6 +195,28 @@ pub(crate) unsafe fn optional_text<'a>(
     unsafe { text(ptr, name) }.map(Some)
 }
 
+/// An optional buffer of `len` bytes C passed: NULL means "not given".
+///
+/// # Safety
+/// `data` is NULL or points to `len` bytes readable during the call.
+pub(crate) unsafe fn optional_bytes<'a>(
+    data: *const u8,
+    len: usize,
+    name: &str,
+) -> CallResult<Option<&'a [u8]>> {
+    if data.is_null() {
+        return Ok(None);
+    }
+    // No buffer is this large; such a length must not reach `from_raw_parts`.
+    if len > isize::MAX as usize {
+        return Err(CallError::invalid_argument(format!(
+            "'{name}' cannot hold {len} bytes"
+        )));
+    }
+    // SAFETY: `data` holds `len` readable bytes, by the caller's promise.
+    Ok(Some(unsafe { std::slice::from_raw_parts(data, len) }))
+}
+
 /// An array of `count` strings C passed (`items` may be NULL only when `count` is 0).
 ///
 /// # Safety

@@ -351,6 +351,34 @@ pub extern "C" fn glance_image_create_with_data(
     transfer: *const glance_transfer_opts,
     out_image: *mut *mut glance_image,
 ) -> glance_status {
+    create_from_file(
+        client,
+        create,
+        path,
+        import,
+        transfer,
+        out_image,
+        |client, fields, data, options| client.create_image_with_data(fields, data, options),
+    )
+}
+
+/// The C side of a one-call create from the file at `path`: the arguments
+/// checked, `import` and `transfer` turned into [`CreateWithData`], `create`
+/// run and its image handed out.
+pub(crate) fn create_from_file(
+    client: *const glance_client,
+    create: *const glance_image_create_opts,
+    path: *const c_char,
+    import: *const glance_import_opts,
+    transfer: *const glance_transfer_opts,
+    out_image: *mut *mut glance_image,
+    create_with: impl FnOnce(
+        &crate::Client,
+        &crate::CreateImage,
+        UploadData<'static>,
+        CreateWithData<'_>,
+    ) -> crate::Result<crate::Image>,
+) -> glance_status {
     boundary::run(|| {
         // SAFETY: NULL or live handles / strings / a writable pointer, per the C contract.
         let client = unsafe { borrow(client, "client") }?;
@@ -383,7 +411,8 @@ pub extern "C" fn glance_image_create_with_data(
                 .as_mut()
                 .map(|p| p as &mut dyn FnMut(Progress) -> ControlFlow<()>),
         };
-        let image = client.client.create_image_with_data(
+        let image = create_with(
+            &client.client,
             &create.fields,
             UploadData::file(path),
             CreateWithData {

@@ -111,6 +111,48 @@ impl<'r> UploadData<'r> {
     }
 }
 
+impl UploadData<'_> {
+    /// The digests of the data, read before the upload when that loses
+    /// nothing: bytes, a file, a seekable reader (brought back to where it
+    /// was). `None` for a plain reader, which can be read only once.
+    pub(crate) fn digests_ahead(
+        &mut self,
+        algorithms: &[HashAlgorithm],
+    ) -> Result<Option<Digests>> {
+        let mut hashing = Hashing::new(algorithms, false);
+        let mut feed = |reader: &mut dyn Read, name: &str| -> Result<()> {
+            let mut buffer = vec![0u8; CHUNK];
+            loop {
+                match reader.read(&mut buffer) {
+                    Ok(0) => return Ok(()),
+                    Ok(n) => hashing.update(&buffer[..n]),
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(Error::io(name, e)),
+                }
+            }
+        };
+        match &mut self.0 {
+            Data::Reader(..) => return Ok(None),
+            Data::Bytes(bytes) => hashing.update(bytes),
+            Data::File(path) => {
+                let name = path.display().to_string();
+                let mut file = std::fs::File::open(&*path).map_err(|e| Error::io(&name, e))?;
+                feed(&mut file, &name)?;
+            }
+            Data::Seekable(reader) => {
+                let start = reader
+                    .stream_position()
+                    .map_err(|e| Error::io("the seekable reader", e))?;
+                feed(&mut **reader, "the seekable reader")?;
+                reader
+                    .seek(std::io::SeekFrom::Start(start))
+                    .map_err(|e| Error::io("the seekable reader", e))?;
+            }
+        }
+        Ok(Some(hashing.finish()))
+    }
+}
+
 impl std::fmt::Debug for UploadData<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.0 {

@@ -127,6 +127,8 @@ int main(void) {
         {"members", test_members},
         {"tags", test_tags},
         {"schemas", test_schema},
+        {"raw requests", test_request},
+        {"openstacksdk create", test_openstacksdk},
         {"object storage", test_object_store},
         {"tasks", test_tasks},
         {"export, import, copy", test_journeys},

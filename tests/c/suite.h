@@ -112,6 +112,8 @@ void test_listing(void);
 void test_members(void);
 void test_tags(void);
 void test_schema(void);
+void test_request(void);
+void test_openstacksdk(void);
 void test_object_store(void);
 void test_tasks(void);
 void test_journeys(void);

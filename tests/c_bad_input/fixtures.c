@@ -134,6 +134,12 @@ glance_object_info *fx_new_object_info(void) {
     return info;
 }
 
+glance_response *fx_new_response(void) {
+    glance_response *response = NULL;
+    SETUP("response", glance_request(fx_client(), "GET", "/v2/images", NULL, 0, NULL, 0, &response));
+    return response;
+}
+
 const glance_error *fx_new_error(void) {
     glance_image *image = NULL;
     if (glance_image_get(fx_client(), "missing", &image) == GLANCE_OK) {

@@ -33,6 +33,7 @@ glance_import_opts *fx_new_import_opts(void);
 glance_object_store *fx_new_object_store(void);
 glance_objects *fx_new_objects(void);
 glance_object_info *fx_new_object_info(void);
+glance_response *fx_new_response(void);
 const glance_error *fx_new_error(void);
 
 /* One shared handle of each kind, for `const` parameters. */
@@ -58,6 +59,7 @@ FX_SHARED(import_opts)
 FX_SHARED(object_store)
 FX_SHARED(objects)
 FX_SHARED(object_info)
+FX_SHARED(response)
 FX_SHARED(error)
 
 /* One callback of each type: they go on, supply no data, drop what they get. */

@@ -114,6 +114,8 @@ int main() {
         {"images", suite::test_images},
         {"listing", suite::test_listing},
         {"members, tags, schemas", suite::test_members_tags_schemas},
+        {"raw requests", suite::test_request},
+        {"openstacksdk create", suite::test_openstacksdk},
         {"image data and import", suite::test_image_data},
         {"tasks", suite::test_tasks},
         {"object storage, journeys", suite::test_object_store_and_journeys},

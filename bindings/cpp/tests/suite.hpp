@@ -88,6 +88,8 @@ void test_config_and_auth();
 void test_images();
 void test_listing();
 void test_members_tags_schemas();
+void test_request();
+void test_openstacksdk();
 void test_image_data();
 void test_tasks();
 void test_object_store_and_journeys();

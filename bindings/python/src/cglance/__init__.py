@@ -58,6 +58,7 @@ from .errors import (
 from .image import Image, ImageIterator, ImagePage, Patch
 from .member import Member
 from .object_store import ObjectEntry, ObjectInfo, ObjectStore
+from .response import Response
 from .options import Framing, ImportOptions, ImportVia, ListOptions, NewImage, TaskListOptions
 from .options import Phase, ProgressReport
 from .task import Task, TaskIterator, TaskPage
@@ -79,6 +80,7 @@ __all__ = [
     "ObjectEntry",
     "ObjectInfo",
     "ObjectStore",
+    "Response",
     "Framing",
     "ImportOptions",
     "ImportVia",

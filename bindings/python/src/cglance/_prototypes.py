@@ -134,6 +134,7 @@ glance_status glance_image_import(const struct glance_client *, const char *, co
 glance_status glance_image_wait_import(const struct glance_client *, const char *, uint32_t, uint64_t, glance_import_poll_cb, void *, struct glance_image **);
 glance_status glance_image_delete_from_store(const struct glance_client *, const char *, const char *);
 glance_status glance_image_create_with_data(const struct glance_client *, const struct glance_image_create_opts *, const char *, const struct glance_import_opts *, const struct glance_transfer_opts *, struct glance_image **);
+glance_status glance_image_create_like_openstacksdk(const struct glance_client *, const struct glance_image_create_opts *, const char *, const struct glance_import_opts *, const struct glance_transfer_opts *, bool, struct glance_image **);
 struct glance_list_opts * glance_list_opts_new(void);
 void glance_list_opts_free(struct glance_list_opts *);
 glance_status glance_list_opts_set_limit(struct glance_list_opts *, uint32_t);
@@ -222,6 +223,14 @@ glance_status glance_image_patch_add_json(struct glance_image_patch *, const cha
 glance_status glance_image_patch_replace(struct glance_image_patch *, const char *, const char *);
 glance_status glance_image_patch_replace_json(struct glance_image_patch *, const char *, const char *);
 glance_status glance_image_patch_remove(struct glance_image_patch *, const char *);
+glance_status glance_request(const struct glance_client *, const char *, const char *, const char *const *, size_t, const uint8_t *, size_t, struct glance_response **);
+uint16_t glance_response_status(const struct glance_response *);
+size_t glance_response_header_count(const struct glance_response *);
+const char * glance_response_header_name(const struct glance_response *, size_t);
+const char * glance_response_header_value(const struct glance_response *, size_t);
+const uint8_t * glance_response_body(const struct glance_response *);
+size_t glance_response_body_len(const struct glance_response *);
+void glance_response_free(struct glance_response *);
 glance_status glance_schema_get(const struct glance_client *, const char *, char **);
 void glance_string_free(char *);
 glance_status glance_tag_add(const struct glance_client *, const char *, const char *);

@@ -5,7 +5,8 @@ from __future__ import annotations
 import ctypes
 import io
 import json
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
+import json as _json
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _data, _ffi
 from ._handle import Handle
@@ -25,6 +26,7 @@ from .options import (
     from_kwargs,
     transfer_handle,
 )
+from .response import Response
 from .task import Task, TaskIterator, TaskPage
 
 Source = Union[str, "PathArg", bytes, bytearray, memoryview, io.IOBase, Any]
@@ -427,24 +429,84 @@ class Client(Handle):
         The image fields are a :class:`NewImage` or its keyword arguments;
         when anything fails the new image is deleted again.
         """
+        return self._create_from_file(
+            _ffi.lib().glance_image_create_with_data,
+            (),
+            path,
+            fields,
+            import_options,
+            store,
+            framing,
+            verify,
+            progress,
+            kwargs,
+        )
+
+    def create_image_like_openstacksdk(
+        self,
+        path: PathArg,
+        fields: Optional[NewImage] = None,
+        *,
+        allow_duplicates: bool = False,
+        import_options: Optional[ImportOptions] = None,
+        store: Optional[str] = None,
+        framing: Optional[Framing] = None,
+        verify: bool = True,
+        progress: Optional[Progress] = None,
+        **kwargs: Any,
+    ) -> Image:
+        """As :meth:`create_with_data`, the way openstacksdk's ``create_image`` does it.
+
+        The properties ``owner_specified.openstack.md5``, ``.sha256`` (the
+        file's digests) and ``.object`` (``images/<name>``) are stamped on the
+        image, and unless ``allow_duplicates`` an image already carrying the
+        name and the file's digests is returned instead of uploading again.
+        A name is required; :class:`Ambiguous` when several images carry it.
+        """
+        if not isinstance(allow_duplicates, bool):
+            raise TypeError(f"allow_duplicates must be a bool, not {type_name(allow_duplicates)}")
+        return self._create_from_file(
+            _ffi.lib().glance_image_create_like_openstacksdk,
+            (allow_duplicates,),
+            path,
+            fields,
+            import_options,
+            store,
+            framing,
+            verify,
+            progress,
+            kwargs,
+        )
+
+    def _create_from_file(
+        self,
+        function: Callable[..., int],
+        extra: Tuple[Any, ...],
+        path: PathArg,
+        fields: Optional[NewImage],
+        import_options: Optional[ImportOptions],
+        store: Optional[str],
+        framing: Optional[Framing],
+        verify: bool,
+        progress: Optional[Progress],
+        kwargs: Dict[str, Any],
+    ) -> Image:
+        """Runs a one-call create from a file: ``function(client, create, path, import, transfer, *extra, out)``."""
         opts = from_kwargs(NewImage, fields, kwargs)
         file_path = _ffi.path_arg(path, "path")
         if import_options is not None and not isinstance(import_options, ImportOptions):
             raise TypeError(f"import_options must be an ImportOptions, not {type(import_options).__name__}")
         state = _ffi.CallbackState()
-        c = _ffi.lib()
         out = ctypes.c_void_p()
         with opts._handle() as create:
             transfer, keep = transfer_handle(state, store, framing, verify, False, progress)
             with transfer:
                 if import_options is None:
-                    status = c.glance_image_create_with_data(
-                        self._ptr, create._ptr, file_path, None, transfer._ptr, ctypes.byref(out)
-                    )
+                    status = function(self._ptr, create._ptr, file_path, None, transfer._ptr, *extra, ctypes.byref(out))
                 else:
                     with import_options._handle() as imp:
-                        status = c.glance_image_create_with_data(
-                            self._ptr, create._ptr, file_path, imp._ptr, transfer._ptr, ctypes.byref(out)
+                        status = function(
+                            self._ptr, create._ptr, file_path, imp._ptr, transfer._ptr, *extra, ctypes.byref(out)
                         )
         del keep
         image = Image(out.value) if out.value else None
@@ -537,6 +599,61 @@ class Client(Handle):
         text = _ffi.call_string(_ffi.lib().glance_schema_get, self._ptr, _ffi.cstr(name, "name"))
         result: Dict[str, Any] = json.loads(text or "{}")
         return result
+
+    # ------------------------------------------------------------ any path
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        headers: Optional[Union[Mapping[str, str], Sequence[Tuple[str, str]]]] = None,
+        body: Optional[Union[bytes, bytearray, memoryview, str]] = None,
+        *,
+        json: Any = None,
+    ) -> Response:
+        """Sends any request to the Images API and gives the :class:`Response`.
+
+        ``path`` is relative to the image endpoint (``/v2/metadefs/namespaces``,
+        query included, sent as given) or an absolute URL on the endpoint's own
+        scheme, host and port; another host is refused before any request, so
+        the token never leaves. ``headers`` are added to the client's own
+        (``X-Auth-Token``, ``Content-Length`` and ``Host`` are refused).
+        ``body`` (bytes, or str sent as UTF-8) or ``json`` (encoded here) is
+        sent with the ``Content-Type`` of ``headers``, JSON by default. The
+        request goes through the client's authentication (renewal, one retry
+        after a 401) and retries (idempotent methods only); a status outside
+        2xx raises the error every other call raises for it (:class:`NotFound`,
+        :class:`Forbidden`, ...), with Glance's message and the request id.
+        """
+        if body is not None and json is not None:
+            raise TypeError("give body or json, not both")
+        if json is not None:
+            body = _json.dumps(json)
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers or [])
+        lines = []
+        for pair in pairs:
+            if not (isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(x, str) for x in pair)):
+                raise TypeError(f"each header must be a (name, value) pair of str, not {pair!r}")
+            if ":" in pair[0]:
+                raise _invalid(f"header name {pair[0]!r} holds a ':'")
+            lines.append(_ffi.cstr(f"{pair[0]}: {pair[1]}", "header"))
+        address, length, keep = _data.buffer_of(body) if body is not None else (None, 0, None)
+        try:
+            handle = _ffi.call_handle(
+                _ffi.lib().glance_request,
+                self._ptr,
+                _ffi.cstr(method, "method"),
+                _ffi.cstr(path, "path"),
+                _ffi.c_array(lines) if lines else None,
+                len(lines),
+                address,
+                length,
+            )
+        finally:
+            del keep
+        return Response._take(handle)
 
     # ------------------------------------------------------------ tasks
 
