@@ -126,7 +126,8 @@ class Config(Handle):
         return self._set("glance_config_set_request_timeout_ms", _ffi.milliseconds(seconds, "seconds"))
 
     def ca_file(self, path: Union[str, "os.PathLike[str]"]) -> "Config":
-        """Trusts the certificates of this PEM file instead of the built-in roots."""
+        """Trusts the certificates of this PEM file in place of the system's trust store (as
+        ``curl --cacert`` does); without it, the system store, honouring SSL_CERT_FILE and SSL_CERT_DIR."""
         return self._set("glance_config_set_ca_file", _ffi.path_arg(path, "path"))
 
     def client_cert(
