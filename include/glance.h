@@ -841,7 +841,9 @@ glance_status glance_config_set_request_timeout_ms(struct glance_config *config,
                                                    uint64_t ms);
 
 /**
- * Trusts the certificates in this PEM file instead of the built-in roots.
+ * Trusts the certificates in this PEM file in place of the system's trust
+ * store (as `curl --cacert` does). Without it, the roots come from the
+ * system store, honouring `SSL_CERT_FILE` and `SSL_CERT_DIR`.
  *
  * `path` is copied; the file is read by `glance_config_build`.
  * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`.

@@ -221,7 +221,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Trusts the certificates of this PEM file (in place of the built-in roots).
+    /// Trusts the certificates of this PEM file in place of the system's trust
+    /// store (as `curl --cacert` and `OS_CACERT` in the `openstack` command
+    /// do). Without it, the roots come from the system store, honouring
+    /// `SSL_CERT_FILE` and `SSL_CERT_DIR`.
     pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.ca_file = Some(path.into());
         self

@@ -51,6 +51,7 @@ mod tags;
 mod tasks;
 mod tls_files;
 mod transport;
+mod trust;
 mod url;
 mod wire_log;
 

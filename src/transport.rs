@@ -11,7 +11,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde::de::DeserializeOwned;
 use ureq::http::{self, HeaderMap, Method};
-use ureq::tls::{RootCerts, TlsConfig};
+use ureq::tls::TlsConfig;
 use ureq::unversioned::resolver::DefaultResolver;
 use ureq::unversioned::transport::{
     Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout,
@@ -26,6 +26,7 @@ use crate::error::{message_from_body, Error, Failure, HttpError, Result};
 use crate::retry;
 use crate::secret::{redact, redact_as, Secret};
 use crate::tls_files;
+use crate::trust::Trust;
 use crate::url::{resolve_link, Link};
 use crate::wire_log::{loggable_url, WireEvent, WireLog};
 
@@ -414,6 +415,7 @@ pub(crate) struct Http {
     request_timeout: Option<Duration>,
     retry: RetryPolicy,
     wire_log: Option<WireLog>,
+    trust: Arc<Trust>,
 }
 
 impl Http {
@@ -423,11 +425,10 @@ impl Http {
     }
 
     pub(crate) fn new(settings: &ClientBuilder) -> Result<Http> {
-        let mut tls = TlsConfig::builder().disable_verification(settings.insecure);
-        if let Some(path) = &settings.ca_file {
-            let certs = tls_files::ca_certificates(path)?;
-            tls = tls.root_certs(RootCerts::new_with_certs(&certs));
-        }
+        let trust = Trust::new(settings.ca_file.as_deref());
+        let mut tls = TlsConfig::builder()
+            .disable_verification(settings.insecure)
+            .root_certs(trust.root_certs()?);
         if let Some(cert) = &settings.client_cert {
             let identity = tls_files::client_certificate(cert, settings.client_key.as_deref())?;
             tls = tls.client_cert(Some(identity));
@@ -477,6 +478,7 @@ impl Http {
             request_timeout: settings.timeouts.request,
             retry: settings.retry,
             wire_log: settings.wire_log.clone(),
+            trust: Arc::new(trust),
         })
     }
 
@@ -570,10 +572,15 @@ impl Http {
                 )),
                 unsent: true,
             }),
-            Err(RunError::Ureq(e)) => Err(AttemptError {
-                unsent: never_reached_server(&e),
-                error: map_ureq_error(e, &method, &path),
-            }),
+            Err(RunError::Ureq(e)) => {
+                let explanation = self.trust.explain(&e);
+                let unsent = never_reached_server(&e);
+                let mut error = map_ureq_error(e, &method, &path);
+                if let (Error::Tls(failure), Some(explanation)) = (&mut error, explanation) {
+                    failure.message.push_str(&explanation);
+                }
+                Err(AttemptError { unsent, error })
+            }
         }
     }
 

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
 use glance_client::{Client, ClientBuilder, Error, ProxySetting, RetryPolicy};
-use support::tls::{client_identity, self_signed, tls_server, SelfSigned, TlsServer};
+use support::tls::{client_identity, self_signed, tls_server, ServerIdentity, TlsServer};
 
 struct Files(Vec<PathBuf>);
 
@@ -28,7 +28,11 @@ impl Drop for Files {
     }
 }
 
-fn client_of(server: &TlsServer, server_identity: &SelfSigned, files: &mut Files) -> ClientBuilder {
+fn client_of(
+    server: &TlsServer,
+    server_identity: &ServerIdentity,
+    files: &mut Files,
+) -> ClientBuilder {
     let ca = files.write("server-ca.pem", &server_identity.cert_pem);
     Client::builder()
         .endpoint(&server.url)

@@ -1416,6 +1416,7 @@ public:
     Config &request_timeout(std::chrono::milliseconds timeout) {
         return apply(glance_config_set_request_timeout_ms(raw(), detail::millis(timeout)));
     }
+    // In place of the system's trust store (SSL_CERT_FILE, SSL_CERT_DIR), as curl --cacert.
     Config &ca_file(std::string_view path) { return apply(glance_config_set_ca_file(raw(), detail::CString(path))); }
     /// Presents a client certificate (mutual TLS): PEM certificate and chain,
     /// and its key (absent: in the certificate file too). Read by build().

@@ -209,7 +209,9 @@ pub extern "C" fn glance_config_set_request_timeout_ms(
     })
 }
 
-/// Trusts the certificates in this PEM file instead of the built-in roots.
+/// Trusts the certificates in this PEM file in place of the system's trust
+/// store (as `curl --cacert` does). Without it, the roots come from the
+/// system store, honouring `SSL_CERT_FILE` and `SSL_CERT_DIR`.
 ///
 /// `path` is copied; the file is read by `glance_config_build`.
 /// Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`.

@@ -11,22 +11,62 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::server::WebPkiClientVerifier;
 use serde_json::json;
 
-/// A self-signed certificate for 127.0.0.1, made for this run.
-pub struct SelfSigned {
+/// A server's certificate and key, made for this run: self-signed for
+/// 127.0.0.1 ([`self_signed`]) or signed by a [`PrivateCa`].
+pub struct ServerIdentity {
     pub cert_pem: String,
     pub cert_der: CertificateDer<'static>,
     pub key_der: PrivateKeyDer<'static>,
 }
 
-pub fn self_signed() -> SelfSigned {
+pub fn self_signed() -> ServerIdentity {
     let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()])
         .expect("certificate generation");
-    SelfSigned {
+    ServerIdentity {
         cert_pem: certified.cert.pem(),
         cert_der: certified.cert.der().clone(),
         key_der: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
             certified.signing_key.serialize_der(),
         )),
+    }
+}
+
+/// A private CA made for this run, as clouds sign their endpoints with;
+/// `name` is its common name (two CAs of one name would be taken for one).
+pub struct PrivateCa {
+    pub cert_pem: String,
+    issuer: rcgen::CertifiedIssuer<'static, rcgen::KeyPair>,
+}
+
+pub fn private_ca(name: &str) -> PrivateCa {
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, name);
+    let issuer =
+        rcgen::CertifiedIssuer::self_signed(params, rcgen::KeyPair::generate().unwrap()).unwrap();
+    PrivateCa {
+        cert_pem: issuer.pem(),
+        issuer,
+    }
+}
+
+impl PrivateCa {
+    /// A server certificate this CA signed for `names` (DNS names or IP
+    /// addresses), to serve with [`tls_server`].
+    pub fn server_identity(&self, names: &[&str]) -> ServerIdentity {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let names: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+        let cert = rcgen::CertificateParams::new(names)
+            .unwrap()
+            .signed_by(&key, &self.issuer)
+            .unwrap();
+        ServerIdentity {
+            cert_pem: cert.pem(),
+            cert_der: cert.der().clone(),
+            key_der: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+        }
     }
 }
 
@@ -65,7 +105,10 @@ pub struct TlsServer {
 
 /// Serves with `identity`; with `client_ca`, only to clients presenting a
 /// certificate that CA signed.
-pub fn tls_server(identity: &SelfSigned, client_ca: Option<&CertificateDer<'static>>) -> TlsServer {
+pub fn tls_server(
+    identity: &ServerIdentity,
+    client_ca: Option<&CertificateDer<'static>>,
+) -> TlsServer {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()

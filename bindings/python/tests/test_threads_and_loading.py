@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import pytest
 
 import cglance
 from conftest import unique
@@ -73,14 +76,24 @@ def test_the_library_named_by_the_variable() -> None:
     assert "LibraryNotFound" in bad.stderr and "CGLANCE_LIBRARY=/nonexistent/libglance_client.so" in bad.stderr
 
 
-def test_the_system_loader_is_asked_without_the_variable() -> None:
+SOURCE = "import cglance; print(cglance.library_source())"
+NO_PACKAGED = "import cglance._ffi as f; f.PACKAGED_LIBRARY = '/nonexistent/lib_native.so'; "
+
+
+def test_the_package_library_first_the_variable_over_it_the_system_last() -> None:
+    explicit = run_python(SOURCE)
+    assert explicit.stdout.strip() == f"CGLANCE_LIBRARY={os.environ['CGLANCE_LIBRARY']}", explicit.stderr
+    packaged = run_python(SOURCE, CGLANCE_LIBRARY="", LD_LIBRARY_PATH="")
+    assert packaged.returncode == 0, packaged.stderr
+    assert packaged.stdout.strip().startswith("the package's own library "), packaged.stdout
+    assert Path(packaged.stdout.split()[-1]).is_file()
+    assert packaged.stdout.strip().endswith("cglance/_native/lib_native.so")
     library = Path(os.environ["CGLANCE_LIBRARY"])
-    found = run_python(LOAD, CGLANCE_LIBRARY="", LD_LIBRARY_PATH=str(library.parent))
-    assert found.returncode == 0, found.stderr
-    assert found.stdout.strip() == cglance.__version__
+    system = run_python(NO_PACKAGED + SOURCE, CGLANCE_LIBRARY="", LD_LIBRARY_PATH=str(library.parent))
+    assert system.stdout.strip() == "the system loader (libglance_client.so)", system.stderr
     # Nowhere to be found (a name no loader has, should the library be installed here):
     # the error says what was tried and how to fix it.
-    nowhere = "import cglance._ffi as f; f._candidates = lambda: ['libglance_client_nowhere.so']; " + LOAD
+    nowhere = NO_PACKAGED + "f._candidates = lambda: ['libglance_client_nowhere.so']; " + LOAD
     missing = run_python(nowhere, CGLANCE_LIBRARY="")
     assert missing.returncode != 0
     assert "CGLANCE_LIBRARY is not set" in missing.stderr
@@ -89,9 +102,32 @@ def test_the_system_loader_is_asked_without_the_variable() -> None:
     assert run_python("import cglance", CGLANCE_LIBRARY="", LD_LIBRARY_PATH="").returncode == 0
 
 
+def test_a_library_of_another_version_is_refused() -> None:
+    other = "import cglance._ffi as f; f.package_version = lambda: '9.8.7'; " + LOAD
+    refused = run_python(other)
+    assert refused.returncode != 0
+    message = refused.stderr.strip().splitlines()[-1]
+    assert "LibraryNotFound" in message, refused.stderr
+    assert f"glance-client library {cglance.__version__} from CGLANCE_LIBRARY={os.environ['CGLANCE_LIBRARY']}" in message
+    assert "does not match the cglance package 9.8.7 at " in message
+    packaged = run_python(other, CGLANCE_LIBRARY="")
+    assert "from the package's own library " in packaged.stderr and "9.8.7" in packaged.stderr
+
+
+def test_wire_events_go_to_logging_in_one_call(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="cglance")
+    with cglance.Config.from_cloud("demo").log_wire_events().build() as client:
+        client.list_images(limit=1)
+    records = [r for r in caplog.records if r.name == "cglance"]
+    assert any(r.levelno == logging.DEBUG and "GET " in r.getMessage() and "-> 200" in r.getMessage() for r in records)
+    assert all("X-Auth-Token" not in r.getMessage() for r in records)
+
+
 INTERRUPTED = """
 import os, signal, sys, threading
 sys.path.insert(0, sys.argv[1])
+import pytest
+
 import cglance
 from double import Double
 

@@ -16,7 +16,7 @@ Failures raise :class:`GlanceError` subclasses (:class:`NotFound`,
 ``request_id``.
 """
 
-from ._ffi import LIBRARY_ENV, library_version, status_text
+from ._ffi import LIBRARY_ENV, library_source, library_version, package_version, status_text
 from .client import Client
 from .config import Config, WireEvent
 from .errors import (
@@ -63,10 +63,12 @@ from .options import Framing, ImportOptions, ImportVia, ListOptions, NewImage, T
 from .options import Phase, ProgressReport
 from .task import Task, TaskIterator, TaskPage
 
-__version__ = "0.1.0"
+__version__ = package_version() or "0+unknown"
+"""The installed distribution's version (the crate's); its library must be the same."""
 
 __all__ = [
     "LIBRARY_ENV",
+    "library_source",
     "library_version",
     "status_text",
     "Client",

@@ -1,7 +1,8 @@
 """The shared library: finding it, declaring its functions, calling them.
 
 Everything that touches ctypes directly lives here: the library is found
-(``CGLANCE_LIBRARY``, else the system loader), every function of
+(``CGLANCE_LIBRARY``, else the package's own, else the system loader) and
+refused unless its version is the package's, every function of
 ``_prototypes.PROTOTYPES`` gets its argument and result types, and the
 helpers below turn Python values into C ones (refusing wrong types with
 ``TypeError`` before any C code runs) and failures into exceptions.
@@ -12,12 +13,13 @@ from __future__ import annotations
 import atexit
 import ctypes
 import ctypes.util
+import importlib.metadata
 import os
 import sys
 import threading
 import time
 import weakref
-from typing import Any, Callable, Iterable, List, Optional
+from typing import Any, Callable, Iterable, List, Optional, Tuple
 
 from . import _header
 from ._prototypes import PROTOTYPES
@@ -91,27 +93,71 @@ def _candidates() -> List[str]:
     return names
 
 
-def _open() -> ctypes.CDLL:
+PACKAGED_LIBRARY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_native", "lib_native.so")
+"""Where a wheel built by ``pip wheel ./bindings/python`` (maturin) puts the library."""
+
+
+def package_version() -> Optional[str]:
+    """The installed cglance distribution's version; None when the package is
+    used from a source tree that was never installed."""
+    try:
+        return importlib.metadata.version("cglance")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _load() -> Tuple[ctypes.CDLL, str]:
+    """The library and where it came from: ``CGLANCE_LIBRARY`` when set (an
+    explicit override: that library or an error, never another one), else the
+    package's own, else the one the system loader finds."""
     explicit = os.environ.get(LIBRARY_ENV)
     if explicit:
         try:
-            return ctypes.CDLL(explicit)
+            return ctypes.CDLL(explicit), f"{LIBRARY_ENV}={explicit}"
         except OSError as error:
             raise LibraryNotFound(
                 f"cannot load the glance-client library from {LIBRARY_ENV}={explicit}: {error}"
             ) from error
     tried = []
+    if os.path.exists(PACKAGED_LIBRARY):
+        try:
+            return ctypes.CDLL(PACKAGED_LIBRARY), f"the package's own library {PACKAGED_LIBRARY}"
+        except OSError as error:
+            tried.append(f"{PACKAGED_LIBRARY} ({error})")
     for name in _candidates():
         try:
-            return ctypes.CDLL(name)
+            return ctypes.CDLL(name), f"the system loader ({name})"
         except OSError as error:
             tried.append(f"{name} ({error})")
     raise LibraryNotFound(
-        f"cannot find the glance-client shared library: {LIBRARY_ENV} is not set, and the "
-        f"system loader found none of: {'; '.join(tried)}. Build it (cargo build --lib) and set "
-        f"{LIBRARY_ENV}=/path/to/libglance_client.so, or install it (make install) "
-        "where the loader looks (ldconfig, LD_LIBRARY_PATH)."
+        f"cannot find the glance-client shared library: {LIBRARY_ENV} is not set, the package "
+        f"carries none, and the system loader found none of: {'; '.join(tried)}. Install a wheel "
+        f"(pip install ./bindings/python builds one), set {LIBRARY_ENV}=/path/to/libglance_client.so, "
+        "or install the library (make install) where the loader looks (ldconfig, LD_LIBRARY_PATH)."
     )
+
+
+def _open() -> ctypes.CDLL:
+    """The library, refused when its version is not the package's: its
+    functions are called with this package's prototypes."""
+    library, origin = _load()
+    library.glance_version.restype = ctypes.c_char_p
+    library.glance_version.argtypes = []
+    version = (library.glance_version() or b"").decode("utf-8", "replace")
+    package = package_version()
+    if package is not None and version != package:
+        raise LibraryNotFound(
+            f"the glance-client library {version} from {origin} does not match the cglance package "
+            f"{package} at {os.path.dirname(os.path.abspath(__file__))}: install the library of the "
+            f"same release, or unset {LIBRARY_ENV}"
+        )
+    global library_origin
+    library_origin = origin
+    return library
+
+
+library_origin: Optional[str] = None
+"""Where the loaded library came from (None until it is loaded)."""
 
 
 _lock = threading.Lock()
@@ -368,6 +414,13 @@ def _hook_unraisable() -> None:
 
     hook.__wrapped_by_cglance__ = True  # type: ignore[attr-defined]
     sys.unraisablehook = hook
+
+def library_source() -> str:
+    """Where the loaded library came from: ``CGLANCE_LIBRARY=...``, the
+    package's own library, or the system loader (loads it if need be)."""
+    lib()
+    return library_origin or ""
+
 
 def library_version() -> str:
     """The version of the loaded library, e.g. ``0.1.0``."""

@@ -10,6 +10,7 @@ consumes it into a :class:`~cglance.Client`::
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Optional, Union
@@ -126,7 +127,8 @@ class Config(Handle):
         return self._set("glance_config_set_request_timeout_ms", _ffi.milliseconds(seconds, "seconds"))
 
     def ca_file(self, path: Union[str, "os.PathLike[str]"]) -> "Config":
-        """Trusts the certificates of this PEM file instead of the built-in roots."""
+        """Trusts the certificates of this PEM file in place of the system's trust store (as
+        ``curl --cacert`` does); without it, the system store, honouring SSL_CERT_FILE and SSL_CERT_DIR."""
         return self._set("glance_config_set_ca_file", _ffi.path_arg(path, "path"))
 
     def client_cert(
@@ -185,6 +187,30 @@ class Config(Handle):
         self._set("glance_config_set_wire_log", trampoline, None)
         self._wire_log = trampoline
         return self
+
+    def log_wire_events(self, logger: str = "cglance") -> "Config":
+        """Sends every HTTP attempt to ``logging.getLogger(logger)``: DEBUG for
+        answered attempts, WARNING for those that got no answer. The events are
+        the redacted ones of :meth:`wire_log` (method, URL without query
+        secrets, status, request id, time, attempt, error)."""
+        log = logging.getLogger(logger)
+
+        def emit(event: WireEvent) -> None:
+            level = logging.WARNING if event.error else logging.DEBUG
+            if log.isEnabledFor(level):
+                log.log(
+                    level,
+                    "%s %s -> %s (request id %s, %d ms, attempt %d)%s",
+                    event.method,
+                    event.url,
+                    event.status or "no answer",
+                    event.request_id or "-",
+                    event.elapsed_ms,
+                    event.attempt,
+                    f": {event.error}" if event.error else "",
+                )
+
+        return self.wire_log(emit)
 
     # -- authentication
 
