@@ -14,7 +14,10 @@
  * - glance_client is thread-safe; other handles may move between threads but
  *   must not be used by two at once (immutable ones may be read concurrently).
  * - Callbacks run on the calling thread, during the call only; they must not
- *   unwind (C++ exceptions) or longjmp through the library.
+ *   unwind (C++ exceptions), longjmp or pthread_exit through the library.
+ * - pthread_cancel of a thread inside a call takes effect when the call has
+ *   returned (cancellation is disabled for its length, then restored): a
+ *   cancelled call still ends by its timeouts (stall, request deadline).
  */
 
 #ifndef GLANCE_H
@@ -223,6 +226,40 @@ typedef uint32_t glance_status;
 #endif // __cplusplus
 
 /**
+ * What a progress report is about (`glance_phase_progress_cb`). More
+ * phases may come: treat an unknown one like `GLANCE_PHASE_TRANSFER`.
+ */
+enum glance_phase
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * One upload or download on its own (image data, one object): `done`
+   * and `total` are its bytes.
+   */
+  GLANCE_PHASE_TRANSFER = 0,
+  /**
+   * A copy's, export's or import's data moving, downloaded from the
+   * source and uploaded to the target at once: `done` bytes reached the
+   * target, of `total` (the image's size).
+   */
+  GLANCE_PHASE_MOVING = 1,
+  /**
+   * Glance processing an import (or fetching the data itself): `done`
+   * and `total` are 0; called after each poll.
+   */
+  GLANCE_PHASE_IMPORTING = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum glance_phase glance_phase;
+#else
+typedef uint32_t glance_phase;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * How an upload's body is framed (`glance_transfer_opts_set_framing`).
  */
 enum glance_framing
@@ -252,11 +289,6 @@ typedef enum glance_framing glance_framing;
 typedef uint32_t glance_framing;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
-
-/**
- * Which schema to fetch.
- */
-typedef struct SchemaName SchemaName;
 
 /**
  * A connection to the Image service, made by `glance_config_build`.
@@ -469,6 +501,16 @@ typedef struct glance_wire_event glance_wire_event;
 typedef int (*glance_progress_cb)(void *userdata,
                                   uint64_t done,
                                   uint64_t total);
+
+/**
+ * Progress with the phase it is about: `done` bytes of `total` (0 when
+ * unknown), at the rate of `glance_progress_cb`. Returns
+ * `GLANCE_CB_CONTINUE`, or `GLANCE_CB_ABORT` to stop.
+ */
+typedef int (*glance_phase_progress_cb)(void *userdata,
+                                        uint64_t done,
+                                        uint64_t total,
+                                        glance_phase phase);
 
 /**
  * Supplies upload data: writes at most `capacity` bytes to `buffer`, stores
@@ -746,7 +788,8 @@ glance_status glance_client_endpoint_url(const struct glance_client *client,
 
 /**
  * Makes an empty configuration (no endpoint, no authentication; default
- * timeouts: connect 30 s, stall 120 s, no overall deadline; the proxy from
+ * timeouts: connect 30 s, stall 120 s, 300 s overall deadline of calls that
+ * move no image data; the proxy from
  * the environment; 3 attempts for idempotent requests).
  *
  * Returns a new handle owned by the caller, to be consumed by
@@ -778,7 +821,9 @@ glance_status glance_config_set_endpoint(struct glance_config *config,
  * the endpoint must be set too.
  *
  * `token` is copied; the library never shows it in messages.
- * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`.
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`, or
+ * `GLANCE_INVALID_ARG` for a token holding a control character (CR, LF, ...),
+ * which no HTTP header can carry (the configuration is then unchanged).
  */
 glance_status glance_config_set_token(struct glance_config *config,
                                       const char *token);
@@ -833,7 +878,10 @@ glance_status glance_config_set_stall_timeout_ms(struct glance_config *config,
 
 /**
  * Overall deadline in milliseconds of each call that transfers no image data
- * (listing, get, update...); 0 means none (the default).
+ * (listing, get, update, authentication...), retries and waits included;
+ * 0 means none. Default 300 000 (5 minutes), so a server trickling its
+ * answer cannot hold a call for ever; image data transfers ignore it and are
+ * bounded by the stall timeout only.
  *
  * Returns `GLANCE_OK` or `GLANCE_NULL_ARG`.
  */
@@ -895,7 +943,10 @@ glance_status glance_config_disable_proxy(struct glance_config *config);
 /**
  * Appends `suffix` to the `User-Agent` header (`glance-client/<version> <suffix>`).
  *
- * `suffix` is copied. Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`.
+ * `suffix` is copied. Returns `GLANCE_OK`, `GLANCE_NULL_ARG`,
+ * `GLANCE_INVALID_UTF8`, or `GLANCE_INVALID_ARG` for a suffix holding a
+ * control character (CR, LF, ...), which no HTTP header can carry (the
+ * configuration is then unchanged).
  */
 glance_status glance_config_set_user_agent_suffix(struct glance_config *config,
                                                   const char *suffix);
@@ -955,6 +1006,30 @@ glance_status glance_image_copy_to(const struct glance_client *source,
                                    const struct glance_client *target,
                                    const char *name,
                                    struct glance_image **out_image);
+
+/**
+ * `glance_image_copy_to` with options: of `opts` only the progress
+ * callback is used (`glance_transfer_opts_set_phase_progress` or
+ * `_set_progress`), called on the calling thread with
+ * `GLANCE_PHASE_MOVING` as the bytes reach the target; returning
+ * `GLANCE_CB_ABORT` stops the copy with `GLANCE_ABORTED` and deletes the
+ * half-made copy. Where a half-made copy cannot be deleted, the last
+ * error's message names it (`image <id> in the target`).
+ *
+ * `opts` may be NULL (no progress). `name` may be NULL (the source's
+ * name). Both clients, `opts` and the strings
+ * are borrowed for the call only. On success `*out_image` receives the new
+ * image in the target (owned by the caller; free it with
+ * `glance_image_free`). Thread-safe as far as the clients go.
+ *
+ * Returns the statuses of `glance_image_copy_to`, and `GLANCE_ABORTED`.
+ */
+glance_status glance_image_copy_to_opts(const struct glance_client *source,
+                                        const char *image_id,
+                                        const struct glance_client *target,
+                                        const char *name,
+                                        const struct glance_transfer_opts *opts,
+                                        struct glance_image **out_image);
 
 /**
  * Makes empty create options. Returns a new handle owned by the caller (free
@@ -1137,6 +1212,35 @@ glance_status glance_image_export_to_container(const struct glance_client *clien
                                                char **out_object);
 
 /**
+ * `glance_image_export_to_container` with options: of `opts` only the
+ * progress callback is used (`glance_transfer_opts_set_phase_progress` or
+ * `_set_progress`), called on the calling thread with
+ * `GLANCE_PHASE_MOVING` as the bytes reach the container; returning
+ * `GLANCE_CB_ABORT` stops the export with `GLANCE_ABORTED`, leaving no
+ * object, segment or description object. A description too large for
+ * object metadata goes in `<object>.glance-image.json` beside the object.
+ * A segment whose upload meets a cut connection or a 5xx is sent again.
+ * Where something cannot be removed after a failure, the last error's
+ * message names it.
+ *
+ * `opts` may be NULL (no progress). `object` may be NULL (the default
+ * name). `out_object` may be NULL; otherwise it receives, on success, the
+ * object's name (free it with `glance_string_free`). `client`, `store`,
+ * `opts` and the strings are borrowed for the call only. Thread-safe as far as the handles go.
+ *
+ * Returns the statuses of `glance_image_export_to_container`, and
+ * `GLANCE_ABORTED`.
+ */
+glance_status glance_image_export_to_container_opts(const struct glance_client *client,
+                                                    const char *image_id,
+                                                    const struct glance_object_store *store,
+                                                    const char *container,
+                                                    const char *object,
+                                                    uint64_t segment_size,
+                                                    const struct glance_transfer_opts *opts,
+                                                    char **out_object);
+
+/**
  * Makes an image of `container/object`, normally one
  * `glance_image_export_to_container` wrote: the new image gets the exported
  * image's description, named `name` (NULL: the exported image's name, else
@@ -1162,6 +1266,33 @@ glance_status glance_image_import_from_container(const struct glance_client *cli
                                                  const char *name,
                                                  uint32_t via,
                                                  struct glance_image **out_image);
+
+/**
+ * `glance_image_import_from_container` with options: of `opts` only the
+ * progress callback is used (`glance_transfer_opts_set_phase_progress` or
+ * `_set_progress`), called on the calling thread with
+ * `GLANCE_PHASE_MOVING` as the bytes reach Glance and, when Glance fetches
+ * the object itself (`web-download`), `GLANCE_PHASE_IMPORTING` after each
+ * poll; returning `GLANCE_CB_ABORT` stops the import with
+ * `GLANCE_ABORTED`, leaving no new image. Where the new image cannot be
+ * removed after a failure, the last error's message names it.
+ *
+ * `opts` may be NULL (no progress). `name` may be NULL (the exported
+ * image's name, else the object's). The handles, `opts` and the strings
+ * are borrowed for the call only. On success `*out_image` receives the new
+ * image (owned by the caller; free it with `glance_image_free`). Thread-safe as far as the handles go.
+ *
+ * Returns the statuses of `glance_image_import_from_container`, and
+ * `GLANCE_ABORTED`.
+ */
+glance_status glance_image_import_from_container_opts(const struct glance_client *client,
+                                                      const struct glance_object_store *store,
+                                                      const char *container,
+                                                      const char *object,
+                                                      const char *name,
+                                                      uint32_t via,
+                                                      const struct glance_transfer_opts *opts,
+                                                      struct glance_image **out_image);
 
 /**
  * Frees an image the caller owns. NULL is ignored.
@@ -1405,12 +1536,28 @@ glance_status glance_transfer_opts_set_restart(struct glance_transfer_opts *opts
 /**
  * The progress callback (NULL: none) and the `userdata` it is given; both
  * are kept until changed and must stay valid while transfers use them.
+ * Replaces a callback set with `glance_transfer_opts_set_phase_progress`.
  *
  * Returns `GLANCE_OK` or `GLANCE_NULL_ARG` (`opts` only).
  */
 glance_status glance_transfer_opts_set_progress(struct glance_transfer_opts *opts,
                                                 glance_progress_cb callback,
                                                 void *userdata);
+
+/**
+ * The progress callback that is also told the phase (NULL: none), and the
+ * `userdata` it is given; both are kept until changed and must stay valid
+ * while transfers use them. Replaces a callback set with
+ * `glance_transfer_opts_set_progress`. Image and object transfers report
+ * `GLANCE_PHASE_TRANSFER`; copies, exports and imports
+ * (`glance_image_copy_to_opts`, ...) `GLANCE_PHASE_MOVING` and
+ * `GLANCE_PHASE_IMPORTING`.
+ *
+ * Returns `GLANCE_OK` or `GLANCE_NULL_ARG` (`opts` only).
+ */
+glance_status glance_transfer_opts_set_phase_progress(struct glance_transfer_opts *opts,
+                                                      glance_phase_progress_cb callback,
+                                                      void *userdata);
 
 /**
  * Uploads the file at `path` as the data of the `queued` image `id`
@@ -1512,7 +1659,17 @@ glance_status glance_image_stage_callback(const struct glance_client *client,
  * the target, is synced and renamed to `path` only once verified, so a failed
  * download never leaves a file that looks complete. A broken connection is
  * resumed with `Range`; after a stall, a cut or an abort the partial file
- * stays and the next call resumes from it (unless the options say restart).
+ * stays and the next call resumes from it (unless the options say restart);
+ * a partial file already holding the whole image is verified and renamed
+ * without another request.
+ *
+ * The partial file is never reached through a symbolic link: a link at its
+ * name, or anything else that cannot be a partial file this library made
+ * (not a regular file, another user's, hard-linked), gives `GLANCE_IO` and
+ * is left untouched. A new one is created exclusively with the permissions
+ * of the file at `path`, else 0600. Verified or not, the data stops at the
+ * image's recorded size: a longer body gives `GLANCE_INVALID_RESPONSE`
+ * before a byte past it is written (no file is left).
  *
  * `opts` may be NULL (defaults); `out_bytes` may be NULL, else it receives
  * the size on success.
@@ -1534,6 +1691,8 @@ glance_status glance_image_download_file(const struct glance_client *client,
  * `glance_image_download_file` does. The callback has seen every byte when
  * a mismatch is found: `GLANCE_CHECKSUM_MISMATCH` then says not to trust
  * them. The callback returning `GLANCE_CB_ABORT` gives `GLANCE_ABORTED`.
+ * It never sees a byte past the image's recorded size: a longer body gives
+ * `GLANCE_INVALID_RESPONSE`.
  */
 glance_status glance_image_download_callback(const struct glance_client *client,
                                              const char *id,
@@ -2424,9 +2583,34 @@ glance_status glance_object_upload_file(const struct glance_object_store *store,
                                         uint64_t segment_size);
 
 /**
+ * `glance_object_upload_file` with options: of `opts` only the progress
+ * callback is used, called on the calling thread (`GLANCE_PHASE_TRANSFER`);
+ * returning `GLANCE_CB_ABORT` stops the upload with `GLANCE_ABORTED`,
+ * leaving no object or segment. A piece whose PUT meets a cut connection
+ * or a 5xx is sent again.
+ *
+ * `opts` may be NULL (no progress). `store`, `opts` and the strings are
+ * borrowed for the call only. Thread-safe as far as `store` goes.
+ *
+ * Returns the statuses of `glance_object_upload_file`, and `GLANCE_ABORTED`.
+ */
+glance_status glance_object_upload_file_opts(const struct glance_object_store *store,
+                                             const char *container,
+                                             const char *object,
+                                             const char *path,
+                                             uint64_t segment_size,
+                                             const struct glance_transfer_opts *opts);
+
+/**
  * Downloads `container/object` into the file at `path`, checked against
  * Swift's ETag (segment by segment for a large object). The data goes to
- * `<path>.part`, renamed to `path` only once complete and verified.
+ * `<path>.part`, renamed to `path` only once complete and verified. The
+ * `.part` file is created exclusively with the permissions of the file at
+ * `path`, else 0600, and never reached through a symbolic link (a link or
+ * anything else there that cannot be a partial file this library made gives
+ * `GLANCE_IO` and is left untouched). The data stops at the size Swift
+ * recorded; an answer without `Content-Length` is bounded by the size a
+ * `HEAD` gives and checked against the ETag.
  *
  * Returns `GLANCE_OK`, `GLANCE_NOT_FOUND`, `GLANCE_IO`,
  * `GLANCE_CHECKSUM_MISMATCH` (the data differs from its ETag),
@@ -2439,14 +2623,51 @@ glance_status glance_object_download_file(const struct glance_object_store *stor
                                           const char *path);
 
 /**
- * Deletes an object; a large object's segments go with it.
+ * `glance_object_download_file` with options: of `opts` only the progress
+ * callback is used, called on the calling thread (`GLANCE_PHASE_TRANSFER`);
+ * returning `GLANCE_CB_ABORT` stops the download with `GLANCE_ABORTED`,
+ * leaving no file.
  *
- * Returns `GLANCE_OK`, `GLANCE_NOT_FOUND`, and the statuses of
+ * `opts` may be NULL (no progress). `store`, `opts` and the strings are
+ * borrowed for the call only. Thread-safe as far as `store` goes.
+ *
+ * Returns the statuses of `glance_object_download_file`, and `GLANCE_ABORTED`.
+ */
+glance_status glance_object_download_file_opts(const struct glance_object_store *store,
+                                               const char *container,
+                                               const char *object,
+                                               const char *path,
+                                               const struct glance_transfer_opts *opts);
+
+/**
+ * Deletes an object and the segments it owns: a Static Large Object's
+ * through Swift's bulk delete; a Dynamic Large Object's only when its
+ * manifest points into the object's own container (a non-empty prefix not
+ * covering the manifest's name) or under `<container>_segments/<object>/`.
+ * A manifest pointing anywhere else (anyone who can write the container can
+ * set it) gives `GLANCE_INVALID_ARG` before anything is deleted: use
+ * `glance_object_delete_keep_segments` to delete only the manifest. A
+ * manifest whose segment container is gone is deleted.
+ *
+ * Thread-safe (the store may be shared). Returns `GLANCE_OK`,
+ * `GLANCE_NOT_FOUND`, `GLANCE_INVALID_ARG`, and the statuses of
  * `glance_container_exists`.
  */
 glance_status glance_object_delete(const struct glance_object_store *store,
                                    const char *container,
                                    const char *object);
+
+/**
+ * Deletes only the object itself: a large object's manifest goes, its
+ * segments stay, wherever the manifest points. One `DELETE`, so a Dynamic
+ * Large Object whose segment container is gone is deleted too.
+ *
+ * Thread-safe (the store may be shared). Returns `GLANCE_OK`,
+ * `GLANCE_NOT_FOUND`, and the statuses of `glance_container_exists`.
+ */
+glance_status glance_object_delete_keep_segments(const struct glance_object_store *store,
+                                                 const char *container,
+                                                 const char *object);
 
 /**
  * The key temporary URLs for the container can be signed with (the
@@ -2532,6 +2753,27 @@ glance_status glance_object_upload_callback(const struct glance_object_store *st
                                             uint64_t *out_size);
 
 /**
+ * `glance_object_upload_callback` with options: of `opts` only the
+ * progress callback is used, called on the calling thread
+ * (`GLANCE_PHASE_TRANSFER`); returning `GLANCE_CB_ABORT` stops the upload
+ * with `GLANCE_ABORTED`, leaving no object or segment. A piece whose PUT
+ * meets a cut connection or a 5xx is sent again (its bytes are kept in an
+ * unlinked temporary file meanwhile: `read` is never asked twice).
+ *
+ * `opts` may be NULL (no progress); `out_size` may be NULL. Lifetimes and
+ * statuses as in `glance_object_upload_callback`.
+ */
+glance_status glance_object_upload_callback_opts(const struct glance_object_store *store,
+                                                 const char *container,
+                                                 const char *object,
+                                                 glance_read_cb read,
+                                                 void *userdata,
+                                                 int64_t size,
+                                                 uint64_t segment_size,
+                                                 const struct glance_transfer_opts *opts,
+                                                 uint64_t *out_size);
+
+/**
  * Downloads `container/object` through `write`, checked against Swift's
  * ETag as it streams (segment by segment for a large object). The callback
  * has seen every byte when a mismatch is found: `GLANCE_CHECKSUM_MISMATCH`
@@ -2550,6 +2792,23 @@ glance_status glance_object_download_callback(const struct glance_object_store *
                                               glance_write_cb write,
                                               void *userdata,
                                               uint64_t *out_size);
+
+/**
+ * `glance_object_download_callback` with options: of `opts` only the
+ * progress callback is used, called on the calling thread
+ * (`GLANCE_PHASE_TRANSFER`); returning `GLANCE_CB_ABORT` stops the
+ * download with `GLANCE_ABORTED`.
+ *
+ * `opts` may be NULL (no progress); `out_size` may be NULL. Lifetimes and
+ * statuses as in `glance_object_download_callback`.
+ */
+glance_status glance_object_download_callback_opts(const struct glance_object_store *store,
+                                                   const char *container,
+                                                   const char *object,
+                                                   glance_write_cb write,
+                                                   void *userdata,
+                                                   const struct glance_transfer_opts *opts,
+                                                   uint64_t *out_size);
 
 /**
  * Creates an image from the file at `path` as openstacksdk's `create_image`
@@ -3100,6 +3359,11 @@ void glance_task_iter_free(struct glance_task_iter *iter);
  * `userdata` is not used by the library, only passed back; it and the
  * callback must stay valid, and be safe to use from any thread, as long as
  * the client (or anything made from it) lives.
+ *
+ * The callback may call the client (e.g. `glance_client_project_id`): the
+ * attempts of an authentication are reported once it has finished and the
+ * client's session lock is released, so such a call never waits for a lock
+ * its own thread holds.
  *
  * Returns `GLANCE_OK` or `GLANCE_NULL_ARG` (`config` or `callback` is NULL).
  */
