@@ -148,6 +148,56 @@ static void streams_through_callbacks(glance_object_store *store, const char *co
     OK(glance_object_delete(store, container, "small"));
 }
 
+struct watched {
+    unsigned calls;
+    uint64_t last_done;
+    uint64_t last_total;
+    uint64_t abort_at; /* 0: never */
+};
+
+static int watch(void *userdata, uint64_t done, uint64_t total) {
+    struct watched *w = userdata;
+    w->calls++;
+    w->last_done = done;
+    w->last_total = total;
+    return w->abort_at > 0 && done >= w->abort_at ? GLANCE_CB_ABORT : GLANCE_CB_CONTINUE;
+}
+
+/* The _opts variants report progress up and down and stop when it says so. */
+static void reports_progress(glance_object_store *store, const char *container, const char *source,
+                             const char *target, size_t size) {
+    glance_transfer_opts *opts = glance_transfer_opts_new();
+    struct watched w = {0, 0, 0, 0};
+    OK(glance_transfer_opts_set_progress(opts, watch, &w));
+    OK(glance_object_upload_file_opts(store, container, "watched", source, 0, opts));
+    CHECK(w.calls >= 1 && w.last_done == size && w.last_total == size);
+    w = (struct watched){0, 0, 0, 0};
+    remove(target);
+    OK(glance_object_download_file_opts(store, container, "watched", target, opts));
+    CHECK(w.calls >= 1 && w.last_done == size);
+    CHECK(same_files(source, target));
+
+    struct feed feed = {size, 0, false};
+    uint64_t stored = 0;
+    w = (struct watched){0, 0, 0, 0};
+    OK(glance_object_upload_callback_opts(store, container, "watched", feed_read, &feed, (int64_t)size, 0, opts,
+                                          &stored));
+    CHECK(stored == size && w.last_done == size);
+    struct drain drain = {0, true, 0};
+    uint64_t read = 0;
+    w = (struct watched){0, 0, 0, 0};
+    OK(glance_object_download_callback_opts(store, container, "watched", drain_write, &drain, opts, &read));
+    CHECK(read == size && drain.same && w.last_done == size);
+
+    /* Stopped by the progress callback: the download leaves no file. */
+    w = (struct watched){0, 0, 0, 1};
+    remove(target);
+    EXPECT(GLANCE_ABORTED, glance_object_download_file_opts(store, container, "watched", target, opts));
+    CHECK(!file_exists(target));
+    glance_transfer_opts_free(opts);
+    OK(glance_object_delete(store, container, "watched"));
+}
+
 static void calls_check_their_arguments(glance_client *client, glance_object_store *store) {
     glance_object_store *other = SENTINEL(glance_object_store);
     EXPECT(GLANCE_NULL_ARG, glance_object_store_new(NULL, &other));
@@ -279,6 +329,7 @@ void test_object_store(void) {
     CHECK_CONTAINS(temp_url, "&temp_url_expires=");
     glance_string_free(temp_url);
     streams_through_callbacks(store, container);
+    reports_progress(store, container, source, target, size);
 
     EXPECT(GLANCE_CONFLICT, glance_container_delete(store, container));
     OK(glance_object_delete(store, container, object));
