@@ -177,15 +177,19 @@ port = listener.getsockname()[1]
 SIZE = 200_000
 
 def serve(conn):
-    request = conn.recv(65536).decode()
-    if " /v2/images/img/file " in request:
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % SIZE)
-        for _ in range(SIZE // 1000):
-            conn.sendall(b"x" * 1000)
-            time.sleep(0.02)
-    else:
-        body = b'{"id": "img", "status": "active", "size": %d}' % SIZE
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+    # Every request of a kept-alive connection: the record, then the data.
+    while True:
+        request = conn.recv(65536).decode()
+        if not request:
+            return
+        if " /v2/images/img/file " in request:
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % SIZE)
+            for _ in range(SIZE // 1000):
+                conn.sendall(b"x" * 1000)
+                time.sleep(0.02)
+        else:
+            body = b'{"id": "img", "status": "active", "size": %d}' % SIZE
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
 
 def accept():
     while True:
