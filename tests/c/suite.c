@@ -145,3 +145,11 @@ int main(void) {
     printf("all C checks passed\n");
     return 0;
 }
+
+int on_progress(void *userdata, uint64_t done, uint64_t total) {
+    struct progress_log *log = userdata;
+    log->calls++;
+    log->last_done = done;
+    log->last_total = total;
+    return log->abort_at > 0 && done >= log->abort_at ? GLANCE_CB_ABORT : GLANCE_CB_CONTINUE;
+}

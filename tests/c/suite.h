@@ -102,6 +102,16 @@ glance_object_store *demo_store(glance_client *client);
 void write_pattern(const char *path, size_t size);
 bool same_files(const char *a, const char *b);
 
+/* What a glance_progress_cb saw; it stops the transfer once `done` reaches
+ * `abort_at` (0: never). */
+struct progress_log {
+    unsigned calls;
+    uint64_t last_done;
+    uint64_t last_total;
+    uint64_t abort_at;
+};
+int on_progress(void *userdata, uint64_t done, uint64_t total);
+
 /* The groups of checks, one per file. */
 void test_errors(void);
 void test_config(void);

@@ -17,21 +17,6 @@ static unsigned char *pattern(size_t size, unsigned seed) {
     return data;
 }
 
-struct progress_log {
-    unsigned calls;
-    uint64_t last_done;
-    uint64_t last_total;
-    uint64_t abort_at; /* 0: never */
-};
-
-static int on_progress(void *userdata, uint64_t done, uint64_t total) {
-    struct progress_log *log = userdata;
-    log->calls++;
-    log->last_done = done;
-    log->last_total = total;
-    return log->abort_at > 0 && done >= log->abort_at ? GLANCE_CB_ABORT : GLANCE_CB_CONTINUE;
-}
-
 struct source {
     const unsigned char *data;
     size_t size;

@@ -148,30 +148,15 @@ static void streams_through_callbacks(glance_object_store *store, const char *co
     OK(glance_object_delete(store, container, "small"));
 }
 
-struct watched {
-    unsigned calls;
-    uint64_t last_done;
-    uint64_t last_total;
-    uint64_t abort_at; /* 0: never */
-};
-
-static int watch(void *userdata, uint64_t done, uint64_t total) {
-    struct watched *w = userdata;
-    w->calls++;
-    w->last_done = done;
-    w->last_total = total;
-    return w->abort_at > 0 && done >= w->abort_at ? GLANCE_CB_ABORT : GLANCE_CB_CONTINUE;
-}
-
 /* The _opts variants report progress up and down and stop when it says so. */
 static void reports_progress(glance_object_store *store, const char *container, const char *source,
                              const char *target, size_t size) {
     glance_transfer_opts *opts = glance_transfer_opts_new();
-    struct watched w = {0, 0, 0, 0};
-    OK(glance_transfer_opts_set_progress(opts, watch, &w));
+    struct progress_log w = {0, 0, 0, 0};
+    OK(glance_transfer_opts_set_progress(opts, on_progress, &w));
     OK(glance_object_upload_file_opts(store, container, "watched", source, 0, opts));
     CHECK(w.calls >= 1 && w.last_done == size && w.last_total == size);
-    w = (struct watched){0, 0, 0, 0};
+    w = (struct progress_log){0, 0, 0, 0};
     remove(target);
     OK(glance_object_download_file_opts(store, container, "watched", target, opts));
     CHECK(w.calls >= 1 && w.last_done == size);
@@ -179,18 +164,18 @@ static void reports_progress(glance_object_store *store, const char *container, 
 
     struct feed feed = {size, 0, false};
     uint64_t stored = 0;
-    w = (struct watched){0, 0, 0, 0};
+    w = (struct progress_log){0, 0, 0, 0};
     OK(glance_object_upload_callback_opts(store, container, "watched", feed_read, &feed, (int64_t)size, 0, opts,
                                           &stored));
     CHECK(stored == size && w.last_done == size);
     struct drain drain = {0, true, 0};
     uint64_t read = 0;
-    w = (struct watched){0, 0, 0, 0};
+    w = (struct progress_log){0, 0, 0, 0};
     OK(glance_object_download_callback_opts(store, container, "watched", drain_write, &drain, opts, &read));
     CHECK(read == size && drain.same && w.last_done == size);
 
     /* Stopped by the progress callback: the download leaves no file. */
-    w = (struct watched){0, 0, 0, 1};
+    w = (struct progress_log){0, 0, 0, 1};
     remove(target);
     EXPECT(GLANCE_ABORTED, glance_object_download_file_opts(store, container, "watched", target, opts));
     CHECK(!file_exists(target));
