@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::capabilities::Learned;
 use crate::config::ClientBuilder;
 use crate::error::Result;
 use crate::transport::Transport;
@@ -13,6 +14,7 @@ use crate::transport::Transport;
 #[derive(Clone)]
 pub struct Client {
     transport: Arc<Transport>,
+    learned: Arc<Learned>,
 }
 
 impl std::fmt::Debug for Client {
@@ -30,11 +32,16 @@ impl Client {
     pub(crate) fn from_builder(settings: ClientBuilder) -> Result<Client> {
         Ok(Client {
             transport: Transport::new(&settings)?,
+            learned: Arc::default(),
         })
     }
 
     pub(crate) fn transport(&self) -> &Transport {
         &self.transport
+    }
+
+    pub(crate) fn learned(&self) -> &Learned {
+        &self.learned
     }
 }
 

@@ -123,6 +123,11 @@ pub enum Error {
         /// The import task's message, when there is one.
         message: String,
     },
+    /// The cloud does not offer what the call needs (an API version, an
+    /// import method, a store): the message names what is missing and what
+    /// the cloud offers.
+    #[error("not supported by this cloud: {0}")]
+    NotSupported(String),
     /// The call failed with `error`, and undoing what it had made failed
     /// too: `left` names what remains (image ids, object names) for the
     /// caller to remove. C gets the status of `error`.

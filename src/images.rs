@@ -93,19 +93,25 @@ impl Client {
     }
 
     /// The one image with exactly this name, searched across all pages of what
-    /// the caller can see (community and pending shares included).
+    /// the caller can see (community and pending shares included). When no
+    /// visible image has the name, hidden images (`os_hidden`) are searched
+    /// too, as openstacksdk's `find_image` does.
     /// [`Error::NoMatch`] when there is none, [`Error::Ambiguous`] when several.
     pub fn find_image(&self, name: &str) -> Result<Image> {
         if name.is_empty() {
             return Err(Error::invalid_argument("name must not be empty"));
         }
-        let options = ListOptions {
+        let mut options = ListOptions {
             name: Some(Match::Is(name.to_owned())),
             visibility: Some(VisibilityFilter::All),
             member_status: Some(MemberStatusFilter::All),
             ..Default::default()
         };
         let mut found = self.list_all_images(&options)?;
+        if found.is_empty() {
+            options.os_hidden = Some(true);
+            found = self.list_all_images(&options)?;
+        }
         match found.len() {
             0 => Err(Error::NoMatch(format!("no image is named '{name}'"))),
             1 => Ok(found.remove(0)),
@@ -136,7 +142,9 @@ impl Client {
         }
         let call =
             Call::new(Method::POST, Service::Image, "/v2/images").payload(Payload::json(image)?);
-        self.transport().json(call)
+        let response = self.transport().read(call)?;
+        self.learned().learn_from(&response);
+        response.json()
     }
 
     /// Applies JSON Patch operations and returns the updated image.

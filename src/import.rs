@@ -39,7 +39,9 @@ pub struct StoreInfo {
 }
 
 /// Glance writes these flags as the string `"true"`; accept a JSON boolean too.
-fn flag<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<bool, D::Error> {
+pub(crate) fn flag<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<bool, D::Error> {
     Ok(match Value::deserialize(deserializer)? {
         Value::Bool(b) => b,
         Value::String(s) => s.eq_ignore_ascii_case("true"),
@@ -348,7 +350,9 @@ impl Client {
             .map_err(|e| Error::invalid_argument(format!("import options: {e}")))?;
         body["method"] = method.body()?;
         let call = Call::new(Method::POST, Service::Image, path).payload(Payload::json(&body)?);
-        self.transport().empty(call)
+        self.transport()
+            .empty(call)
+            .map_err(|e| self.explain_unoffered(e, Some(method.name()), &options.stores))
     }
 
     /// The image's import tasks, oldest first (`GET /v2/images/{id}/tasks`).

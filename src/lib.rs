@@ -18,6 +18,7 @@
 
 mod auth;
 mod body_length;
+mod capabilities;
 mod client;
 mod config;
 mod copy;
@@ -32,6 +33,7 @@ mod image;
 mod image_data;
 mod images;
 mod import;
+mod info;
 mod listing;
 mod members;
 mod object_store;
@@ -59,6 +61,7 @@ pub use auth::{
     ApplicationCredentialRef, AuthMethod, DomainRef, Interface, ProjectRef, RackspaceApiKey, Scope,
     Service, TenantRef, UserRef, V2Password, V3ApplicationCredential, V3Password, V3Token,
 };
+pub use capabilities::Capabilities;
 pub use client::Client;
 pub use config::{ClientBuilder, ProxySetting, RetryPolicy, Timeouts};
 pub use copy::CopyOptions;
@@ -76,6 +79,7 @@ pub use import::{
     CreateWithData, ImageTask, ImportMethod, ImportOptions, ImportState, StoreInfo, UploadMethod,
     WaitFn, WaitOptions,
 };
+pub use info::{Quota, StoreDetail, Usage};
 pub use listing::{
     Compare, ImageIter, ImagePage, ListOptions, Match, MemberStatusFilter, StatusFilter,
     VisibilityFilter,

@@ -68,6 +68,7 @@ enum class Status : std::uint32_t {
     ChecksumMismatch = GLANCE_CHECKSUM_MISMATCH,
     NoData = GLANCE_NO_DATA,
     ImportFailed = GLANCE_IMPORT_FAILED,
+    NotSupported = GLANCE_NOT_SUPPORTED,
     BadRequest = GLANCE_BAD_REQUEST,
     Unauthorized = GLANCE_UNAUTHORIZED,
     Forbidden = GLANCE_FORBIDDEN,

@@ -70,6 +70,9 @@ pub enum glance_status {
     GLANCE_NO_DATA = 57,
     /// An import ended without the data in every store asked for.
     GLANCE_IMPORT_FAILED = 58,
+    /// The cloud does not offer what the call needs (an API version, an
+    /// import method, a store); the message names what it offers.
+    GLANCE_NOT_SUPPORTED = 59,
     /// HTTP 400: the server rejected the request as malformed.
     GLANCE_BAD_REQUEST = 400,
     /// HTTP 401: the credentials or token were refused.
@@ -92,7 +95,7 @@ pub enum glance_status {
 
 impl glance_status {
     /// Every status, for lookups from a number.
-    const ALL: [glance_status; 33] = [
+    const ALL: [glance_status; 34] = [
         glance_status::GLANCE_OK,
         glance_status::GLANCE_DONE,
         glance_status::GLANCE_NULL_ARG,
@@ -117,6 +120,7 @@ impl glance_status {
         glance_status::GLANCE_CHECKSUM_MISMATCH,
         glance_status::GLANCE_NO_DATA,
         glance_status::GLANCE_IMPORT_FAILED,
+        glance_status::GLANCE_NOT_SUPPORTED,
         glance_status::GLANCE_BAD_REQUEST,
         glance_status::GLANCE_UNAUTHORIZED,
         glance_status::GLANCE_FORBIDDEN,
@@ -149,6 +153,7 @@ impl glance_status {
             Error::ChecksumMismatch { .. } => glance_status::GLANCE_CHECKSUM_MISMATCH,
             Error::NoData(_) => glance_status::GLANCE_NO_DATA,
             Error::ImportFailed { .. } => glance_status::GLANCE_IMPORT_FAILED,
+            Error::NotSupported(_) => glance_status::GLANCE_NOT_SUPPORTED,
             Error::Aborted => glance_status::GLANCE_ABORTED,
             Error::Transport(_) => glance_status::GLANCE_TRANSPORT,
             Error::Timeout(_) => glance_status::GLANCE_TIMEOUT,
@@ -194,6 +199,7 @@ impl glance_status {
             glance_status::GLANCE_CHECKSUM_MISMATCH => c"image data does not match its checksum",
             glance_status::GLANCE_NO_DATA => c"the image has no data",
             glance_status::GLANCE_IMPORT_FAILED => c"image import failed",
+            glance_status::GLANCE_NOT_SUPPORTED => c"not supported by this cloud",
             glance_status::GLANCE_BAD_REQUEST => c"bad request (HTTP 400)",
             glance_status::GLANCE_UNAUTHORIZED => c"unauthorized (HTTP 401)",
             glance_status::GLANCE_FORBIDDEN => c"forbidden (HTTP 403)",
@@ -354,7 +360,7 @@ mod tests {
             pinned,
             [
                 0, 1, 10, 11, 12, 13, 14, 20, 21, 22, 23, 30, 31, 32, 33, 50, 51, 52, 53, 54, 55,
-                56, 57, 58, 400, 401, 403, 404, 409, 413, 415, 503, 600
+                56, 57, 58, 59, 400, 401, 403, 404, 409, 413, 415, 503, 600
             ]
         );
     }

@@ -118,6 +118,7 @@ pub struct glance_transfer_opts {
     restart: bool,
     progress: Reporter,
     progress_userdata: *mut c_void,
+    prefer_stores: Vec<String>,
 }
 
 impl Default for glance_transfer_opts {
@@ -130,6 +131,7 @@ impl Default for glance_transfer_opts {
             restart: false,
             progress: Reporter::None,
             progress_userdata: std::ptr::null_mut(),
+            prefer_stores: Vec::new(),
         }
     }
 }
@@ -181,6 +183,37 @@ pub extern "C" fn glance_transfer_opts_set_store(
             crate::images::check_id("store", store)?;
         }
         opts.store = store.map(str::to_owned);
+        Ok(())
+    })
+}
+
+/// Downloads read from these stores rather than the image's others: a
+/// comma-separated list of store ids (e.g. "fs2"); NULL or "" clears it.
+/// Among the preferred stores the image's own location order applies; Glance
+/// falls back to the other stores when the image is in none of them. A store
+/// the cloud does not have fails the download with `GLANCE_NOT_SUPPORTED`.
+/// The string is copied.
+///
+/// Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+/// `GLANCE_INVALID_ARG` (a malformed store id).
+#[no_mangle]
+pub extern "C" fn glance_transfer_opts_set_prefer_stores(
+    opts: *mut glance_transfer_opts,
+    stores: *const c_char,
+) -> glance_status {
+    set(opts, |opts| {
+        // SAFETY: NULL or a NUL-terminated string, per the C contract.
+        let stores = unsafe { optional_text(stores, "stores") }?.unwrap_or("");
+        let list: Vec<String> = stores
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        for store in &list {
+            crate::images::check_id("store", store)?;
+        }
+        opts.prefer_stores = list;
         Ok(())
     })
 }
@@ -331,6 +364,7 @@ static NO_OPTIONS: Defaults = Defaults(glance_transfer_opts {
     restart: false,
     progress: Reporter::None,
     progress_userdata: std::ptr::null_mut(),
+    prefer_stores: Vec::new(),
 });
 
 /// Calls the C progress callback.
@@ -712,6 +746,7 @@ fn download(
         let options = DownloadOptions {
             skip_verification: opts.skip_verification,
             restart: opts.restart,
+            prefer_stores: opts.prefer_stores.clone(),
             progress: progress
                 .as_mut()
                 .map(|p| p as &mut dyn FnMut(Progress) -> ControlFlow<()>),

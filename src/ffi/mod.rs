@@ -48,6 +48,7 @@ pub mod image;
 pub mod image_data;
 pub mod images;
 pub mod import;
+pub mod info;
 pub mod list_opts;
 pub mod listing;
 pub mod member;

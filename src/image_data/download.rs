@@ -13,6 +13,7 @@ use crate::image::Image;
 use crate::images::image_path;
 use crate::part_file;
 use crate::transport::Call;
+use crate::url::encode;
 
 /// Reads of the response body: large enough for few system calls, small
 /// enough to stay in cache.
@@ -32,6 +33,11 @@ pub struct DownloadOptions<'a> {
     pub restart: bool,
     /// Called as data moves; can abort the download.
     pub progress: Option<&'a mut ProgressFn<'a>>,
+    /// Stores to read from rather than the image's others (`?prefer=`; among
+    /// the preferred ones the image's own location order applies, and Glance
+    /// falls back to the other stores when the image is in none of them). A
+    /// store the cloud does not have fails with [`Error::NotSupported`].
+    pub prefer_stores: Vec<String>,
 }
 
 impl std::fmt::Debug for DownloadOptions<'_> {
@@ -40,6 +46,7 @@ impl std::fmt::Debug for DownloadOptions<'_> {
             .field("skip_verification", &self.skip_verification)
             .field("restart", &self.restart)
             .field("progress", &self.progress.is_some())
+            .field("prefer_stores", &self.prefer_stores)
             .finish()
     }
 }
@@ -144,6 +151,7 @@ struct Transfer<'m, 'a, 'b> {
     hashing: Hashing,
     meter: &'m mut Meter<'a, 'b>,
     resumes: u32,
+    prefer: Vec<String>,
 }
 
 impl Transfer<'_, '_, '_> {
@@ -169,7 +177,9 @@ impl Transfer<'_, '_, '_> {
             if self.offset > 0 {
                 call = call.header("Range", format!("bytes={}-", self.offset));
             }
-            let response = transport.send(call)?;
+            let response = transport
+                .send(call)
+                .map_err(|e| client.explain_unoffered(e, None, &self.prefer))?;
             let request_id = response.request_id();
             let path = self.path.clone();
             let failure = |message: String| {
@@ -365,9 +375,17 @@ impl Client {
         &self,
         id: &str,
         verify: bool,
+        prefer: &[String],
         meter: &'m mut Meter<'a, 'b>,
     ) -> Result<Transfer<'m, 'a, 'b>> {
-        let path = format!("{}/file", image_path(id)?);
+        let mut path = format!("{}/file", image_path(id)?);
+        for store in prefer {
+            crate::images::check_id("store", store)?;
+        }
+        if !prefer.is_empty() {
+            let stores: Vec<String> = prefer.iter().map(|s| encode(s)).collect();
+            path = format!("{path}?prefer={}", stores.join(","));
+        }
         super::renew_expiring_token(self.transport())?;
         // The record's size bounds the data even when it is not verified.
         let image = self.get_image(id)?;
@@ -383,6 +401,7 @@ impl Client {
             hashing: Hashing::new(&[], false),
             meter,
             resumes: 0,
+            prefer: prefer.to_vec(),
         };
         transfer.hashing = transfer.fresh_hashing();
         Ok(transfer)
@@ -407,7 +426,12 @@ impl Client {
         mut options: DownloadOptions<'_>,
     ) -> Result<Downloaded> {
         let mut meter = Meter::new(options.progress.as_deref_mut());
-        let mut transfer = self.start_transfer(id, !options.skip_verification, &mut meter)?;
+        let mut transfer = self.start_transfer(
+            id,
+            !options.skip_verification,
+            &options.prefer_stores,
+            &mut meter,
+        )?;
         let mut sink = WriterSink(writer);
         transfer.run(self, &mut sink)?;
         writer_flush(sink.0)?;
@@ -453,7 +477,8 @@ impl Client {
         let mut meter = Meter::new(options.progress.as_deref_mut());
         let mut restart = options.restart;
         loop {
-            let mut transfer = self.start_transfer(id, verify, &mut meter)?;
+            let mut transfer =
+                self.start_transfer(id, verify, &options.prefer_stores, &mut meter)?;
             let (mut sink, reused) = open_part(&part, target, restart, &mut transfer)?;
             let outcome = if reused > 0 && transfer.total == Some(reused) {
                 // Everything is there already (an abort at 100 %, a crash or a

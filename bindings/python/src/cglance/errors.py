@@ -41,6 +41,7 @@ class Status(enum.IntEnum):
     CHECKSUM_MISMATCH = 56
     NO_DATA = 57
     IMPORT_FAILED = 58
+    NOT_SUPPORTED = 59
     BAD_REQUEST = 400
     UNAUTHORIZED = 401
     FORBIDDEN = 403
@@ -218,6 +219,10 @@ class ImportFailed(GlanceError):
     """An import ended without the data in every store asked for."""
 
 
+class NotSupported(GlanceError):
+    """The cloud does not offer what the call needs (an API version, an import method, a store)."""
+
+
 ERROR_CLASSES: Dict[int, Type[GlanceError]] = {
     Status.NULL_ARG: NullArgument,
     Status.INVALID_UTF8: InvalidUtf8,
@@ -241,6 +246,7 @@ ERROR_CLASSES: Dict[int, Type[GlanceError]] = {
     Status.CHECKSUM_MISMATCH: ChecksumMismatch,
     Status.NO_DATA: NoData,
     Status.IMPORT_FAILED: ImportFailed,
+    Status.NOT_SUPPORTED: NotSupported,
     Status.BAD_REQUEST: BadRequest,
     Status.UNAUTHORIZED: Unauthorized,
     Status.FORBIDDEN: Forbidden,
