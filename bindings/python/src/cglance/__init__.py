@@ -57,6 +57,7 @@ from .errors import (
     UnsupportedMediaType,
 )
 from .image import Image, ImageIterator, ImagePage, Patch
+from .info import Capabilities, Quota
 from .member import Member
 from .object_store import ObjectEntry, ObjectInfo, ObjectStore
 from .response import Response
@@ -108,6 +109,8 @@ __all__ = [
     "Forbidden",
     "HTTPError",
     "ImportFailed",
+    "Capabilities",
+    "Quota",
     "NotSupported",
     "InternalError",
     "InvalidArgument",

@@ -103,6 +103,7 @@ glance_status glance_transfer_opts_set_framing(struct glance_transfer_opts *, ui
 glance_status glance_transfer_opts_set_skip_verification(struct glance_transfer_opts *, bool);
 glance_status glance_transfer_opts_set_multihash(struct glance_transfer_opts *, const char *);
 glance_status glance_transfer_opts_set_restart(struct glance_transfer_opts *, bool);
+glance_status glance_transfer_opts_set_prefer_stores(struct glance_transfer_opts *, const char *);
 glance_status glance_transfer_opts_set_progress(struct glance_transfer_opts *, glance_progress_cb, void *);
 glance_status glance_image_upload_file(const struct glance_client *, const char *, const char *, const struct glance_transfer_opts *, struct glance_image **);
 glance_status glance_image_upload_buffer(const struct glance_client *, const char *, const uint8_t *, size_t, const struct glance_transfer_opts *, struct glance_image **);
@@ -129,6 +130,9 @@ glance_status glance_import_opts_set_all_stores(struct glance_import_opts *, boo
 glance_status glance_import_opts_set_all_stores_must_succeed(struct glance_import_opts *, bool);
 glance_status glance_import_methods(const struct glance_client *, char **);
 glance_status glance_stores_json(const struct glance_client *, char **);
+glance_status glance_capabilities_json(const struct glance_client *, char **);
+glance_status glance_usage_json(const struct glance_client *, char **);
+glance_status glance_stores_detail_json(const struct glance_client *, char **);
 glance_status glance_image_tasks_json(const struct glance_client *, const char *, char **);
 glance_status glance_image_import(const struct glance_client *, const char *, const struct glance_import_opts *);
 glance_status glance_image_wait_import(const struct glance_client *, const char *, uint32_t, uint64_t, glance_import_poll_cb, void *, struct glance_image **);

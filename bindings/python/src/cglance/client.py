@@ -12,6 +12,7 @@ from . import _data, _ffi
 from ._handle import Handle
 from .config import Config
 from .image import Image, ImageIterator, ImagePage, Patch, PatchHandle
+from .info import Capabilities, Quota, capabilities_from_json, usage_from_json
 from .member import Member
 from .object_store import ObjectStore, PathArg
 from .options import (
@@ -296,8 +297,14 @@ class Client(Handle):
         verify: bool = True,
         restart: bool = False,
         progress: Optional[Progress] = None,
+        prefer_stores: Optional[Sequence[str]] = None,
     ) -> int:
         """Downloads an image's data; gives the number of bytes.
+
+        ``prefer_stores`` (store ids) makes Glance read from those stores rather
+        than the image's others (among them the image's own location order
+        applies; the others serve when the image is in none); a store the
+        cloud does not have raises :class:`NotSupported`.
 
         ``destination`` is a path (written to ``<path>.<id>.part`` and renamed
         once verified; a partial file is resumed unless ``restart``, and one
@@ -317,12 +324,12 @@ class Client(Handle):
         count = ctypes.c_uint64()
         if _data.is_path(destination):
             path = _ffi.path_arg(destination, "destination")
-            opts, keep = transfer_handle(state, None, None, verify, restart, progress)
+            opts, keep = transfer_handle(state, None, None, verify, restart, progress, prefer_stores=prefer_stores)
             with opts:
                 status = c.glance_image_download_file(self._ptr, key, path, opts._ptr, ctypes.byref(count))
         else:
             write = _data.writer(destination, state)
-            opts, keep = transfer_handle(state, None, None, verify, restart, progress)
+            opts, keep = transfer_handle(state, None, None, verify, restart, progress, prefer_stores=prefer_stores)
             with opts:
                 status = c.glance_image_download_callback(
                     self._ptr, key, write, None, opts._ptr, ctypes.byref(count)
@@ -333,10 +340,17 @@ class Client(Handle):
         _ffi.check(status)
         return int(count.value)
 
-    def download_bytes(self, image_id: str, *, verify: bool = True, progress: Optional[Progress] = None) -> bytes:
+    def download_bytes(
+        self,
+        image_id: str,
+        *,
+        verify: bool = True,
+        progress: Optional[Progress] = None,
+        prefer_stores: Optional[Sequence[str]] = None,
+    ) -> bytes:
         """An image's data, verified, in memory (for small images)."""
         sink = io.BytesIO()
-        self.download(image_id, sink, verify=verify, progress=progress)
+        self.download(image_id, sink, verify=verify, progress=progress, prefer_stores=prefer_stores)
         return sink.getvalue()
 
     # ------------------------------------------------------------ import
@@ -349,6 +363,28 @@ class Client(Handle):
     def stores(self) -> List[Dict[str, Any]]:
         """The stores of a multi-store cloud: ``{"id", "description", "default", "read_only"}``."""
         result: List[Dict[str, Any]] = json.loads(_ffi.call_string(_ffi.lib().glance_stores_json, self._ptr) or "[]")
+        return result
+
+    def capabilities(self) -> Capabilities:
+        """What the cloud offers: its highest Images API version, import methods and stores.
+
+        Learned once per client (also from the headers of image creates), then
+        answered from memory. A call the cloud cannot serve raises
+        :class:`NotSupported` naming what is missing and what it offers.
+        """
+        return capabilities_from_json(_ffi.call_string(_ffi.lib().glance_capabilities_json, self._ptr))
+
+    def usage(self) -> Dict[str, Quota]:
+        """The project's quota usage (``GET /v2/info/usage``) by quota name, e.g.
+        ``image_size_total``; empty when the cloud enforces no unified limits
+        (:class:`NotSupported` before Images API 2.13)."""
+        return usage_from_json(_ffi.call_string(_ffi.lib().glance_usage_json, self._ptr))
+
+    def stores_detail(self) -> List[Dict[str, Any]]:
+        """The stores with driver and settings (admin): ``{"id", "description", "default",
+        "read_only", "type", "weight", "properties"}`` (:class:`NotSupported` before 2.15)."""
+        text = _ffi.call_string(_ffi.lib().glance_stores_detail_json, self._ptr)
+        result: List[Dict[str, Any]] = json.loads(text or "[]")
         return result
 
     def image_tasks(self, image_id: str) -> List[Dict[str, Any]]:

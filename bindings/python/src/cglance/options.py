@@ -15,6 +15,7 @@ from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Seq
 
 from . import _ffi
 from ._handle import Handle
+from .info import store_list as _store_list
 
 
 class Phase(str, enum.Enum):
@@ -327,6 +328,7 @@ def transfer_handle(
     restart: bool = False,
     progress: Optional[Progress] = None,
     multihash: Optional[str] = None,
+    prefer_stores: Optional[Sequence[str]] = None,
 ) -> Tuple[_TransferOptsHandle, Any]:
     """Transfer options for one call, and the progress trampoline to keep alive during it."""
     if progress is not None and not callable(progress):
@@ -346,6 +348,9 @@ def transfer_handle(
         _ffi.check(c.glance_transfer_opts_set_restart(ptr, _ffi.flag(restart, "restart")))
         if multihash is not None:
             _ffi.check(c.glance_transfer_opts_set_multihash(ptr, _ffi.cstr(multihash, "multihash")))
+        if prefer_stores is not None:
+            stores = _ffi.cstr(_store_list(prefer_stores), "prefer_stores")
+            _ffi.check(c.glance_transfer_opts_set_prefer_stores(ptr, stores))
         # Without a callback of the caller's, one that does nothing: running
         # Python code during the transfer lets Ctrl-C (KeyboardInterrupt)
         # stop it within 100 ms instead of when the C call returns.
