@@ -802,6 +802,14 @@ public:
     }
     /// Downloads to a file: start again instead of resuming a partial file.
     TransferOptions &restart(bool restart) { return apply(glance_transfer_opts_set_restart(opts_.get(), restart)); }
+    /// Downloads: read from these stores rather than the image's others (an
+    /// empty list: no preference). A store the cloud does not have throws
+    /// OperationError with Status::NotSupported.
+    TransferOptions &prefer_stores(const std::vector<std::string> &stores) {
+        std::string list;
+        for (const auto &store : stores) list += (list.empty() ? "" : ",") + store;
+        return apply(glance_transfer_opts_set_prefer_stores(opts_.get(), detail::CString(list)));
+    }
     /// The progress callback (an empty function: none).
     TransferOptions &progress(ProgressFn callback) {
         if (!callback) {
@@ -1730,6 +1738,26 @@ public:
     std::string stores_json() const {
         char *json = nullptr;
         detail::check(glance_stores_json(raw(), &json));
+        return detail::take(json);
+    }
+    /// What the cloud offers (JSON: "api_version", "import_methods",
+    /// "stores"), learned once per client.
+    std::string capabilities_json() const {
+        char *json = nullptr;
+        detail::check(glance_capabilities_json(raw(), &json));
+        return detail::take(json);
+    }
+    /// The project's quota usage (JSON object of {"limit", "usage"}; "{}"
+    /// without unified limits).
+    std::string usage_json() const {
+        char *json = nullptr;
+        detail::check(glance_usage_json(raw(), &json));
+        return detail::take(json);
+    }
+    /// The stores with driver and settings (JSON array; admin).
+    std::string stores_detail_json() const {
+        char *json = nullptr;
+        detail::check(glance_stores_detail_json(raw(), &json));
         return detail::take(json);
     }
     /// The tasks of an image (JSON).

@@ -120,6 +120,7 @@ int main() {
         {"tasks", suite::test_tasks},
         {"object storage, journeys", suite::test_object_store_and_journeys},
         {"threads sharing a client", suite::test_threads},
+        {"capabilities, usage, prefer", suite::test_info},
     };
     std::cout << "glance-client C++ suite, library " << glance::version() << ", header " << GLANCE_VERSION
               << std::endl;

@@ -94,6 +94,7 @@ void test_image_data();
 void test_tasks();
 void test_object_store_and_journeys();
 void test_threads();
+void test_info();
 
 } // namespace suite
 
