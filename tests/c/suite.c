@@ -134,6 +134,7 @@ int main(void) {
         {"export, import, copy", test_journeys},
         {"image data and import", test_image_data},
         {"faults from the test double", test_double},
+        {"capabilities, usage, prefer", test_info},
     };
     printf("glance-client C suite, library %s, header %s\n", glance_version(), GLANCE_VERSION);
     for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {

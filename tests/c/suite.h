@@ -129,5 +129,6 @@ void test_tasks(void);
 void test_journeys(void);
 void test_image_data(void);
 void test_double(void);
+void test_info(void);
 
 #endif
