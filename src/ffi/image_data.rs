@@ -187,8 +187,9 @@ pub extern "C" fn glance_transfer_opts_set_store(
     })
 }
 
-/// Downloads read from these stores rather than the image's others: a
-/// comma-separated list of store ids (e.g. "fs2"); NULL or "" clears it.
+/// Downloads read from the stores listed in `stores` (comma-separated ids,
+/// for example "fs2") rather than the image's others. To clear the list,
+/// `stores` may be NULL or "".
 /// Among the preferred stores the image's own location order applies; Glance
 /// falls back to the other stores when the image is in none of them. A store
 /// the cloud does not have fails the download with `GLANCE_NOT_SUPPORTED`.
