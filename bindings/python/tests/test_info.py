@@ -72,9 +72,14 @@ def test_import_to_an_unknown_store_is_not_supported(demo: cglance.Client, new_i
 
 
 def test_find_looks_at_hidden_images(demo: cglance.Client, new_image) -> None:
+    import openstack
+
     name = unique("gaps-hidden")
     hidden = new_image(name=name, os_hidden=True)
     assert demo.find_image(name).id == hidden.id
+    # As openstacksdk's find_image does.
+    with openstack.connect(cloud="demo") as sdk:
+        assert sdk.image.find_image(name).id == hidden.id
     visible = new_image(name=name)
     assert demo.find_image(name).id == visible.id
 
