@@ -106,6 +106,8 @@ fn double() -> Double {
             }
             // Data an upstream import task fetches, served to the real Glance.
             ("GET", "/blob.bin") => c.respond(200, &[], &[42u8; 4096]),
+            // An old cloud (Images API 2.9), for "not supported by this cloud".
+            ("GET", "/versions") => c.json(200, &json!({"versions": [{"id": "v2.9"}]})),
             _ => c.json(
                 404,
                 &json!({"message": format!("the double has no {} {}", r.method, r.target)}),

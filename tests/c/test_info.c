@@ -117,7 +117,24 @@ static void find_sees_hidden_images(glance_client *client) {
     glance_image_free(hidden);
 }
 
+/* The test double plays an old cloud (Images API 2.9): what the real,
+ * current Glance cannot show. */
+static void an_old_cloud_says_what_it_lacks(void) {
+    glance_client *old = double_client();
+    char *json = SENTINEL(char);
+    EXPECT(GLANCE_NOT_SUPPORTED, glance_usage_json(old, &json));
+    CHECK(json == SENTINEL(char));
+    CHECK_ERROR(GLANCE_NOT_SUPPORTED, 0, false, "needs Images API 2.13; this cloud offers up to 2.9");
+    EXPECT(GLANCE_NOT_SUPPORTED, glance_stores_detail_json(old, &json));
+    CHECK_ERROR(GLANCE_NOT_SUPPORTED, 0, false, "2.15");
+    OK(glance_capabilities_json(old, &json));
+    CHECK_CONTAINS(json, "\"api_version\":\"2.9\"");
+    glance_string_free(json);
+    glance_client_free(old);
+}
+
 void test_info(void) {
+    an_old_cloud_says_what_it_lacks();
     glance_client *client = demo_client();
     capabilities_usage_stores(client);
     download_prefers_a_store(client);

@@ -67,7 +67,19 @@ static void find_sees_hidden_images() {
     client.delete_image(image.id());
 }
 
+// The test double plays an old cloud (Images API 2.9): what the real,
+// current Glance cannot show.
+static void an_old_cloud_says_what_it_lacks() {
+    glance::Client old = double_client();
+    auto usage = THROWS(glance::OperationError, old.usage_json());
+    CHECK_ERROR(usage, Status::NotSupported, 0, false, "needs Images API 2.13; this cloud offers up to 2.9");
+    auto detail = THROWS(glance::OperationError, old.stores_detail_json());
+    CHECK_ERROR(detail, Status::NotSupported, 0, false, "2.15");
+    CHECK_CONTAINS(old.capabilities_json(), "\"api_version\":\"2.9\"");
+}
+
 void test_info() {
+    an_old_cloud_says_what_it_lacks();
     capabilities_usage_and_stores();
     download_prefers_a_store();
     find_sees_hidden_images();
