@@ -121,6 +121,8 @@ install: $(if $(NO_BUILD),native,check-built)
 	@# not in its configuration; elsewhere programs carry an rpath).
 	if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ] && command -v $(LDCONFIG) >/dev/null 2>&1; then \
 	    $(LDCONFIG); \
+	elif [ -z "$(DESTDIR)" ]; then \
+	    echo "note: ldconfig not run (not root, or none here): link programs with -Wl,-rpath,$(LIBDIR)"; \
 	fi
 
 uninstall:
