@@ -1841,9 +1841,9 @@ glance_status glance_import_opts_set_method(struct glance_import_opts *opts,
 /**
  * The import method "glance-download": the data comes from the image
  * `image_id` of the Glance of region `region`, which the importing Glance
- * finds in the caller's token catalog under `service_interface` ("public"
- * when NULL) and fetches itself. Strings are copied. Like every import,
- * follow with `glance_image_wait_import`.
+ * finds in the caller's token catalog and fetches itself. The catalog
+ * interface `service_interface` may be NULL ("public"). Strings are copied.
+ * Like every import, follow with `glance_image_wait_import`.
  *
  * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
  * `GLANCE_INVALID_ARG` (an empty or malformed image id, an empty region or
