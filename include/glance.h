@@ -1828,7 +1828,8 @@ void glance_import_opts_free(struct glance_import_opts *opts);
 /**
  * The import method: "glance-direct", "web-download" (with `uri`, the
  * http(s) URL Glance fetches) or "copy-image"; `uri` is ignored by the
- * others and may be NULL. Strings are copied.
+ * others and may be NULL. Strings are copied. "glance-download" needs more:
+ * set it with `glance_import_opts_set_glance_download`.
  *
  * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
  * `GLANCE_INVALID_ARG` (an unknown method, or web-download without a URL).
@@ -1836,6 +1837,22 @@ void glance_import_opts_free(struct glance_import_opts *opts);
 glance_status glance_import_opts_set_method(struct glance_import_opts *opts,
                                             const char *method,
                                             const char *uri);
+
+/**
+ * The import method "glance-download": the data comes from the image
+ * `image_id` of the Glance of region `region`, which the importing Glance
+ * finds in the caller's token catalog and fetches itself. The catalog
+ * interface `service_interface` may be NULL ("public"). Strings are copied.
+ * Like every import, follow with `glance_image_wait_import`.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG` (an empty or malformed image id, an empty region or
+ * interface).
+ */
+glance_status glance_import_opts_set_glance_download(struct glance_import_opts *opts,
+                                                     const char *image_id,
+                                                     const char *region,
+                                                     const char *service_interface);
 
 /**
  * Adds a store to fill (an id from `glance_stores_json`). The string is copied.
@@ -1966,6 +1983,47 @@ glance_status glance_image_create_with_data(const struct glance_client *client,
                                             const struct glance_import_opts *import,
                                             const struct glance_transfer_opts *transfer,
                                             struct glance_image **out_image);
+
+/**
+ * Creates an image with the fields of `create` and gives it the `len`
+ * bytes at `data` (borrowed for the call only) in one call; otherwise as
+ * `glance_image_create_with_data`: the same choice of direct upload or
+ * `glance-direct`, the same verification, and when anything fails the new
+ * image is deleted again. `import` and `transfer` may be NULL. On success
+ * `*out_image` receives the new image (free it with `glance_image_free`).
+ *
+ * Returns the statuses of `glance_image_create_with_data`.
+ */
+glance_status glance_image_create_with_data_buffer(const struct glance_client *client,
+                                                   const struct glance_image_create_opts *create,
+                                                   const uint8_t *data,
+                                                   size_t len,
+                                                   const struct glance_import_opts *import,
+                                                   const struct glance_transfer_opts *transfer,
+                                                   struct glance_image **out_image);
+
+/**
+ * Creates an image with the fields of `create` and gives it the data `read`
+ * supplies, in one call and constant memory; otherwise as
+ * `glance_image_create_with_data`. With a `size` of 0 or more exactly that
+ * many bytes are sent (a callback that ends sooner fails with
+ * `GLANCE_INVALID_ARG`); with a negative `size` the data goes chunked until
+ * the callback reports the end. The callback returning `GLANCE_CB_ABORT`
+ * gives `GLANCE_ABORTED`. A callback cannot rewind, so a 401 is not retried.
+ * When anything fails (the callback too) the new image is deleted again.
+ * `import` and `transfer` may be NULL. On success `*out_image` receives the
+ * new image (free it with `glance_image_free`).
+ *
+ * Returns the statuses of `glance_image_create_with_data`.
+ */
+glance_status glance_image_create_with_data_callback(const struct glance_client *client,
+                                                     const struct glance_image_create_opts *create,
+                                                     glance_read_cb read,
+                                                     void *userdata,
+                                                     int64_t size,
+                                                     const struct glance_import_opts *import,
+                                                     const struct glance_transfer_opts *transfer,
+                                                     struct glance_image **out_image);
 
 /**
  * Makes empty list options. Returns a new handle owned by the caller (free it
