@@ -2,8 +2,9 @@
 //!
 //! The header always goes to `$OUT_DIR/include/glance.h` (build scripts must
 //! not write into the source tree, or `cargo package` fails). The committed
-//! `include/glance.h` is rewritten only when `GLANCE_REGENERATE_HEADER=1`;
-//! `tests/c_abi.rs` fails when the committed one is stale.
+//! `include/glance.h` is rewritten only when `GLANCE_REGENERATE_HEADER=1`,
+//! and never in a packaged copy of the crate; `tests/c_header.rs` fails when
+//! the committed one is stale.
 //! On ELF platforms the shared library gets a SONAME carrying the full
 //! version: before 1.0 every release may change the ABI.
 
@@ -26,7 +27,15 @@ fn main() {
         generated.display()
     );
     if env::var("GLANCE_REGENERATE_HEADER").is_ok_and(|v| v == "1") {
-        write(&crate_dir.join("include").join("glance.h"), &header);
+        // A packaged copy (cargo package's verification, a registry's
+        // download) has `Cargo.toml.orig`: its sources are not to be edited.
+        if crate_dir.join("Cargo.toml.orig").exists() {
+            println!(
+                "cargo:warning=GLANCE_REGENERATE_HEADER=1 ignored: a packaged crate's include/glance.h is left as shipped"
+            );
+        } else {
+            write(&crate_dir.join("include").join("glance.h"), &header);
+        }
     }
 
     let version = env::var("CARGO_PKG_VERSION").expect("cargo sets CARGO_PKG_VERSION");

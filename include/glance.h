@@ -181,11 +181,6 @@ enum glance_status
    */
   GLANCE_IMPORT_FAILED = 58,
   /**
-   * The cloud does not offer what the call needs (an API version, an
-   * import method, a store); the message names what it offers.
-   */
-  GLANCE_NOT_SUPPORTED = 59,
-  /**
    * HTTP 400: the server rejected the request as malformed.
    */
   GLANCE_BAD_REQUEST = 400,
@@ -1498,21 +1493,6 @@ glance_status glance_transfer_opts_set_store(struct glance_transfer_opts *opts,
                                              const char *store);
 
 /**
- * Downloads read from the stores listed in `stores` (comma-separated ids,
- * for example "fs2") rather than the image's others. To clear the list,
- * `stores` may be NULL or "".
- * Among the preferred stores the image's own location order applies; Glance
- * falls back to the other stores when the image is in none of them. A store
- * the cloud does not have fails the download with `GLANCE_NOT_SUPPORTED`.
- * The string is copied.
- *
- * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
- * `GLANCE_INVALID_ARG` (a malformed store id).
- */
-glance_status glance_transfer_opts_set_prefer_stores(struct glance_transfer_opts *opts,
-                                                     const char *stores);
-
-/**
  * The framing of uploads: a `glance_framing` value.
  *
  * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_ARG` (not a
@@ -1848,7 +1828,8 @@ void glance_import_opts_free(struct glance_import_opts *opts);
 /**
  * The import method: "glance-direct", "web-download" (with `uri`, the
  * http(s) URL Glance fetches) or "copy-image"; `uri` is ignored by the
- * others and may be NULL. Strings are copied.
+ * others and may be NULL. Strings are copied. "glance-download" needs more:
+ * set it with `glance_import_opts_set_glance_download`.
  *
  * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
  * `GLANCE_INVALID_ARG` (an unknown method, or web-download without a URL).
@@ -1856,6 +1837,22 @@ void glance_import_opts_free(struct glance_import_opts *opts);
 glance_status glance_import_opts_set_method(struct glance_import_opts *opts,
                                             const char *method,
                                             const char *uri);
+
+/**
+ * The import method "glance-download": the data comes from the image
+ * `image_id` of the Glance of region `region`, which the importing Glance
+ * finds in the caller's token catalog and fetches itself. The catalog
+ * interface `service_interface` may be NULL ("public"). Strings are copied.
+ * Like every import, follow with `glance_image_wait_import`.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG` (an empty or malformed image id, an empty region or
+ * interface).
+ */
+glance_status glance_import_opts_set_glance_download(struct glance_import_opts *opts,
+                                                     const char *image_id,
+                                                     const char *region,
+                                                     const char *service_interface);
 
 /**
  * Adds a store to fill (an id from `glance_stores_json`). The string is copied.
@@ -1988,42 +1985,45 @@ glance_status glance_image_create_with_data(const struct glance_client *client,
                                             struct glance_image **out_image);
 
 /**
- * What the cloud offers, as JSON: `{"api_version": "2.17" (or null),
- * "import_methods": [...], "stores": [...]}` (store ids; none on a
- * single-store cloud). Learned once per client (also from the headers of
- * image creates) and then answered from memory. A new string for the caller
- * (free it with `glance_string_free`), written to `*out` on success.
+ * Creates an image with the fields of `create` and gives it the `len`
+ * bytes at `data` (borrowed for the call only) in one call; otherwise as
+ * `glance_image_create_with_data`: the same choice of direct upload or
+ * `glance-direct`, the same verification, and when anything fails the new
+ * image is deleted again. `import` and `transfer` may be NULL. On success
+ * `*out_image` receives the new image (free it with `glance_image_free`).
  *
- * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, and the failures every request can have.
+ * Returns the statuses of `glance_image_create_with_data`.
  */
-glance_status glance_capabilities_json(const struct glance_client *client,
-                                       char **out);
+glance_status glance_image_create_with_data_buffer(const struct glance_client *client,
+                                                   const struct glance_image_create_opts *create,
+                                                   const uint8_t *data,
+                                                   size_t len,
+                                                   const struct glance_import_opts *import,
+                                                   const struct glance_transfer_opts *transfer,
+                                                   struct glance_image **out_image);
 
 /**
- * The project's quota usage (`GET /v2/info/usage`) as a JSON object of
- * quotas, each `{"limit", "usage"}` (e.g. `image_size_total`,
- * `image_stage_total`, `image_count_total`, `image_count_uploading`); `{}`
- * when the cloud enforces no unified limits. A new string for the caller
- * (free it with `glance_string_free`).
+ * Creates an image with the fields of `create` and gives it the data `read`
+ * supplies, in one call and constant memory; otherwise as
+ * `glance_image_create_with_data`. With a `size` of 0 or more exactly that
+ * many bytes are sent (a callback that ends sooner fails with
+ * `GLANCE_INVALID_ARG`); with a negative `size` the data goes chunked until
+ * the callback reports the end. The callback returning `GLANCE_CB_ABORT`
+ * gives `GLANCE_ABORTED`. A callback cannot rewind, so a 401 is not retried.
+ * When anything fails (the callback too) the new image is deleted again.
+ * `import` and `transfer` may be NULL. On success `*out_image` receives the
+ * new image (free it with `glance_image_free`).
  *
- * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_NOT_SUPPORTED` (a cloud
- * older than Images API 2.13), and the failures every request can have.
+ * Returns the statuses of `glance_image_create_with_data`.
  */
-glance_status glance_usage_json(const struct glance_client *client,
-                                char **out);
-
-/**
- * The stores' details (`GET /v2/info/stores/detail`; admin by default) as a
- * JSON array of `{"id", "description", "default", "read_only", "type",
- * "weight", "properties"}`. A new string for the caller (free it with
- * `glance_string_free`).
- *
- * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_FORBIDDEN` (not admin),
- * `GLANCE_NOT_SUPPORTED` (a cloud older than Images API 2.15), and the
- * failures every request can have.
- */
-glance_status glance_stores_detail_json(const struct glance_client *client,
-                                        char **out);
+glance_status glance_image_create_with_data_callback(const struct glance_client *client,
+                                                     const struct glance_image_create_opts *create,
+                                                     glance_read_cb read,
+                                                     void *userdata,
+                                                     int64_t size,
+                                                     const struct glance_import_opts *import,
+                                                     const struct glance_transfer_opts *transfer,
+                                                     struct glance_image **out_image);
 
 /**
  * Makes empty list options. Returns a new handle owned by the caller (free it

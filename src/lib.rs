@@ -14,6 +14,18 @@
 //! }
 //! # Ok::<(), glance_client::Error>(())
 //! ```
+//!
+//! # Features
+//!
+//! - `clouds-yaml` (default): [`Client::from_cloud`] reads `clouds.yaml` and
+//!   `secure.yaml`.
+//! - `log` (off by default): every HTTP attempt also goes to the
+//!   [`log`](https://docs.rs/log) facade, target `glance_client`, as the
+//!   one-line form of its [`WireEvent`] (the redacted event of
+//!   [`ClientBuilder::wire_log`]: method, URL with secrets masked, status,
+//!   request id, time, attempt; never a header or a body). Attempts that got
+//!   no answer, or a 5xx or 429 answer, are logged at `warn`, the others at
+//!   `debug`. With `env_logger`, `RUST_LOG=glance_client=debug` shows them.
 #![warn(missing_docs)]
 
 mod auth;

@@ -28,7 +28,7 @@ use crate::secret::{redact, redact_as, Secret};
 use crate::tls_files;
 use crate::trust::Trust;
 use crate::url::{resolve_link, Link};
-use crate::wire_log::{loggable_url, WireEvent, WireLog};
+use crate::wire_log::{self, loggable_url, WireEvent, WireLog};
 
 /// Error bodies are read up to this size; the rest is dropped (a server that
 /// sends an endless error page cannot exhaust memory).
@@ -684,7 +684,13 @@ impl Http {
         elapsed: Duration,
         outcome: &std::result::Result<RawResponse, AttemptError>,
     ) {
-        let Some(log) = &self.wire_log else { return };
+        let facade = match outcome {
+            Ok(raw) => wire_log::facade_level(Some(raw.status), false),
+            Err(failure) => wire_log::facade_level(failure.error.status(), true),
+        };
+        if self.wire_log.is_none() && facade.is_none() {
+            return;
+        }
         let (status, request_id, error) = match outcome {
             Ok(raw) => (Some(raw.status), request_id(&raw.headers), None),
             Err(failure) => (
@@ -693,7 +699,7 @@ impl Http {
                 Some(failure.error.to_string()),
             ),
         };
-        log.emit(&WireEvent {
+        let event = WireEvent {
             method: call.method.as_str().to_owned(),
             url: loggable_url(url),
             status,
@@ -701,7 +707,13 @@ impl Http {
             elapsed,
             attempt,
             error,
-        });
+        };
+        if let Some(level) = facade {
+            wire_log::to_facade(level, &event);
+        }
+        if let Some(log) = &self.wire_log {
+            log.emit(&event);
+        }
     }
 }
 

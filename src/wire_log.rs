@@ -5,6 +5,9 @@
 //! query values masked), the status, the request id, the timing and the
 //! attempt number. Headers and bodies are never part of it, so tokens
 //! (`X-Auth-Token`, `X-Subject-Token`) and Keystone passwords cannot reach it.
+//!
+//! With the `log` feature the same events also go to the `log` facade
+//! (target `glance_client`), whether or not a callback is set.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -124,6 +127,50 @@ impl fmt::Debug for WireLog {
     }
 }
 
+/// With the `log` feature, events also go to the `log` facade under this target.
+#[cfg(feature = "log")]
+pub(crate) const LOG_TARGET: &str = "glance_client";
+
+/// The level an attempt goes to the `log` facade at, when that level is
+/// enabled for [`LOG_TARGET`]: `Warn` for an attempt that got no answer or
+/// an answer the client retries on (5xx, 429), `Debug` for every other one.
+/// Without the `log` feature, never.
+#[cfg(feature = "log")]
+pub(crate) fn facade_level(status: Option<u16>, failed: bool) -> Option<log::Level> {
+    let level = level_of(status, failed);
+    log::log_enabled!(target: LOG_TARGET, level).then_some(level)
+}
+
+#[cfg(feature = "log")]
+fn level_of(status: Option<u16>, failed: bool) -> log::Level {
+    match status {
+        Some(500..) | Some(429) => log::Level::Warn,
+        Some(_) => log::Level::Debug,
+        None if failed => log::Level::Warn,
+        None => log::Level::Debug,
+    }
+}
+
+/// Without the `log` feature there is no facade.
+#[cfg(not(feature = "log"))]
+pub(crate) fn facade_level(
+    _status: Option<u16>,
+    _failed: bool,
+) -> Option<std::convert::Infallible> {
+    None
+}
+
+/// Sends `event` to the `log` facade as its one-line form.
+#[cfg(feature = "log")]
+pub(crate) fn to_facade(level: log::Level, event: &WireEvent) {
+    log::log!(target: LOG_TARGET, level, "{event}");
+}
+
+#[cfg(not(feature = "log"))]
+pub(crate) fn to_facade(level: std::convert::Infallible, _event: &WireEvent) {
+    match level {}
+}
+
 /// Query parameters whose values are credentials in some OpenStack API
 /// (Swift temporary URLs carry `temp_url_sig`).
 const SECRET_QUERY_KEYS: &[&str] = &["sig", "token", "password", "secret"];
@@ -180,6 +227,18 @@ mod tests {
             "http://h/v2/images?limit=2&marker=x"
         );
         assert_eq!(loggable_url("http://h"), "http://h");
+    }
+
+    #[cfg(feature = "log")]
+    #[test]
+    fn trouble_is_a_warning_everything_else_debug() {
+        use log::Level::{Debug, Warn};
+        assert_eq!(level_of(Some(200), false), Debug);
+        assert_eq!(level_of(Some(404), true), Debug);
+        assert_eq!(level_of(Some(409), true), Debug);
+        assert_eq!(level_of(Some(429), true), Warn);
+        assert_eq!(level_of(Some(503), true), Warn);
+        assert_eq!(level_of(None, true), Warn);
     }
 
     #[test]

@@ -55,7 +55,7 @@ fn static_and_dynamic_links_work_after_install() {
         .arg("install")
         .arg("NO_BUILD=1")
         .arg(format!("LIB_DIR={}", deps_dir().display()))
-        .arg(format!("PC={}", work.join("glance-client.pc").display()))
+        .arg(format!("NATIVE={}", work.join("native-libs").display()))
         .arg(format!("PREFIX={}", prefix.display())));
     assert!(prefix
         .join(format!("lib/libglance_client.so.{version}"))

@@ -863,9 +863,19 @@ private:
 class ImportOptions {
 public:
     ImportOptions() : opts_(detail::made(glance_import_opts_new())) {}
-    /// glance-direct, web-download (with the URL Glance fetches) or copy-image.
+    /// glance-direct, web-download (with the URL Glance fetches) or copy-image
+    /// (glance-download has its own setter).
     ImportOptions &method(std::string_view method, std::optional<std::string_view> uri = std::nullopt) {
         return apply(glance_import_opts_set_method(opts_.get(), detail::CString(method), detail::OptionalCString(uri)));
+    }
+    /// glance-download: the data of image `image_id` of region `region`'s
+    /// Glance, reached through `service_interface` of the catalog (public
+    /// when absent).
+    ImportOptions &glance_download(std::string_view image_id, std::string_view region,
+                                   std::optional<std::string_view> service_interface = std::nullopt) {
+        return apply(glance_import_opts_set_glance_download(opts_.get(), detail::CString(image_id),
+                                                            detail::CString(region),
+                                                            detail::OptionalCString(service_interface)));
     }
     ImportOptions &store(std::string_view store) {
         return apply(glance_import_opts_add_store(opts_.get(), detail::CString(store)));
@@ -1796,6 +1806,34 @@ public:
         detail::CallbackScope scope;
         glance_status status = glance_image_create_with_data(raw(), create.get(), detail::CString(path), import.get(),
                                                              transfer.get(), &image);
+        return finish_image(scope, status, image);
+    }
+    /// create_with_data from bytes held in memory.
+    Image create_with_data_buffer(const CreateOptions &create, const void *data, std::size_t len,
+                                  const ImportOptions &import = ImportOptions(),
+                                  const TransferOptions &transfer = TransferOptions()) const {
+        glance_image *image = nullptr;
+        detail::CallbackScope scope;
+        glance_status status = glance_image_create_with_data_buffer(
+            raw(), create.get(), static_cast<const std::uint8_t *>(data), len, import.get(), transfer.get(), &image);
+        return finish_image(scope, status, image);
+    }
+    Image create_with_data_buffer(const CreateOptions &create, std::string_view bytes,
+                                  const ImportOptions &import = ImportOptions(),
+                                  const TransferOptions &transfer = TransferOptions()) const {
+        return create_with_data_buffer(create, bytes.data(), bytes.size(), import, transfer);
+    }
+    /// create_with_data from what `read` supplies: exactly `size` bytes, or
+    /// until it returns 0 when `size` is absent. A reader that throws, or an
+    /// abort, leaves no image behind either.
+    Image create_with_data(const CreateOptions &create, ReadFn read, std::optional<std::uint64_t> size = std::nullopt,
+                           const ImportOptions &import = ImportOptions(),
+                           const TransferOptions &transfer = TransferOptions()) const {
+        glance_image *image = nullptr;
+        std::int64_t length = detail::signed_size(size);
+        detail::CallbackScope scope;
+        glance_status status = glance_image_create_with_data_callback(
+            raw(), create.get(), &detail::on_read, &read, length, import.get(), transfer.get(), &image);
         return finish_image(scope, status, image);
     }
     /// Creates an image from a file as openstacksdk's create_image does: the

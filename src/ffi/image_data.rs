@@ -590,7 +590,7 @@ pub extern "C" fn glance_image_upload_buffer(
 }
 
 /// `len` bytes at `data`, or an empty slice when `len` is 0.
-fn slice<'a>(data: *const u8, len: usize) -> CallResult<&'a [u8]> {
+pub(crate) fn slice<'a>(data: *const u8, len: usize) -> CallResult<&'a [u8]> {
     if len == 0 {
         return Ok(&[]);
     }
@@ -613,7 +613,7 @@ fn slice<'a>(data: *const u8, len: usize) -> CallResult<&'a [u8]> {
 
 /// Runs `call` on the data a C read callback supplies (`size` negative:
 /// unknown); the callback stopping the transfer is `GLANCE_ABORTED`.
-fn from_callback<T>(
+pub(crate) fn from_callback<T>(
     read: glance_read_cb,
     userdata: *mut c_void,
     size: i64,

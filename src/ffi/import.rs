@@ -11,7 +11,9 @@ use super::client::glance_client;
 use super::create_opts::glance_image_create_opts;
 use super::error::glance_status;
 use super::image::glance_image;
-use super::image_data::{glance_transfer_opts, GLANCE_CB_CONTINUE};
+use super::image_data::{
+    from_callback, glance_read_cb, glance_transfer_opts, slice, GLANCE_CB_CONTINUE,
+};
 use crate::{
     CreateWithData, ImportMethod, ImportOptions, ImportState, Progress, UploadData, UploadMethod,
     UploadOptions, WaitOptions,
@@ -62,7 +64,8 @@ fn set(
 
 /// The import method: "glance-direct", "web-download" (with `uri`, the
 /// http(s) URL Glance fetches) or "copy-image"; `uri` is ignored by the
-/// others and may be NULL. Strings are copied.
+/// others and may be NULL. Strings are copied. "glance-download" needs more:
+/// set it with `glance_import_opts_set_glance_download`.
 ///
 /// Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
 /// `GLANCE_INVALID_ARG` (an unknown method, or web-download without a URL).
@@ -85,11 +88,57 @@ pub extern "C" fn glance_import_opts_set_method(
             ("web-download", None) => {
                 return Err(CallError::invalid_argument("web-download needs a URI"))
             }
+            ("glance-download", _) => {
+                return Err(CallError::invalid_argument(
+                    "glance-download needs an image and a region: use glance_import_opts_set_glance_download",
+                ))
+            }
             (other, _) => {
                 return Err(CallError::invalid_argument(format!(
                     "'{other}' is not an import method this library knows"
                 )))
             }
+        });
+        Ok(())
+    })
+}
+
+/// The import method "glance-download": the data comes from the image
+/// `image_id` of the Glance of region `region`, which the importing Glance
+/// finds in the caller's token catalog and fetches itself. The catalog
+/// interface `service_interface` may be NULL ("public"). Strings are copied.
+/// Like every import, follow with `glance_image_wait_import`.
+///
+/// Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+/// `GLANCE_INVALID_ARG` (an empty or malformed image id, an empty region or
+/// interface).
+#[no_mangle]
+pub extern "C" fn glance_import_opts_set_glance_download(
+    opts: *mut glance_import_opts,
+    image_id: *const c_char,
+    region: *const c_char,
+    service_interface: *const c_char,
+) -> glance_status {
+    set(opts, |opts| {
+        // SAFETY: NUL-terminated strings (service_interface may be NULL), per the C contract.
+        let image_id = unsafe { text(image_id, "image_id") }?;
+        let region = unsafe { text(region, "region") }?;
+        let interface = unsafe { optional_text(service_interface, "service_interface") }?;
+        crate::images::check_id("image id", image_id)?;
+        if region.trim().is_empty() {
+            return Err(CallError::invalid_argument(
+                "glance-download needs a region",
+            ));
+        }
+        if interface.is_some_and(|i| i.trim().is_empty()) {
+            return Err(CallError::invalid_argument(
+                "the service interface must not be empty (NULL means public)",
+            ));
+        }
+        opts.method = Some(ImportMethod::GlanceDownload {
+            image_id: image_id.to_owned(),
+            region: region.to_owned(),
+            service_interface: interface.map(str::to_owned),
         });
         Ok(())
     })
@@ -362,6 +411,74 @@ pub extern "C" fn glance_image_create_with_data(
     )
 }
 
+/// Creates an image with the fields of `create` and gives it the `len`
+/// bytes at `data` (borrowed for the call only) in one call; otherwise as
+/// `glance_image_create_with_data`: the same choice of direct upload or
+/// `glance-direct`, the same verification, and when anything fails the new
+/// image is deleted again. `import` and `transfer` may be NULL. On success
+/// `*out_image` receives the new image (free it with `glance_image_free`).
+///
+/// Returns the statuses of `glance_image_create_with_data`.
+#[no_mangle]
+pub extern "C" fn glance_image_create_with_data_buffer(
+    client: *const glance_client,
+    create: *const glance_image_create_opts,
+    data: *const u8,
+    len: usize,
+    import: *const glance_import_opts,
+    transfer: *const glance_transfer_opts,
+    out_image: *mut *mut glance_image,
+) -> glance_status {
+    create_from(
+        client,
+        create,
+        import,
+        transfer,
+        out_image,
+        |client, fields, options| {
+            let bytes = slice(data, len)?;
+            Ok(client.create_image_with_data(fields, UploadData::bytes(bytes), options)?)
+        },
+    )
+}
+
+/// Creates an image with the fields of `create` and gives it the data `read`
+/// supplies, in one call and constant memory; otherwise as
+/// `glance_image_create_with_data`. With a `size` of 0 or more exactly that
+/// many bytes are sent (a callback that ends sooner fails with
+/// `GLANCE_INVALID_ARG`); with a negative `size` the data goes chunked until
+/// the callback reports the end. The callback returning `GLANCE_CB_ABORT`
+/// gives `GLANCE_ABORTED`. A callback cannot rewind, so a 401 is not retried.
+/// When anything fails (the callback too) the new image is deleted again.
+/// `import` and `transfer` may be NULL. On success `*out_image` receives the
+/// new image (free it with `glance_image_free`).
+///
+/// Returns the statuses of `glance_image_create_with_data`.
+#[no_mangle]
+pub extern "C" fn glance_image_create_with_data_callback(
+    client: *const glance_client,
+    create: *const glance_image_create_opts,
+    read: glance_read_cb,
+    userdata: *mut c_void,
+    size: i64,
+    import: *const glance_import_opts,
+    transfer: *const glance_transfer_opts,
+    out_image: *mut *mut glance_image,
+) -> glance_status {
+    create_from(
+        client,
+        create,
+        import,
+        transfer,
+        out_image,
+        |client, fields, options| {
+            from_callback(read, userdata, size, |data| {
+                client.create_image_with_data(fields, data, options)
+            })
+        },
+    )
+}
+
 /// The C side of a one-call create from the file at `path`: the arguments
 /// checked, `import` and `transfer` turned into [`CreateWithData`], `create`
 /// run and its image handed out.
@@ -379,11 +496,44 @@ pub(crate) fn create_from_file(
         CreateWithData<'_>,
     ) -> crate::Result<crate::Image>,
 ) -> glance_status {
+    create_from(
+        client,
+        create,
+        import,
+        transfer,
+        out_image,
+        |client, fields, options| {
+            // SAFETY: NULL or a NUL-terminated string, per the C contract.
+            let path = unsafe { text(path, "path") }?;
+            Ok(create_with(
+                client,
+                fields,
+                UploadData::file(path),
+                options,
+            )?)
+        },
+    )
+}
+
+/// The C side of a one-call create: the arguments checked, `import` and
+/// `transfer` turned into [`CreateWithData`], `run` (which brings the data)
+/// called and its image handed out.
+fn create_from(
+    client: *const glance_client,
+    create: *const glance_image_create_opts,
+    import: *const glance_import_opts,
+    transfer: *const glance_transfer_opts,
+    out_image: *mut *mut glance_image,
+    run: impl FnOnce(
+        &crate::Client,
+        &crate::CreateImage,
+        CreateWithData<'_>,
+    ) -> CallResult<crate::Image>,
+) -> glance_status {
     boundary::run(|| {
-        // SAFETY: NULL or live handles / strings / a writable pointer, per the C contract.
+        // SAFETY: NULL or live handles / a writable pointer, per the C contract.
         let client = unsafe { borrow(client, "client") }?;
         let create = unsafe { borrow(create, "create") }?;
-        let path = unsafe { text(path, "path") }?;
         let out = unsafe { Out::new(out_image, "out_image") }?;
         let import = unsafe { import.as_ref() };
         let (method, stores) =
@@ -411,10 +561,9 @@ pub(crate) fn create_from_file(
                 .as_mut()
                 .map(|p| p as &mut dyn FnMut(Progress) -> ControlFlow<()>),
         };
-        let image = create_with(
+        let image = run(
             &client.client,
             &create.fields,
-            UploadData::file(path),
             CreateWithData {
                 method,
                 stores,

@@ -133,6 +133,8 @@ int main(void) {
         {"tasks", test_tasks},
         {"export, import, copy", test_journeys},
         {"image data and import", test_image_data},
+        {"create-with-data forms", test_create_with_data},
+        {"glance-download between regions", test_glance_download},
         {"faults from the test double", test_double},
         {"capabilities, usage, prefer", test_info},
     };

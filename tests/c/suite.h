@@ -128,6 +128,8 @@ void test_object_store(void);
 void test_tasks(void);
 void test_journeys(void);
 void test_image_data(void);
+void test_create_with_data(void);
+void test_glance_download(void);
 void test_double(void);
 void test_info(void);
 

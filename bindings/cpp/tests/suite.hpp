@@ -91,6 +91,8 @@ void test_members_tags_schemas();
 void test_request();
 void test_openstacksdk();
 void test_image_data();
+void test_create_with_data();
+void test_glance_download();
 void test_tasks();
 void test_object_store_and_journeys();
 void test_threads();

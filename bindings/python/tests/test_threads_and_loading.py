@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import cglance
-from conftest import unique
+from conftest import env, unique
 
 
 class Stop(Exception):
@@ -118,9 +118,34 @@ def test_wire_events_go_to_logging_in_one_call(caplog: pytest.LogCaptureFixture)
     caplog.set_level(logging.DEBUG, logger="cglance")
     with cglance.Config.from_cloud("demo").log_wire_events().build() as client:
         client.list_images(limit=1)
-    records = [r for r in caplog.records if r.name == "cglance"]
-    assert any(r.levelno == logging.DEBUG and "GET " in r.getMessage() and "-> 200" in r.getMessage() for r in records)
-    assert all("X-Auth-Token" not in r.getMessage() for r in records)
+        token = client.auth_token()
+    records = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "cglance"]
+    keystone, glance = env("GLANCE_TEST_KEYSTONE_URL"), env("GLANCE_TEST_GLANCE_URL")
+    assert any(
+        level == logging.DEBUG and m.startswith(f"POST {keystone}/auth/tokens -> 201 ") for level, m in records
+    ), records
+    assert any(
+        level == logging.DEBUG and m.startswith(f"GET {glance}/v2/images?limit=1 -> 200 (request id req-")
+        for level, m in records
+    ), records
+    password = env("GLANCE_TEST_DEMO_PASSWORD")
+    assert all(token not in m and password not in m and "X-Auth-Token" not in m for _, m in records)
+
+
+def test_wire_events_of_trouble_are_warnings(double, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="cglance")
+    config = cglance.Config().endpoint(double.url).token("log-secret-t0ken").disable_proxy()
+    with config.retry(2, 0.001, 0.005).log_wire_events().build() as client:
+        with pytest.raises(cglance.ServiceUnavailable):
+            client.get_image("e503")
+        with pytest.raises(cglance.Conflict):
+            client.get_image("e409")
+    records = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "cglance"]
+    unavailable = [(level, m) for level, m in records if "/v2/images/e503 -> 503 " in m]
+    assert [level for level, _ in unavailable] == [logging.WARNING] * 2, records
+    conflict = [(level, m) for level, m in records if "/v2/images/e409 -> 409 " in m]
+    assert [level for level, _ in conflict] == [logging.DEBUG], records
+    assert all("log-secret-t0ken" not in m for _, m in records)
 
 
 INTERRUPTED = """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ctypes
 import io
 import os
-from typing import Any, Optional, Tuple
+from typing import Any, Callable, Optional, Tuple
 
 from . import _ffi
 
@@ -34,6 +34,36 @@ def buffer_of(data: Any) -> Tuple[Any, int, Any]:
 def is_buffer(value: Any) -> bool:
     """Whether value is bytes, bytearray or memoryview."""
     return isinstance(value, (bytes, bytearray, memoryview))
+
+
+def send(
+    source: Any,
+    size: Optional[int],
+    state: _ffi.CallbackState,
+    *,
+    path: Callable[[bytes], int],
+    buffer: Callable[[Any, int], int],
+    callback: Callable[[Any, int], int],
+) -> int:
+    """Gives ``source`` to the C call that takes it: ``path(c_path)`` for a
+    path, ``buffer(address, length)`` for a bytes-like object, else
+    ``callback(read_cb, size)`` for a readable file-like object (``size``
+    when given, else the bytes left when it can seek, else -1: unknown).
+    Returns the call's status; the reader's failures go to ``state``."""
+    if is_path(source):
+        return path(_ffi.path_arg(source, "source"))
+    if is_buffer(source):
+        address, length, keep = buffer_of(source)
+        try:
+            return buffer(address, length)
+        finally:
+            del keep
+    read = reader(source, state)
+    expected = size if size is not None else remaining_size(source)
+    try:
+        return callback(read, -1 if expected is None else expected)
+    finally:
+        del read
 
 
 def remaining_size(source: Any) -> Optional[int]:

@@ -125,6 +125,7 @@ glance_status glance_image_reactivate(const struct glance_client *, const char *
 struct glance_import_opts * glance_import_opts_new(void);
 void glance_import_opts_free(struct glance_import_opts *);
 glance_status glance_import_opts_set_method(struct glance_import_opts *, const char *, const char *);
+glance_status glance_import_opts_set_glance_download(struct glance_import_opts *, const char *, const char *, const char *);
 glance_status glance_import_opts_add_store(struct glance_import_opts *, const char *);
 glance_status glance_import_opts_set_all_stores(struct glance_import_opts *, bool);
 glance_status glance_import_opts_set_all_stores_must_succeed(struct glance_import_opts *, bool);
@@ -138,6 +139,8 @@ glance_status glance_image_import(const struct glance_client *, const char *, co
 glance_status glance_image_wait_import(const struct glance_client *, const char *, uint32_t, uint64_t, glance_import_poll_cb, void *, struct glance_image **);
 glance_status glance_image_delete_from_store(const struct glance_client *, const char *, const char *);
 glance_status glance_image_create_with_data(const struct glance_client *, const struct glance_image_create_opts *, const char *, const struct glance_import_opts *, const struct glance_transfer_opts *, struct glance_image **);
+glance_status glance_image_create_with_data_buffer(const struct glance_client *, const struct glance_image_create_opts *, const uint8_t *, size_t, const struct glance_import_opts *, const struct glance_transfer_opts *, struct glance_image **);
+glance_status glance_image_create_with_data_callback(const struct glance_client *, const struct glance_image_create_opts *, glance_read_cb, void *, int64_t, const struct glance_import_opts *, const struct glance_transfer_opts *, struct glance_image **);
 glance_status glance_image_create_like_openstacksdk(const struct glance_client *, const struct glance_image_create_opts *, const char *, const struct glance_import_opts *, const struct glance_transfer_opts *, bool, struct glance_image **);
 struct glance_list_opts * glance_list_opts_new(void);
 void glance_list_opts_free(struct glance_list_opts *);

@@ -450,9 +450,10 @@ class Client(Handle):
 
     def create_with_data(
         self,
-        path: PathArg,
+        source: Source,
         fields: Optional[NewImage] = None,
         *,
+        size: Optional[int] = None,
         import_options: Optional[ImportOptions] = None,
         store: Optional[str] = None,
         framing: Optional[Framing] = None,
@@ -460,23 +461,34 @@ class Client(Handle):
         progress: Optional[Progress] = None,
         **kwargs: Any,
     ) -> Image:
-        """Creates an image and gives it the file's data in one call (upload, or stage + import).
+        """Creates an image and gives it its data in one call (upload, or stage + import).
 
-        The image fields are a :class:`NewImage` or its keyword arguments;
-        when anything fails the new image is deleted again.
+        ``source`` is what :meth:`upload` takes: a path (str or os.PathLike),
+        a bytes-like object, or a readable binary file-like object streamed in
+        constant memory (its ``size``: the bytes left when it can seek, else
+        sent chunked). The image fields are a :class:`NewImage` or its keyword
+        arguments. When anything fails (the upload, the import, the reader or
+        ``progress`` raising or stopping it) the new image is deleted again.
         """
-        return self._create_from_file(
-            _ffi.lib().glance_image_create_with_data,
-            (),
-            path,
-            fields,
-            import_options,
-            store,
-            framing,
-            verify,
-            progress,
-            kwargs,
-        )
+        if size is not None:
+            _ffi.uint(size, "size", 63)
+        c = _ffi.lib()
+
+        def run(state: _ffi.CallbackState, create: Any, imp: Any, transfer: Any, out: Any) -> int:
+            return _data.send(
+                source,
+                size,
+                state,
+                path=lambda path: c.glance_image_create_with_data(self._ptr, create, path, imp, transfer, out),
+                buffer=lambda address, length: c.glance_image_create_with_data_buffer(
+                    self._ptr, create, address, length, imp, transfer, out
+                ),
+                callback=lambda read, length: c.glance_image_create_with_data_callback(
+                    self._ptr, create, read, None, length, imp, transfer, out
+                ),
+            )
+
+        return self._create_with(run, fields, import_options, store, framing, verify, progress, kwargs)
 
     def create_image_like_openstacksdk(
         self,
@@ -528,8 +540,26 @@ class Client(Handle):
         kwargs: Dict[str, Any],
     ) -> Image:
         """Runs a one-call create from a file: ``function(client, create, path, import, transfer, *extra, out)``."""
-        opts = from_kwargs(NewImage, fields, kwargs)
         file_path = _ffi.path_arg(path, "path")
+
+        def run(state: _ffi.CallbackState, create: Any, imp: Any, transfer: Any, out: Any) -> int:
+            return function(self._ptr, create, file_path, imp, transfer, *extra, out)
+
+        return self._create_with(run, fields, import_options, store, framing, verify, progress, kwargs)
+
+    def _create_with(
+        self,
+        run: Callable[[_ffi.CallbackState, Any, Any, Any, Any], int],
+        fields: Optional[NewImage],
+        import_options: Optional[ImportOptions],
+        store: Optional[str],
+        framing: Optional[Framing],
+        verify: bool,
+        progress: Optional[Progress],
+        kwargs: Dict[str, Any],
+    ) -> Image:
+        """Runs a one-call create: ``run(state, create, import, transfer, out)`` makes the C call."""
+        opts = from_kwargs(NewImage, fields, kwargs)
         if import_options is not None and not isinstance(import_options, ImportOptions):
             raise TypeError(f"import_options must be an ImportOptions, not {type(import_options).__name__}")
         state = _ffi.CallbackState()
@@ -538,12 +568,10 @@ class Client(Handle):
             transfer, keep = transfer_handle(state, store, framing, verify, False, progress)
             with transfer:
                 if import_options is None:
-                    status = function(self._ptr, create._ptr, file_path, None, transfer._ptr, *extra, ctypes.byref(out))
+                    status = run(state, create._ptr, None, transfer._ptr, ctypes.byref(out))
                 else:
                     with import_options._handle() as imp:
-                        status = function(
-                            self._ptr, create._ptr, file_path, imp._ptr, transfer._ptr, *extra, ctypes.byref(out)
-                        )
+                        status = run(state, create._ptr, imp._ptr, transfer._ptr, ctypes.byref(out))
         del keep
         image = Image(out.value) if out.value else None
         state.reraise()

@@ -189,14 +189,16 @@ class Config(Handle):
         return self
 
     def log_wire_events(self, logger: str = "cglance") -> "Config":
-        """Sends every HTTP attempt to ``logging.getLogger(logger)``: DEBUG for
-        answered attempts, WARNING for those that got no answer. The events are
+        """Sends every HTTP attempt to ``logging.getLogger(logger)``: WARNING
+        for attempts that got no answer or a 5xx or 429 answer, DEBUG for the
+        others (the levels of the Rust crate's ``log`` feature). The events are
         the redacted ones of :meth:`wire_log` (method, URL without query
         secrets, status, request id, time, attempt, error)."""
         log = logging.getLogger(logger)
 
         def emit(event: WireEvent) -> None:
-            level = logging.WARNING if event.error else logging.DEBUG
+            trouble = event.error is not None or event.status >= 500 or event.status == 429
+            level = logging.WARNING if trouble else logging.DEBUG
             if log.isEnabledFor(level):
                 log.log(
                     level,

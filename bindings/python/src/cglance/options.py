@@ -252,11 +252,18 @@ class ImportOptions:
     """An interoperable import: its method and the stores to fill."""
 
     method: str = "glance-direct"
-    """``glance-direct``, ``web-download`` (with ``uri``) or ``copy-image``."""
+    """``glance-direct``, ``web-download`` (with ``uri``), ``copy-image`` or
+    ``glance-download`` (with ``remote_image_id`` and ``remote_region``)."""
     uri: Optional[str] = None
     stores: Sequence[str] = field(default_factory=list)
     all_stores: bool = False
     all_stores_must_succeed: bool = True
+    remote_image_id: Optional[str] = None
+    """glance-download: the image of the other region's Glance."""
+    remote_region: Optional[str] = None
+    """glance-download: that region's name."""
+    remote_service_interface: Optional[str] = None
+    """glance-download: the catalog interface to reach it (``public`` when None)."""
 
     def _handle(self) -> "_ImportOptsHandle":
         c = _ffi.lib()
@@ -264,7 +271,23 @@ class ImportOptions:
         try:
             ptr = handle._ptr
             method = _ffi.cstr(self.method, "method")
-            _ffi.check(c.glance_import_opts_set_method(ptr, method, _ffi.opt_cstr(self.uri, "uri")))
+            if self.method == "glance-download":
+                if self.remote_image_id is None or self.remote_region is None:
+                    from .errors import InvalidArgument, Status
+
+                    raise InvalidArgument(
+                        "glance-download needs remote_image_id and remote_region", status=Status.INVALID_ARG
+                    )
+                _ffi.check(
+                    c.glance_import_opts_set_glance_download(
+                        ptr,
+                        _ffi.cstr(self.remote_image_id, "remote_image_id"),
+                        _ffi.cstr(self.remote_region, "remote_region"),
+                        _ffi.opt_cstr(self.remote_service_interface, "remote_service_interface"),
+                    )
+                )
+            else:
+                _ffi.check(c.glance_import_opts_set_method(ptr, method, _ffi.opt_cstr(self.uri, "uri")))
             for store in _ffi.str_list(self.stores, "stores"):
                 _ffi.check(c.glance_import_opts_add_store(ptr, store))
             _ffi.check(c.glance_import_opts_set_all_stores(ptr, _ffi.flag(self.all_stores, "all_stores")))
