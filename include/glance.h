@@ -181,6 +181,11 @@ enum glance_status
    */
   GLANCE_IMPORT_FAILED = 58,
   /**
+   * The cloud does not offer what the call needs (an API version, an
+   * import method, a store); the message names what it offers.
+   */
+  GLANCE_NOT_SUPPORTED = 59,
+  /**
    * HTTP 400: the server rejected the request as malformed.
    */
   GLANCE_BAD_REQUEST = 400,
@@ -1493,6 +1498,21 @@ glance_status glance_transfer_opts_set_store(struct glance_transfer_opts *opts,
                                              const char *store);
 
 /**
+ * Downloads read from the stores listed in `stores` (comma-separated ids,
+ * for example "fs2") rather than the image's others. To clear the list,
+ * `stores` may be NULL or "".
+ * Among the preferred stores the image's own location order applies; Glance
+ * falls back to the other stores when the image is in none of them. A store
+ * the cloud does not have fails the download with `GLANCE_NOT_SUPPORTED`.
+ * The string is copied.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG` (a malformed store id).
+ */
+glance_status glance_transfer_opts_set_prefer_stores(struct glance_transfer_opts *opts,
+                                                     const char *stores);
+
+/**
  * The framing of uploads: a `glance_framing` value.
  *
  * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_ARG` (not a
@@ -2024,6 +2044,44 @@ glance_status glance_image_create_with_data_callback(const struct glance_client 
                                                      const struct glance_import_opts *import,
                                                      const struct glance_transfer_opts *transfer,
                                                      struct glance_image **out_image);
+
+/**
+ * What the cloud offers, as JSON: `{"api_version": "2.17" (or null),
+ * "import_methods": [...], "stores": [...]}` (store ids; none on a
+ * single-store cloud). Learned once per client (also from the headers of
+ * image creates) and then answered from memory. A new string for the caller
+ * (free it with `glance_string_free`), written to `*out` on success.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, and the failures every request can have.
+ */
+glance_status glance_capabilities_json(const struct glance_client *client,
+                                       char **out);
+
+/**
+ * The project's quota usage (`GET /v2/info/usage`) as a JSON object of
+ * quotas, each `{"limit", "usage"}` (e.g. `image_size_total`,
+ * `image_stage_total`, `image_count_total`, `image_count_uploading`); `{}`
+ * when the cloud enforces no unified limits. A new string for the caller
+ * (free it with `glance_string_free`).
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_NOT_SUPPORTED` (a cloud
+ * older than Images API 2.13), and the failures every request can have.
+ */
+glance_status glance_usage_json(const struct glance_client *client,
+                                char **out);
+
+/**
+ * The stores' details (`GET /v2/info/stores/detail`; admin by default) as a
+ * JSON array of `{"id", "description", "default", "read_only", "type",
+ * "weight", "properties"}`. A new string for the caller (free it with
+ * `glance_string_free`).
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_FORBIDDEN` (not admin),
+ * `GLANCE_NOT_SUPPORTED` (a cloud older than Images API 2.15), and the
+ * failures every request can have.
+ */
+glance_status glance_stores_detail_json(const struct glance_client *client,
+                                        char **out);
 
 /**
  * Makes empty list options. Returns a new handle owned by the caller (free it
