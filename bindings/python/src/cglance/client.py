@@ -12,6 +12,7 @@ from . import _data, _ffi
 from ._handle import Handle
 from .config import Config
 from .image import Image, ImageIterator, ImagePage, Patch, PatchHandle
+from .expected_digest import ExpectedDigest
 from .member import Member
 from .object_store import ObjectStore, PathArg
 from .options import (
@@ -197,6 +198,7 @@ class Client(Handle):
         verify: bool = True,
         progress: Optional[Progress] = None,
         multihash: Optional[str] = None,
+        expected_digest: Optional[ExpectedDigest] = None,
     ) -> Image:
         """Uploads the data of a ``queued`` image; gives the image after the upload.
 
@@ -207,6 +209,10 @@ class Client(Handle):
         stops it too and is raised here. The data is verified against the
         digests Glance records unless ``verify`` is False; ``multihash`` names
         the cloud's hashing algorithm when it is not SHA-512 (``"sha256"``...).
+        ``expected_digest=("sha256", "…")`` is the digest the data must have
+        (its publisher's): on a mismatch the body is cut before its end, so
+        Glance never gets the whole data, and :class:`ChecksumMismatch` is
+        raised (checked even when ``verify`` is False).
         """
         key = _ffi.cstr(image_id, "image_id")
         if size is not None:
@@ -216,12 +222,16 @@ class Client(Handle):
         out = ctypes.c_void_p()
         if _data.is_path(source):
             path = _ffi.path_arg(source, "source")
-            opts, keep = transfer_handle(state, store, framing, verify, False, progress, multihash)
+            opts, keep = transfer_handle(
+                state, store, framing, verify, False, progress, multihash, expected_digest=expected_digest
+            )
             with opts:
                 status = c.glance_image_upload_file(self._ptr, key, path, opts._ptr, ctypes.byref(out))
         elif _data.is_buffer(source):
             address, length, data_keep = _data.buffer_of(source)
-            opts, keep = transfer_handle(state, store, framing, verify, False, progress, multihash)
+            opts, keep = transfer_handle(
+                state, store, framing, verify, False, progress, multihash, expected_digest=expected_digest
+            )
             with opts:
                 status = c.glance_image_upload_buffer(
                     self._ptr, key, address, length, opts._ptr, ctypes.byref(out)
@@ -230,7 +240,9 @@ class Client(Handle):
         else:
             read = _data.reader(source, state)
             expected = size if size is not None else _data.remaining_size(source)
-            opts, keep = transfer_handle(state, store, framing, verify, False, progress, multihash)
+            opts, keep = transfer_handle(
+                state, store, framing, verify, False, progress, multihash, expected_digest=expected_digest
+            )
             with opts:
                 status = c.glance_image_upload_callback(
                     self._ptr, key, read, None, -1 if expected is None else expected, opts._ptr, ctypes.byref(out)
@@ -252,12 +264,14 @@ class Client(Handle):
         size: Optional[int] = None,
         framing: Optional[Framing] = None,
         progress: Optional[Progress] = None,
+        expected_digest: Optional[ExpectedDigest] = None,
     ) -> None:
         """Stages data for a ``glance-direct`` import (follow with :meth:`import_image`).
 
         ``source`` is a path, a bytes-like object, or a readable binary
         file-like object streamed in constant memory (its ``size``: the bytes
-        left when it can seek, else sent chunked).
+        left when it can seek, else sent chunked). ``expected_digest`` as
+        for :meth:`upload`.
         """
         key = _ffi.cstr(image_id, "image_id")
         if size is not None:
@@ -266,19 +280,25 @@ class Client(Handle):
         c = _ffi.lib()
         if _data.is_path(source):
             path = _ffi.path_arg(source, "source")
-            opts, keep = transfer_handle(state, None, framing, True, False, progress)
+            opts, keep = transfer_handle(
+                state, None, framing, True, False, progress, expected_digest=expected_digest
+            )
             with opts:
                 status = c.glance_image_stage_file(self._ptr, key, path, opts._ptr)
         elif _data.is_buffer(source):
             address, length, data_keep = _data.buffer_of(source)
-            opts, keep = transfer_handle(state, None, framing, True, False, progress)
+            opts, keep = transfer_handle(
+                state, None, framing, True, False, progress, expected_digest=expected_digest
+            )
             with opts:
                 status = c.glance_image_stage_buffer(self._ptr, key, address, length, opts._ptr)
             del data_keep
         else:
             read = _data.reader(source, state)
             expected = size if size is not None else _data.remaining_size(source)
-            opts, keep = transfer_handle(state, None, framing, True, False, progress)
+            opts, keep = transfer_handle(
+                state, None, framing, True, False, progress, expected_digest=expected_digest
+            )
             with opts:
                 status = c.glance_image_stage_callback(
                     self._ptr, key, read, None, -1 if expected is None else expected, opts._ptr
@@ -422,12 +442,14 @@ class Client(Handle):
         framing: Optional[Framing] = None,
         verify: bool = True,
         progress: Optional[Progress] = None,
+        expected_digest: Optional[ExpectedDigest] = None,
         **kwargs: Any,
     ) -> Image:
         """Creates an image and gives it the file's data in one call (upload, or stage + import).
 
         The image fields are a :class:`NewImage` or its keyword arguments;
-        when anything fails the new image is deleted again.
+        when anything fails the new image is deleted again. ``expected_digest``
+        as for :meth:`upload`: on a mismatch no image is left.
         """
         return self._create_from_file(
             _ffi.lib().glance_image_create_with_data,
@@ -440,6 +462,7 @@ class Client(Handle):
             verify,
             progress,
             kwargs,
+            expected_digest=expected_digest,
         )
 
     def create_image_like_openstacksdk(
@@ -490,6 +513,8 @@ class Client(Handle):
         verify: bool,
         progress: Optional[Progress],
         kwargs: Dict[str, Any],
+        *,
+        expected_digest: Optional[ExpectedDigest] = None,
     ) -> Image:
         """Runs a one-call create from a file: ``function(client, create, path, import, transfer, *extra, out)``."""
         opts = from_kwargs(NewImage, fields, kwargs)
@@ -499,7 +524,9 @@ class Client(Handle):
         state = _ffi.CallbackState()
         out = ctypes.c_void_p()
         with opts._handle() as create:
-            transfer, keep = transfer_handle(state, store, framing, verify, False, progress)
+            transfer, keep = transfer_handle(
+                state, store, framing, verify, False, progress, expected_digest=expected_digest
+            )
             with transfer:
                 if import_options is None:
                     status = function(self._ptr, create._ptr, file_path, None, transfer._ptr, *extra, ctypes.byref(out))

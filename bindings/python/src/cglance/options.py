@@ -15,6 +15,7 @@ from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Seq
 
 from . import _ffi
 from ._handle import Handle
+from .expected_digest import ExpectedDigest, set_expected_digest
 
 
 class Phase(str, enum.Enum):
@@ -327,6 +328,7 @@ def transfer_handle(
     restart: bool = False,
     progress: Optional[Progress] = None,
     multihash: Optional[str] = None,
+    expected_digest: Optional[ExpectedDigest] = None,
 ) -> Tuple[_TransferOptsHandle, Any]:
     """Transfer options for one call, and the progress trampoline to keep alive during it."""
     if progress is not None and not callable(progress):
@@ -346,6 +348,8 @@ def transfer_handle(
         _ffi.check(c.glance_transfer_opts_set_restart(ptr, _ffi.flag(restart, "restart")))
         if multihash is not None:
             _ffi.check(c.glance_transfer_opts_set_multihash(ptr, _ffi.cstr(multihash, "multihash")))
+        if expected_digest is not None:
+            set_expected_digest(ptr, expected_digest)
         # Without a callback of the caller's, one that does nothing: running
         # Python code during the transfer lets Ctrl-C (KeyboardInterrupt)
         # stop it within 100 ms instead of when the C call returns.
