@@ -133,6 +133,7 @@ int main(void) {
         {"tasks", test_tasks},
         {"export, import, copy", test_journeys},
         {"image data and import", test_image_data},
+        {"expected digests", test_expected_digest},
         {"faults from the test double", test_double},
     };
     printf("glance-client C suite, library %s, header %s\n", glance_version(), GLANCE_VERSION);
