@@ -1187,6 +1187,28 @@ const char *glance_status_str(uint32_t status);
 const char *glance_version(void);
 
 /**
+ * For uploads, stages and `glance_image_create_with_data*`: the digest the
+ * data must have, e.g. the SHA-256 its publisher announced. `algorithm` is
+ * a `hashlib` name: "sha256", "sha512", "md5" (or "sha224", "sha384"; case
+ * and a '-' are ignored), `hex` the digest in hexadecimal. The data is
+ * hashed as it is sent and the end of the body held back until the digest
+ * is compared: on a mismatch the connection is dropped, so Glance never
+ * receives the whole data (the image stays without data, and
+ * `glance_image_create_with_data*` deletes the image it made), and the call
+ * fails with `GLANCE_CHECKSUM_MISMATCH`, the last error naming the
+ * algorithm, the expected and the actual digest. Checked even when
+ * verification is skipped. `algorithm` NULL: no expected digest (the
+ * default); `hex` is then ignored. The strings are copied.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG` (`opts`, or `hex` with an
+ * algorithm), `GLANCE_INVALID_UTF8`, `GLANCE_INVALID_ARG` (an unknown
+ * algorithm, a digest of the wrong length or not hexadecimal).
+ */
+glance_status glance_transfer_opts_set_expected_digest(struct glance_transfer_opts *opts,
+                                                       const char *algorithm,
+                                                       const char *hex);
+
+/**
  * Streams image `image_id`'s data into `container` (which must exist) as
  * the object `object` (NULL: `<image id>.<disk format>`), with the image's
  * description (name, formats, tags, properties, digests) as the object's
@@ -1639,8 +1661,9 @@ glance_status glance_image_upload_callback(const struct glance_client *client,
 /**
  * Stages the file at `path` for a `glance-direct` import of the image `id`
  * (`PUT /v2/images/{id}/stage`); follow with `glance_image_import`. Glance
- * records no digest for staged data. Returns the statuses of
- * `glance_image_upload_file` but `GLANCE_CHECKSUM_MISMATCH`.
+ * records no digest for staged data: `GLANCE_CHECKSUM_MISMATCH` comes only
+ * from an expected digest (`glance_transfer_opts_set_expected_digest`).
+ * Otherwise returns the statuses of `glance_image_upload_file`.
  */
 glance_status glance_image_stage_file(const struct glance_client *client,
                                       const char *id,

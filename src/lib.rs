@@ -83,8 +83,8 @@ pub use export_import::{ContainerImportOptions, ExportOptions, ExportedImage, Im
 pub use image::Image;
 pub use image_data::Phase;
 pub use image_data::{
-    DownloadOptions, Downloaded, Framing, HashAlgorithm, Progress, ProgressFn, UploadData,
-    UploadOptions,
+    DownloadOptions, Downloaded, ExpectedDigest, Framing, HashAlgorithm, Progress, ProgressFn,
+    UploadData, UploadOptions,
 };
 pub use images::CreateImage;
 pub use import::{

@@ -800,6 +800,15 @@ public:
     TransferOptions &multihash(std::optional<std::string_view> algorithm) {
         return apply(glance_transfer_opts_set_multihash(opts_.get(), detail::OptionalCString(algorithm)));
     }
+    /// Uploads, stages and create_with_data: the digest the data must have
+    /// (its publisher's), e.g. expected_digest("sha256", "ba78..."). On a
+    /// mismatch the body is cut before its end, so Glance never gets the
+    /// whole data, and the call throws ChecksumMismatch. Bad digests throw
+    /// ArgumentError here; an absent algorithm clears it.
+    TransferOptions &expected_digest(std::optional<std::string_view> algorithm, std::string_view hex = {}) {
+        return apply(glance_transfer_opts_set_expected_digest(opts_.get(), detail::OptionalCString(algorithm),
+                                                              detail::CString(hex)));
+    }
     /// Downloads to a file: start again instead of resuming a partial file.
     TransferOptions &restart(bool restart) { return apply(glance_transfer_opts_set_restart(opts_.get(), restart)); }
     /// Downloads: read from these stores rather than the image's others (an

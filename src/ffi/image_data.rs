@@ -12,8 +12,8 @@ use super::client::glance_client;
 use super::error::glance_status;
 use super::image::glance_image;
 use crate::{
-    Client, DownloadOptions, Framing, HashAlgorithm, Image, Phase, Progress, UploadData,
-    UploadOptions,
+    Client, DownloadOptions, ExpectedDigest, Framing, HashAlgorithm, Image, Phase, Progress,
+    UploadData, UploadOptions,
 };
 
 /// What a callback returns to go on.
@@ -115,6 +115,7 @@ pub struct glance_transfer_opts {
     pub(crate) framing: Framing,
     pub(crate) skip_verification: bool,
     pub(crate) multihash: Option<HashAlgorithm>,
+    pub(crate) expected_digest: Option<ExpectedDigest>,
     restart: bool,
     progress: Reporter,
     progress_userdata: *mut c_void,
@@ -128,6 +129,7 @@ impl Default for glance_transfer_opts {
             framing: Framing::Auto,
             skip_verification: false,
             multihash: None,
+            expected_digest: None,
             restart: false,
             progress: Reporter::None,
             progress_userdata: std::ptr::null_mut(),
@@ -155,7 +157,7 @@ pub extern "C" fn glance_transfer_opts_free(opts: *mut glance_transfer_opts) {
     })
 }
 
-fn set(
+pub(crate) fn set(
     opts: *mut glance_transfer_opts,
     apply: impl FnOnce(&mut glance_transfer_opts) -> CallResult,
 ) -> glance_status {
@@ -362,6 +364,7 @@ static NO_OPTIONS: Defaults = Defaults(glance_transfer_opts {
     framing: Framing::Auto,
     skip_verification: false,
     multihash: None,
+    expected_digest: None,
     restart: false,
     progress: Reporter::None,
     progress_userdata: std::ptr::null_mut(),
@@ -513,6 +516,7 @@ fn upload(
             framing: opts.framing,
             skip_verification: opts.skip_verification,
             multihash: opts.multihash,
+            expected_digest: opts.expected_digest.clone(),
             progress: progress
                 .as_mut()
                 .map(|p| p as &mut dyn FnMut(Progress) -> ControlFlow<()>),
@@ -650,8 +654,9 @@ pub extern "C" fn glance_image_upload_callback(
 
 /// Stages the file at `path` for a `glance-direct` import of the image `id`
 /// (`PUT /v2/images/{id}/stage`); follow with `glance_image_import`. Glance
-/// records no digest for staged data. Returns the statuses of
-/// `glance_image_upload_file` but `GLANCE_CHECKSUM_MISMATCH`.
+/// records no digest for staged data: `GLANCE_CHECKSUM_MISMATCH` comes only
+/// from an expected digest (`glance_transfer_opts_set_expected_digest`).
+/// Otherwise returns the statuses of `glance_image_upload_file`.
 #[no_mangle]
 pub extern "C" fn glance_image_stage_file(
     client: *const glance_client,

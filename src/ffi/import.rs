@@ -557,6 +557,7 @@ fn create_from(
             framing: transfer.map(|t| t.framing).unwrap_or_default(),
             skip_verification: transfer.is_some_and(|t| t.skip_verification),
             multihash: transfer.and_then(|t| t.multihash),
+            expected_digest: transfer.and_then(|t| t.expected_digest.clone()),
             progress: progress
                 .as_mut()
                 .map(|p| p as &mut dyn FnMut(Progress) -> ControlFlow<()>),

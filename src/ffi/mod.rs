@@ -43,6 +43,7 @@ pub mod config;
 pub mod copy;
 pub mod create_opts;
 pub mod error;
+pub mod expected_digest;
 pub mod export_import;
 pub mod image;
 pub mod image_data;

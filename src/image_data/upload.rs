@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use ureq::http::Method;
 
+use super::expected::ExpectedDigest;
 use super::hashing::{Digests, HashAlgorithm, Hashing};
 use super::progress::{Meter, ProgressFn};
 use crate::auth::Service;
@@ -54,6 +55,11 @@ pub struct UploadOptions<'a> {
     /// SHA-512, Glance's default, when `None`. When the image ends up with
     /// another algorithm only the MD5 `checksum` is compared.
     pub multihash: Option<HashAlgorithm>,
+    /// The digest the data must have (the one its publisher announced),
+    /// checked before the body is complete: a mismatch drops the connection,
+    /// so Glance never gets the whole data (see [`ExpectedDigest`]). Checked
+    /// even when `skip_verification` is set.
+    pub expected_digest: Option<ExpectedDigest>,
     /// Called as data moves; can abort the upload.
     pub progress: Option<&'a mut ProgressFn<'a>>,
 }
@@ -65,6 +71,7 @@ impl std::fmt::Debug for UploadOptions<'_> {
             .field("framing", &self.framing)
             .field("skip_verification", &self.skip_verification)
             .field("multihash", &self.multihash)
+            .field("expected_digest", &self.expected_digest)
             .field("progress", &self.progress.is_some())
             .finish()
     }
@@ -311,7 +318,12 @@ impl Source<'_> {
 enum Stop {
     Aborted,
     Source(io::Error),
-    Short { sent: u64, size: u64 },
+    Short {
+        sent: u64,
+        size: u64,
+    },
+    /// The data's digest is not the one expected.
+    Mismatch(Error),
 }
 
 /// The request body: reads the source, hashes, counts and reports.
@@ -324,6 +336,35 @@ struct Body<'s, 'r, 'm, 'a, 'b> {
     stop: Option<Stop>,
     /// The server stopped reading: the bytes counted since were not real.
     discarded: bool,
+    /// The digest to compare before the body's end goes out.
+    expected: Option<&'s ExpectedDigest>,
+    /// The digests, once finished for that comparison.
+    finished: Option<Digests>,
+}
+
+impl Body<'_, '_, '_, '_, '_> {
+    /// At the end of the data, before its last bytes or the chunk
+    /// terminator are handed over: compares the expected digest. On a
+    /// mismatch the body fails, so the request is never completed.
+    fn check_expected(&mut self) -> io::Result<()> {
+        let Some(expected) = self.expected else {
+            return Ok(());
+        };
+        if self.finished.is_some() {
+            return Ok(());
+        }
+        let hashing = std::mem::replace(&mut self.hashing, Hashing::new(&[], false));
+        let digests = hashing.finish();
+        let outcome = expected.check(digests.get(expected.algorithm()));
+        self.finished = Some(digests);
+        if let Err(e) = outcome {
+            self.stop = Some(Stop::Mismatch(e));
+            return Err(io::Error::other(
+                "the data's digest is not the one expected",
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl Read for Body<'_, '_, '_, '_, '_> {
@@ -367,10 +408,15 @@ impl Read for Body<'_, '_, '_, '_, '_> {
                     "the image data ended early",
                 ));
             }
+            self.check_expected()?;
             return Ok(0);
         }
         self.hashing.update(&buf[..n]);
         self.sent += n as u64;
+        if self.source.size == Some(self.sent) {
+            // The last bytes stay unsent until the digest is right.
+            self.check_expected()?;
+        }
         if self.meter.advance(n as u64).is_break() {
             self.stop = Some(Stop::Aborted);
             return Err(io::Error::other("aborted by the progress callback"));
@@ -473,11 +519,21 @@ impl Client {
         source.read_ahead()?;
         let max_read = if length.is_some() { usize::MAX } else { CHUNK };
         let multihash = options.multihash.unwrap_or(HashAlgorithm::Sha512);
-        let algorithms: &[HashAlgorithm] = if options.skip_verification {
-            &[]
+        let mut algorithms = if options.skip_verification {
+            Vec::new()
         } else {
-            &[HashAlgorithm::Md5, multihash]
+            vec![HashAlgorithm::Md5, multihash]
         };
+        let expected = options.expected_digest.as_ref();
+        if let Some(expected) = expected {
+            algorithms.push(expected.algorithm());
+            if source.size == Some(0) {
+                // An empty body is complete with its headers: compare first.
+                let empty = Hashing::new(&[expected.algorithm()], false).finish();
+                expected.check(empty.get(expected.algorithm()))?;
+            }
+        }
+        let algorithms = algorithms.as_slice();
         let transport = self.transport();
         super::renew_expiring_token(transport)?;
         let threaded = super::hash_on_thread(source.size);
@@ -497,6 +553,8 @@ impl Client {
                 meter: &mut meter,
                 stop: None,
                 discarded: false,
+                expected,
+                finished: None,
             };
             let mut call = Call::new(Method::PUT, Service::Image, path.clone())
                 .payload(Payload::Stream {
@@ -520,10 +578,12 @@ impl Client {
                 hashing,
                 stop,
                 discarded,
+                finished,
                 ..
             } = body;
             match (outcome, stop) {
                 (_, Some(Stop::Aborted)) => return Err(Error::Aborted),
+                (_, Some(Stop::Mismatch(e))) => return Err(e),
                 (_, Some(Stop::Source(e))) => return Err(Error::io(source.name.clone(), e)),
                 (_, Some(Stop::Short { sent, size })) => {
                     return Err(Error::invalid_argument(format!(
@@ -546,9 +606,13 @@ impl Client {
                 (Ok(response), None) => {
                     response.finish()?;
                     let _ = meter.finish();
+                    let digests = finished.unwrap_or_else(|| hashing.finish());
+                    if let Some(expected) = expected {
+                        expected.check(digests.get(expected.algorithm()))?;
+                    }
                     return Ok(Streamed {
                         bytes: sent,
-                        digests: hashing.finish(),
+                        digests,
                         multihash,
                     });
                 }

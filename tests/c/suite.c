@@ -135,6 +135,7 @@ int main(void) {
         {"image data and import", test_image_data},
         {"create-with-data forms", test_create_with_data},
         {"glance-download between regions", test_glance_download},
+        {"expected digests", test_expected_digest},
         {"faults from the test double", test_double},
         {"capabilities, usage, prefer", test_info},
     };

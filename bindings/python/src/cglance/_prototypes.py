@@ -296,4 +296,5 @@ glance_status glance_object_upload_file_opts(const struct glance_object_store *,
 glance_status glance_object_download_file_opts(const struct glance_object_store *, const char *, const char *, const char *, const struct glance_transfer_opts *);
 glance_status glance_object_upload_callback_opts(const struct glance_object_store *, const char *, const char *, glance_read_cb, void *, int64_t, uint64_t, const struct glance_transfer_opts *, uint64_t *);
 glance_status glance_object_download_callback_opts(const struct glance_object_store *, const char *, const char *, glance_write_cb, void *, const struct glance_transfer_opts *, uint64_t *);
+glance_status glance_transfer_opts_set_expected_digest(struct glance_transfer_opts *, const char *, const char *);
 """

@@ -12,6 +12,7 @@ from . import _data, _ffi
 from ._handle import Handle
 from .config import Config
 from .image import Image, ImageIterator, ImagePage, Patch, PatchHandle
+from .expected_digest import ExpectedDigest
 from .info import Capabilities, Quota, capabilities_from_json, usage_from_json
 from .member import Member
 from .object_store import ObjectStore, PathArg
@@ -198,6 +199,7 @@ class Client(Handle):
         verify: bool = True,
         progress: Optional[Progress] = None,
         multihash: Optional[str] = None,
+        expected_digest: Optional[ExpectedDigest] = None,
     ) -> Image:
         """Uploads the data of a ``queued`` image; gives the image after the upload.
 
@@ -208,6 +210,10 @@ class Client(Handle):
         stops it too and is raised here. The data is verified against the
         digests Glance records unless ``verify`` is False; ``multihash`` names
         the cloud's hashing algorithm when it is not SHA-512 (``"sha256"``...).
+        ``expected_digest=("sha256", "…")`` is the digest the data must have
+        (its publisher's): on a mismatch the body is cut before its end, so
+        Glance never gets the whole data, and :class:`ChecksumMismatch` is
+        raised (checked even when ``verify`` is False).
         """
         key = _ffi.cstr(image_id, "image_id")
         if size is not None:
@@ -217,12 +223,16 @@ class Client(Handle):
         out = ctypes.c_void_p()
         if _data.is_path(source):
             path = _ffi.path_arg(source, "source")
-            opts, keep = transfer_handle(state, store, framing, verify, False, progress, multihash)
+            opts, keep = transfer_handle(
+                state, store, framing, verify, False, progress, multihash, expected_digest=expected_digest
+            )
             with opts:
                 status = c.glance_image_upload_file(self._ptr, key, path, opts._ptr, ctypes.byref(out))
         elif _data.is_buffer(source):
             address, length, data_keep = _data.buffer_of(source)
-            opts, keep = transfer_handle(state, store, framing, verify, False, progress, multihash)
+            opts, keep = transfer_handle(
+                state, store, framing, verify, False, progress, multihash, expected_digest=expected_digest
+            )
             with opts:
                 status = c.glance_image_upload_buffer(
                     self._ptr, key, address, length, opts._ptr, ctypes.byref(out)
@@ -231,7 +241,9 @@ class Client(Handle):
         else:
             read = _data.reader(source, state)
             expected = size if size is not None else _data.remaining_size(source)
-            opts, keep = transfer_handle(state, store, framing, verify, False, progress, multihash)
+            opts, keep = transfer_handle(
+                state, store, framing, verify, False, progress, multihash, expected_digest=expected_digest
+            )
             with opts:
                 status = c.glance_image_upload_callback(
                     self._ptr, key, read, None, -1 if expected is None else expected, opts._ptr, ctypes.byref(out)
@@ -253,12 +265,14 @@ class Client(Handle):
         size: Optional[int] = None,
         framing: Optional[Framing] = None,
         progress: Optional[Progress] = None,
+        expected_digest: Optional[ExpectedDigest] = None,
     ) -> None:
         """Stages data for a ``glance-direct`` import (follow with :meth:`import_image`).
 
         ``source`` is a path, a bytes-like object, or a readable binary
         file-like object streamed in constant memory (its ``size``: the bytes
-        left when it can seek, else sent chunked).
+        left when it can seek, else sent chunked). ``expected_digest`` as
+        for :meth:`upload`.
         """
         key = _ffi.cstr(image_id, "image_id")
         if size is not None:
@@ -267,19 +281,25 @@ class Client(Handle):
         c = _ffi.lib()
         if _data.is_path(source):
             path = _ffi.path_arg(source, "source")
-            opts, keep = transfer_handle(state, None, framing, True, False, progress)
+            opts, keep = transfer_handle(
+                state, None, framing, True, False, progress, expected_digest=expected_digest
+            )
             with opts:
                 status = c.glance_image_stage_file(self._ptr, key, path, opts._ptr)
         elif _data.is_buffer(source):
             address, length, data_keep = _data.buffer_of(source)
-            opts, keep = transfer_handle(state, None, framing, True, False, progress)
+            opts, keep = transfer_handle(
+                state, None, framing, True, False, progress, expected_digest=expected_digest
+            )
             with opts:
                 status = c.glance_image_stage_buffer(self._ptr, key, address, length, opts._ptr)
             del data_keep
         else:
             read = _data.reader(source, state)
             expected = size if size is not None else _data.remaining_size(source)
-            opts, keep = transfer_handle(state, None, framing, True, False, progress)
+            opts, keep = transfer_handle(
+                state, None, framing, True, False, progress, expected_digest=expected_digest
+            )
             with opts:
                 status = c.glance_image_stage_callback(
                     self._ptr, key, read, None, -1 if expected is None else expected, opts._ptr
@@ -459,6 +479,7 @@ class Client(Handle):
         framing: Optional[Framing] = None,
         verify: bool = True,
         progress: Optional[Progress] = None,
+        expected_digest: Optional[ExpectedDigest] = None,
         **kwargs: Any,
     ) -> Image:
         """Creates an image and gives it its data in one call (upload, or stage + import).
@@ -469,6 +490,7 @@ class Client(Handle):
         sent chunked). The image fields are a :class:`NewImage` or its keyword
         arguments. When anything fails (the upload, the import, the reader or
         ``progress`` raising or stopping it) the new image is deleted again.
+        ``expected_digest`` as for :meth:`upload`: on a mismatch no image is left.
         """
         if size is not None:
             _ffi.uint(size, "size", 63)
@@ -488,7 +510,9 @@ class Client(Handle):
                 ),
             )
 
-        return self._create_with(run, fields, import_options, store, framing, verify, progress, kwargs)
+        return self._create_with(
+            run, fields, import_options, store, framing, verify, progress, kwargs, expected_digest=expected_digest
+        )
 
     def create_image_like_openstacksdk(
         self,
@@ -538,6 +562,8 @@ class Client(Handle):
         verify: bool,
         progress: Optional[Progress],
         kwargs: Dict[str, Any],
+        *,
+        expected_digest: Optional[ExpectedDigest] = None,
     ) -> Image:
         """Runs a one-call create from a file: ``function(client, create, path, import, transfer, *extra, out)``."""
         file_path = _ffi.path_arg(path, "path")
@@ -545,7 +571,9 @@ class Client(Handle):
         def run(state: _ffi.CallbackState, create: Any, imp: Any, transfer: Any, out: Any) -> int:
             return function(self._ptr, create, file_path, imp, transfer, *extra, out)
 
-        return self._create_with(run, fields, import_options, store, framing, verify, progress, kwargs)
+        return self._create_with(
+            run, fields, import_options, store, framing, verify, progress, kwargs, expected_digest=expected_digest
+        )
 
     def _create_with(
         self,
@@ -557,6 +585,8 @@ class Client(Handle):
         verify: bool,
         progress: Optional[Progress],
         kwargs: Dict[str, Any],
+        *,
+        expected_digest: Optional[ExpectedDigest] = None,
     ) -> Image:
         """Runs a one-call create: ``run(state, create, import, transfer, out)`` makes the C call."""
         opts = from_kwargs(NewImage, fields, kwargs)
@@ -565,7 +595,9 @@ class Client(Handle):
         state = _ffi.CallbackState()
         out = ctypes.c_void_p()
         with opts._handle() as create:
-            transfer, keep = transfer_handle(state, store, framing, verify, False, progress)
+            transfer, keep = transfer_handle(
+                state, store, framing, verify, False, progress, expected_digest=expected_digest
+            )
             with transfer:
                 if import_options is None:
                     status = run(state, create._ptr, None, transfer._ptr, ctypes.byref(out))

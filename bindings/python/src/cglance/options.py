@@ -16,6 +16,7 @@ from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Seq
 from . import _ffi
 from ._handle import Handle
 from .info import store_list as _store_list
+from .expected_digest import ExpectedDigest, set_expected_digest
 
 
 class Phase(str, enum.Enum):
@@ -351,7 +352,9 @@ def transfer_handle(
     restart: bool = False,
     progress: Optional[Progress] = None,
     multihash: Optional[str] = None,
+    *,
     prefer_stores: Optional[Sequence[str]] = None,
+    expected_digest: Optional[ExpectedDigest] = None,
 ) -> Tuple[_TransferOptsHandle, Any]:
     """Transfer options for one call, and the progress trampoline to keep alive during it."""
     if progress is not None and not callable(progress):
@@ -374,6 +377,8 @@ def transfer_handle(
         if prefer_stores is not None:
             stores = _ffi.cstr(_store_list(prefer_stores), "prefer_stores")
             _ffi.check(c.glance_transfer_opts_set_prefer_stores(ptr, stores))
+        if expected_digest is not None:
+            set_expected_digest(ptr, expected_digest)
         # Without a callback of the caller's, one that does nothing: running
         # Python code during the transfer lets Ctrl-C (KeyboardInterrupt)
         # stop it within 100 ms instead of when the C call returns.
