@@ -5,6 +5,7 @@
 //! recycled buffers.
 
 mod download;
+mod framing;
 mod hashing;
 mod progress;
 mod upload;
@@ -12,6 +13,7 @@ mod upload;
 use std::time::Duration;
 
 pub use download::{DownloadOptions, Downloaded};
+pub(crate) use framing::FramingMemory;
 pub use hashing::HashAlgorithm;
 pub(crate) use progress::{Meter, MeteredReader};
 pub use progress::{Phase, Progress, ProgressFn};
