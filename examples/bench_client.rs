@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! bench_client download IMAGE_ID FILE|- [--no-verify]
-//! bench_client upload FILE [--no-verify] [--chunked]   (creates, uploads, then deletes)
+//! bench_client upload FILE [--no-verify] [--chunked|--content-length]   (creates, uploads, then deletes)
 //! bench_client list PAGE_SIZE
 //! bench_client gets IDS_FILE                            (one GET per line, in order)
 //! ```
@@ -86,6 +86,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let options = UploadOptions {
                 framing: if flag("--chunked") {
                     Framing::Chunked
+                } else if flag("--content-length") {
+                    Framing::ContentLength
                 } else {
                     Framing::Auto
                 },

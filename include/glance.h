@@ -273,9 +273,13 @@ enum glance_framing
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
   /**
-   * `Content-Length` when the size is known, chunked otherwise (default:
-   * some Glance front ends, uWSGI and Apache's mod_proxy_uwsgi, refuse
-   * chunked bodies).
+   * Chunked (the fastest against Glance under gunicorn); where the front
+   * end refuses chunked bodies (uWSGI, Apache's mod_proxy_uwsgi: 411, or a
+   * 400/501 naming the framing) the upload is sent again with
+   * `Content-Length` and the client's later uploads use it at once. A
+   * callback cannot be read twice: one of known size goes with
+   * `Content-Length` until a chunked upload has gone through the client.
+   * The default.
    */
   GLANCE_FRAMING_AUTO = 0,
   /**
@@ -283,7 +287,7 @@ enum glance_framing
    */
   GLANCE_FRAMING_CONTENT_LENGTH = 1,
   /**
-   * Always chunked, 64 KiB chunks (faster against Glance under gunicorn).
+   * Always chunked, 64 KiB chunks, never falling back.
    */
   GLANCE_FRAMING_CHUNKED = 2,
 };
@@ -1643,9 +1647,10 @@ glance_status glance_image_upload_buffer(const struct glance_client *client,
 
 /**
  * Uploads data that `read` supplies, as the data of the image `id`. With a
- * `size` of 0 or more, exactly that many bytes are sent with
- * `Content-Length` (a callback that ends sooner fails the upload with
- * `GLANCE_INVALID_ARG`); with a negative `size` the body goes chunked until
+ * `size` of 0 or more, exactly that many bytes are sent (a callback that
+ * ends sooner fails the upload with `GLANCE_INVALID_ARG`), with
+ * `Content-Length` unless the options choose chunked or, with
+ * `GLANCE_FRAMING_AUTO`, a chunked upload has gone through this client; with a negative `size` the body goes chunked until
  * the callback reports the end. A callback cannot rewind, so a 401 is not
  * retried. The callback returning `GLANCE_CB_ABORT` gives `GLANCE_ABORTED`.
  * Otherwise as `glance_image_upload_file`.

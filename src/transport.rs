@@ -896,13 +896,19 @@ fn is_tls_failure(error: &std::io::Error) -> bool {
 pub(crate) struct Transport {
     pub(crate) http: Http,
     pub(crate) session: Session,
+    /// Whether the Image service takes chunked upload bodies, once known.
+    pub(crate) framing: crate::image_data::FramingMemory,
 }
 
 impl Transport {
     pub(crate) fn new(settings: &ClientBuilder) -> Result<Arc<Transport>> {
         let http = Http::new(settings)?;
         let session = Session::new(settings)?;
-        Ok(Arc::new(Transport { http, session }))
+        Ok(Arc::new(Transport {
+            http,
+            session,
+            framing: Default::default(),
+        }))
     }
 
     /// The base URL of a service (for the Image service, without `/v2`).

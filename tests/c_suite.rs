@@ -49,12 +49,23 @@ fn build(variant: &str) -> PathBuf {
 /// The double's script: every fault and shape the C suite checks against it.
 fn double() -> Double {
     let flaky = Arc::new(AtomicUsize::new(0));
-    Double::start(move |r: &Recorded, c: &mut Conn| {
+    // Under /uwsgi/, a front end that refuses chunked bodies (411).
+    Double::start_refusing_chunked_under("/uwsgi/", move |r: &Recorded, c: &mut Conn| {
         let image =
             |id: &str| json!({"id": id, "name": id, "status": "active", "visibility": "private"});
         match (r.method.as_str(), r.path()) {
             ("CONNECT", _) => c.raw(b"HTTP/1.1 200 Connection established\r\n\r\n"),
             ("GET", "/v2/images/via-proxy") => c.json(200, &image("via-proxy")),
+            // Only what came with Content-Length reaches here: the C suite's
+            // 5000 bytes of 42, uploaded or staged.
+            ("PUT", "/uwsgi/v2/images/framed/file" | "/uwsgi/v2/images/framed/stage") => {
+                if r.body == [42u8; 5000] {
+                    c.respond(204, &[], b"")
+                } else {
+                    c.json(400, &json!({"message": "not the suite's 5000 bytes"}))
+                }
+            }
+            ("GET", "/uwsgi/v2/images/framed") => c.json(200, &image("framed")),
             ("GET", "/v2/images/e500") => c.json(
                 500,
                 &json!({"message": "boom<br /><br />\n", "code": "500"}),

@@ -140,7 +140,9 @@ class ConflictError : public HttpError { using HttpError::HttpError; };
 /// 401 and 403.
 class AccessError : public HttpError { using HttpError::HttpError; };
 
-/// The framing of an upload body.
+/// The framing of an upload body. Auto: chunked, sent again with
+/// Content-Length where the front end refuses chunked bodies (see
+/// GLANCE_FRAMING_AUTO in glance.h).
 enum class Framing : std::uint32_t {
     Auto = GLANCE_FRAMING_AUTO,
     ContentLength = GLANCE_FRAMING_CONTENT_LENGTH,

@@ -3,7 +3,7 @@
  * reported as one JSON line like examples/bench_client.rs.
  *
  *   bench_c download IMAGE_ID FILE [--no-verify]
- *   bench_c upload FILE [--no-verify] [--chunked]   (creates, uploads, deletes)
+ *   bench_c upload FILE [--no-verify] [--chunked|--content-length]   (creates, uploads, deletes)
  *   bench_c gets IDS_FILE
  *
  * BENCH_ENDPOINT + BENCH_TOKEN: that endpoint and token (the bench server);
@@ -71,6 +71,8 @@ int main(int argc, char **argv) {
     glance_transfer_opts_set_skip_verification(opts, has_flag(argc, argv, "--no-verify"));
     glance_transfer_opts_set_restart(opts, true);
     if (has_flag(argc, argv, "--chunked")) glance_transfer_opts_set_framing(opts, GLANCE_FRAMING_CHUNKED);
+    if (has_flag(argc, argv, "--content-length"))
+        glance_transfer_opts_set_framing(opts, GLANCE_FRAMING_CONTENT_LENGTH);
 
     char extra[128] = "";
     char *created = NULL;

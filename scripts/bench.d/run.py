@@ -20,6 +20,7 @@ import time
 import urllib.request
 
 MIB = 1 << 20
+OPENSSL_GROUP = "limits: openssl speed -evp, 16 KiB blocks, one core"
 SECTIONS = ["limits", "fast", "real", "big", "list", "gets", "footprint", "cli"]
 
 
@@ -167,6 +168,21 @@ class Bench:
             r = measure(["sh", "-c", 'sha512sum "$0" & sha512sum "$0"; wait', self.data])
             self.runner.record(group, "two sha512sum at once, both bytes counted", "sha512sum ×2",
                                "MB/s", self.with_rate(r, 2 * self.size))
+            # One core's ceiling, as the verified transfers' ratios below use it.
+            for algo in ["sha512", "md5"]:
+                self.sample_load()
+                self.runner.record(OPENSSL_GROUP, algo, "openssl speed", "MB/s", self.openssl_speed(algo))
+
+    def openssl_speed(self, algo):
+        """`openssl speed -evp ALGO` on 16 KiB blocks, one core, by wall time like
+        the transfers (its CPU-time mode misreads a loaded machine)."""
+        seconds = "1" if self.size <= 64 * MIB else "3"
+        r = measure(["openssl", "speed", "-elapsed", "-evp", algo, "-bytes", "16384", "-seconds", seconds],
+                    json_line=False)
+        # Its last line: "sha512  702088.40k" (thousands of bytes per second).
+        last = [line for line in r["_out"].splitlines() if line.strip()][-1].split()
+        r["value"] = float(last[-1].rstrip("k")) * 1000 / 1e6
+        return r
 
     def with_rate(self, result, size):
         result["value"] = self.mbps(result, size)
@@ -211,8 +227,10 @@ class Bench:
                         self.runner.skip(group, what, tool, "n/a: does not verify uploads")
                         continue
                     variants = [(tool, [])]
+                    # The default framing is chunked (falling back where
+                    # refused); the other framing for comparison.
                     if tool in ("Rust API", "C ABI") and self.args.chunked:
-                        variants.append((tool + ", chunked", ["--chunked"]))
+                        variants.append((tool + ", Content-Length", ["--content-length"]))
                     for name, extra in variants:
                         self.sample_load()
                         args = ["upload", self.data] + flag + extra
@@ -521,7 +539,28 @@ class Bench:
                 f"| {group} | {what} | {tool} | {len(values)} | {fmt(values, digits)} | {unit} | "
                 f"{fmt(rss, 1) if rss else '—'} | {fmt(cpu, 3) if cpu else '—'} |"
             )
-        return "\n".join(lines)
+        return "\n".join(lines + self.ratios())
+
+    def ratios(self):
+        """Verified transfers against one core's hashing ceiling (openssl
+        speed, this run): a verified download hashes SHA-512, a verified
+        upload MD5 and SHA-512 side by side on two threads, so its ceiling
+        is the slower of the two."""
+        limit = {}
+        for group, what, tool, unit, results in self.runner.rows:
+            if group == OPENSSL_GROUP and results:
+                limit[what] = statistics.median(r["value"] for r in results)
+        if "sha512" not in limit or "md5" not in limit:
+            return []
+        ceilings = {"download, verified": ("SHA-512", limit["sha512"]),
+                    "upload, verified": ("min(SHA-512, MD5)", min(limit["sha512"], limit["md5"]))}
+        lines = ["", "| ratio to one core's openssl speed | tool | median | ceiling |", "|---|---|---|---|"]
+        for group, what, tool, unit, results in self.runner.rows:
+            if what in ceilings and results and unit == "MB/s":
+                name, ceiling = ceilings[what]
+                value = statistics.median(r["value"] for r in results)
+                lines.append(f"| {group}: {what} | {tool} | {value / ceiling:.2f}x | {name} {ceiling:.0f} MB/s |")
+        return lines
 
 
 def main():
@@ -550,7 +589,8 @@ def main():
     parser.add_argument("--no-real", action="store_true",
                         help="leave the real Glance out of the list and gets sections")
     parser.add_argument("--no-build-time", dest="build_time", action="store_false")
-    parser.add_argument("--no-chunked", dest="chunked", action="store_false")
+    parser.add_argument("--no-chunked", dest="chunked", action="store_false",
+                        help="leave out the uploads with the other framing (Content-Length)")
     parser.add_argument("--no-lto-variant", dest="lto_variant", action="store_false")
     args = parser.parse_args()
     sections = args.only.split(",")

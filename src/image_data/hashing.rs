@@ -12,7 +12,8 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::thread::JoinHandle;
 
 use md5::Md5;
-use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
+use ring::digest::{Context, SHA384, SHA512};
+use sha2::{Digest, Sha224, Sha256};
 
 /// A digest algorithm Glance may name in `os_hash_algo`, or MD5 for `checksum`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -70,8 +71,9 @@ enum Engine {
     Md5(Md5),
     Sha224(Sha224),
     Sha256(Sha256),
-    Sha384(Sha384),
-    Sha512(Sha512),
+    /// SHA-384 and SHA-512 from ring, faster here than sha2's.
+    Sha384(Context),
+    Sha512(Context),
 }
 
 impl Engine {
@@ -80,8 +82,8 @@ impl Engine {
             HashAlgorithm::Md5 => Engine::Md5(Md5::new()),
             HashAlgorithm::Sha224 => Engine::Sha224(Sha224::new()),
             HashAlgorithm::Sha256 => Engine::Sha256(Sha256::new()),
-            HashAlgorithm::Sha384 => Engine::Sha384(Sha384::new()),
-            HashAlgorithm::Sha512 => Engine::Sha512(Sha512::new()),
+            HashAlgorithm::Sha384 => Engine::Sha384(Context::new(&SHA384)),
+            HashAlgorithm::Sha512 => Engine::Sha512(Context::new(&SHA512)),
         }
     }
 
@@ -100,8 +102,8 @@ impl Engine {
             Engine::Md5(h) => (HashAlgorithm::Md5, hex(&h.finalize())),
             Engine::Sha224(h) => (HashAlgorithm::Sha224, hex(&h.finalize())),
             Engine::Sha256(h) => (HashAlgorithm::Sha256, hex(&h.finalize())),
-            Engine::Sha384(h) => (HashAlgorithm::Sha384, hex(&h.finalize())),
-            Engine::Sha512(h) => (HashAlgorithm::Sha512, hex(&h.finalize())),
+            Engine::Sha384(h) => (HashAlgorithm::Sha384, hex(h.finish().as_ref())),
+            Engine::Sha512(h) => (HashAlgorithm::Sha512, hex(h.finish().as_ref())),
         }
     }
 }

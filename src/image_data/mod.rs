@@ -6,6 +6,7 @@
 
 mod download;
 mod expected;
+mod framing;
 mod hashing;
 mod progress;
 mod upload;
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 pub use download::{DownloadOptions, Downloaded};
 pub use expected::ExpectedDigest;
+pub(crate) use framing::FramingMemory;
 pub use hashing::HashAlgorithm;
 pub(crate) use progress::{Meter, MeteredReader};
 pub use progress::{Phase, Progress, ProgressFn};

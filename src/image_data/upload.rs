@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use ureq::http::Method;
 
 use super::expected::ExpectedDigest;
+use super::framing;
 use super::hashing::{Digests, HashAlgorithm, Hashing};
 use super::progress::{Meter, ProgressFn};
 use crate::auth::Service;
@@ -19,21 +20,28 @@ use crate::transport::{Call, Payload};
 
 /// How an upload's body is framed on the wire.
 ///
-/// The default sends `Content-Length` whenever the size is known. Against
-/// Glance 33 under gunicorn, chunked bodies upload faster: 1 GiB took 18.2 s
-/// chunked against 22.6 s with `Content-Length` with this library on a loaded
-/// 2-core machine (curl, measured without load: 174 against 112 MB/s). But
-/// uWSGI and Apache with mod_proxy_uwsgi, common Glance front ends, refuse
-/// chunked bodies outright: a default that works everywhere beats one that
-/// is faster on some clouds. Choose [`Framing::Chunked`] for a gunicorn cloud.
+/// The default sends chunked bodies, the fastest framing: against Glance 33
+/// under gunicorn, 1 GiB took 18.2 s chunked against 22.6 s with
+/// `Content-Length` with this library on a loaded 2-core machine (curl,
+/// measured without load: 174 against 112 MB/s). Front ends that refuse
+/// chunked bodies (uWSGI, Apache with mod_proxy_uwsgi) answer with an error
+/// before reading the body; the default then sends the upload again with
+/// `Content-Length` and the client remembers it, so its later uploads go
+/// straight to `Content-Length`. Only a refusal of the framing itself (411,
+/// or a 400/501 that names it, see `src/image_data/framing.rs`) is retried;
+/// Glance's own errors never are. A plain reader ([`UploadData::reader`])
+/// cannot be sent twice, so one of known size goes with `Content-Length`
+/// until a chunked upload has gone through the client; one of unknown size
+/// can only go chunked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Framing {
-    /// `Content-Length` when the size is known, chunked otherwise.
+    /// Chunked, falling back to `Content-Length` (when the size is known)
+    /// where the server refuses chunked bodies.
     #[default]
     Auto,
     /// Always `Content-Length`; an upload of unknown size is refused.
     ContentLength,
-    /// Always `Transfer-Encoding: chunked` (64 KiB chunks).
+    /// Always `Transfer-Encoding: chunked` (64 KiB chunks), never falling back.
     Chunked,
 }
 
@@ -95,9 +103,11 @@ enum Data<'r> {
 }
 
 impl<'r> UploadData<'r> {
-    /// Any reader, read once, to its end or to `size` bytes. With a size the
-    /// body is sent with `Content-Length` (exactly `size` bytes: a shorter
-    /// reader fails the upload); without, chunked.
+    /// Any reader, read once, to its end or to `size` bytes (exactly `size`
+    /// bytes: a shorter reader fails the upload). Without a size the body is
+    /// chunked; with one, [`Framing::Auto`] sends `Content-Length` until a
+    /// chunked upload has gone through this client (a refused chunked body
+    /// could not be sent again).
     pub fn reader(reader: &'r mut dyn Read, size: Option<u64>) -> Self {
         UploadData(Data::Reader(reader, size))
     }
@@ -380,7 +390,8 @@ impl Read for Body<'_, '_, '_, '_, '_> {
             // The server answered already; what is "sent" now is discarded,
             // so finish the body at once without reading the source.
             self.discarded = true;
-            if self.source.size.is_none() {
+            // A chunked body (`max_read` is `CHUNK`) can end here.
+            if self.source.size.is_none() || self.max_read == CHUNK {
                 return Ok(0);
             }
             self.sent += want as u64;
@@ -506,18 +517,23 @@ impl Client {
             crate::images::check_id("store", store)?;
         }
         let mut source = Source::open(data)?;
-        let length = match (options.framing, source.size) {
+        let transport = self.transport();
+        let mut length = match (options.framing, source.size) {
             (Framing::Chunked, _) => None,
-            (_, Some(size)) => Some(size),
+            (Framing::ContentLength, Some(size)) => Some(size),
             (Framing::ContentLength, None) => {
                 return Err(Error::invalid_argument(
                     "Content-Length framing needs the size of the data",
                 ))
             }
-            (Framing::Auto, None) => None,
+            // Chunked unless known to be refused; a source that cannot be
+            // sent again risks no refusal until chunked is known to work.
+            (Framing::Auto, size) => size.filter(|_| {
+                transport.framing.refuses_chunked()
+                    || !(source.can_rewind() || transport.framing.takes_chunked())
+            }),
         };
         source.read_ahead()?;
-        let max_read = if length.is_some() { usize::MAX } else { CHUNK };
         let multihash = options.multihash.unwrap_or(HashAlgorithm::Sha512);
         let mut algorithms = if options.skip_verification {
             Vec::new()
@@ -534,13 +550,14 @@ impl Client {
             }
         }
         let algorithms = algorithms.as_slice();
-        let transport = self.transport();
         super::renew_expiring_token(transport)?;
         let threaded = super::hash_on_thread(source.size);
         let mut meter = Meter::new(options.progress.as_deref_mut());
         let mut retried = false;
+        let mut reframed = false;
         let announced_size = source.size;
         loop {
+            let max_read = if length.is_some() { usize::MAX } else { CHUNK };
             let auth = transport.session.current(&transport.http)?;
             if meter.start(0, source.size).is_break() {
                 return Err(Error::Aborted);
@@ -605,6 +622,9 @@ impl Client {
                 }
                 (Ok(response), None) => {
                     response.finish()?;
+                    if length.is_none() {
+                        transport.framing.note_worked();
+                    }
                     let _ = meter.finish();
                     let digests = finished.unwrap_or_else(|| hashing.finish());
                     if let Some(expected) = expected {
@@ -625,6 +645,29 @@ impl Client {
                     transport.session.reauthenticate(&transport.http, &auth)?;
                     source.rewind()?;
                     retried = true;
+                }
+                (Err(e), None)
+                    if length.is_none()
+                        && options.framing == Framing::Auto
+                        && !reframed
+                        && transport.framing.is_refusal(&e) =>
+                {
+                    transport.framing.note_refused();
+                    let Some(size) = announced_size else {
+                        return Err(framing::cannot_resend(
+                            e,
+                            "give the size of the data, so that it can go with Content-Length",
+                        ));
+                    };
+                    if !source.rewind()? {
+                        return Err(framing::cannot_resend(
+                            e,
+                            "this reader cannot be read again; upload again through this \
+                             client (it now uses Content-Length) or pass Framing::ContentLength",
+                        ));
+                    }
+                    length = Some(size);
+                    reframed = true;
                 }
                 (Err(e), None) => return Err(e),
             }

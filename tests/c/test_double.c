@@ -46,6 +46,30 @@ static void a_cancelled_worker_does_not_abort_the_process(glance_client *client)
     CHECK(call.returned && call.status == GLANCE_OK);
 }
 
+/* Issue 15: behind a front end that refuses chunked bodies (411 before
+ * reading them, as uWSGI and Apache's mod_proxy_uwsgi do: the double under
+ * /uwsgi/), the default framing's chunked upload is sent again with
+ * Content-Length, for an upload and a stage. */
+static void a_refused_chunked_upload_falls_back(void) {
+    char endpoint[512];
+    snprintf(endpoint, sizeof endpoint, "%s/uwsgi", getenv("GLANCE_C_DOUBLE_URL"));
+    glance_config *config = glance_config_new();
+    CHECK(config != NULL);
+    OK(glance_config_set_endpoint(config, endpoint));
+    OK(glance_config_set_token(config, "double-token"));
+    OK(glance_config_disable_proxy(config));
+    glance_client *client = NULL;
+    OK(glance_config_build(config, &client));
+    uint8_t data[5000];
+    memset(data, 42, sizeof data);
+    OK(glance_image_stage_buffer(client, "framed", data, sizeof data, NULL));
+    glance_image *image = NULL;
+    OK(glance_image_upload_buffer(client, "framed", data, sizeof data, NULL, &image));
+    CHECK_STR(glance_image_id(image), "framed");
+    glance_image_free(image);
+    glance_client_free(client);
+}
+
 void test_double(void) {
     glance_client *client = double_client();
     get_fails(client, "e500", GLANCE_HTTP, 500, true, "returned 500: boom (request id req-double)");
@@ -76,4 +100,5 @@ void test_double(void) {
     CHECK(image == SENTINEL(glance_image));
     a_cancelled_worker_does_not_abort_the_process(client);
     glance_client_free(client);
+    a_refused_chunked_upload_falls_back();
 }

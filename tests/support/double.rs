@@ -103,6 +103,33 @@ pub struct Double {
 
 impl Double {
     pub fn start(handler: impl Fn(&Recorded, &mut Conn) + Send + Sync + 'static) -> Double {
+        Double::start_with(None, handler)
+    }
+
+    /// A double behind a uWSGI-like front end: a request with a chunked body
+    /// is answered 411 Length Required and the connection closed before any
+    /// of the body is read (recorded with an empty body; the handler never
+    /// sees it).
+    pub fn start_refusing_chunked(
+        handler: impl Fn(&Recorded, &mut Conn) + Send + Sync + 'static,
+    ) -> Double {
+        Double::start_with(Some("/"), handler)
+    }
+
+    /// As [`Double::start_refusing_chunked`] for the paths under `prefix`
+    /// only (e.g. `/uwsgi/`: a client whose endpoint ends in `/uwsgi` meets
+    /// the refusing front end, the others the plain double).
+    pub fn start_refusing_chunked_under(
+        prefix: &'static str,
+        handler: impl Fn(&Recorded, &mut Conn) + Send + Sync + 'static,
+    ) -> Double {
+        Double::start_with(Some(prefix), handler)
+    }
+
+    fn start_with(
+        refuse_chunked: Option<&'static str>,
+        handler: impl Fn(&Recorded, &mut Conn) + Send + Sync + 'static,
+    ) -> Double {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().unwrap().to_string();
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -122,7 +149,7 @@ impl Double {
                     connections.fetch_add(1, Ordering::SeqCst);
                     let handler = handler.clone();
                     let requests = requests.clone();
-                    thread::spawn(move || serve(stream, &*handler, &requests));
+                    thread::spawn(move || serve(stream, &*handler, &requests, refuse_chunked));
                 }
             });
         }
@@ -168,7 +195,12 @@ impl Drop for Double {
     }
 }
 
-fn serve(stream: TcpStream, handler: &Handler, requests: &Mutex<Vec<Recorded>>) {
+fn serve(
+    stream: TcpStream,
+    handler: &Handler,
+    requests: &Mutex<Vec<Recorded>>,
+    refuse_chunked: Option<&'static str>,
+) {
     // Head and body go out in separate writes: without this, Nagle's algorithm
     // and the client's delayed ACK hold every body back for ~40 ms.
     let _ = stream.set_nodelay(true);
@@ -178,10 +210,19 @@ fn serve(stream: TcpStream, handler: &Handler, requests: &Mutex<Vec<Recorded>>) 
         closed: false,
     };
     loop {
-        let Some(request) = read_request(&mut reader) else {
+        let Some(request) = read_request(&mut reader, refuse_chunked) else {
             return;
         };
         requests.lock().unwrap().push(request.clone());
+        if refused(&request, refuse_chunked) {
+            conn.respond(
+                411,
+                &[("Connection", "close")],
+                b"<p>A request of the requested method PUT requires a valid Content-length.</p>",
+            );
+            conn.close();
+            return;
+        }
         handler(&request, &mut conn);
         if conn.closed {
             return;
@@ -189,7 +230,20 @@ fn serve(stream: TcpStream, handler: &Handler, requests: &Mutex<Vec<Recorded>>) 
     }
 }
 
-fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Recorded> {
+/// Whether the front end refuses this request: chunked, under the prefix.
+fn refused(request: &Recorded, refuse_chunked_under: Option<&str>) -> bool {
+    refuse_chunked_under.is_some_and(|prefix| request.target.starts_with(prefix))
+        && request
+            .header("transfer-encoding")
+            .is_some_and(|v| v.eq_ignore_ascii_case("chunked"))
+}
+
+/// Reads one request; not the body of a chunked one under
+/// `refuse_chunked_under`.
+fn read_request(
+    reader: &mut BufReader<TcpStream>,
+    refuse_chunked_under: Option<&str>,
+) -> Option<Recorded> {
     let mut line = String::new();
     if reader.read_line(&mut line).ok()? == 0 {
         return None;
@@ -217,7 +271,11 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Recorded> {
             .map(|(_, v)| v.clone())
     };
     let mut body = Vec::new();
-    if find("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+    let chunked = find("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked"));
+    let skip = chunked && refuse_chunked_under.is_some_and(|prefix| target.starts_with(prefix));
+    if skip {
+        // The front end answers before reading the body.
+    } else if chunked {
         loop {
             let mut size = String::new();
             reader.read_line(&mut size).ok()?;
@@ -255,6 +313,7 @@ fn reason(status: u16) -> &'static str {
         403 => "Forbidden",
         404 => "Not Found",
         409 => "Conflict",
+        411 => "Length Required",
         413 => "Request Entity Too Large",
         415 => "Unsupported Media Type",
         500 => "Internal Server Error",

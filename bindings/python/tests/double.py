@@ -61,6 +61,26 @@ class Double:
                 pass
 
             def _handle(self) -> None:
+                chunked = "chunked" in (self.headers.get("Transfer-Encoding") or "").lower()
+                if chunked and self.path.startswith("/uwsgi/"):
+                    # Plays uWSGI/Apache's mod_proxy_uwsgi: a chunked body is
+                    # refused with 411 before any of it is read.
+                    with double._lock:
+                        double.requests.append((self.command, self.path, dict(self.headers.items())))
+                    self.close_connection = True
+                    double._send(self, 411, b"chunked bodies are not supported", {"Connection": "close"})
+                    return
+                if chunked:
+                    body = b""
+                    while True:
+                        size = int(self.rfile.readline().split(b";")[0], 16)
+                        chunk = self.rfile.read(size + 2)
+                        if size == 0:
+                            break
+                        body += chunk[:size]
+                    with double._lock:
+                        double.requests.append((self.command, self.path, dict(self.headers.items())))
+                    return double._route(self, body)
                 length = int(self.headers.get("Content-Length") or 0)
                 if self.path.endswith("/slow-sink/file"):
                     # Takes an upload at about 6 MB/s, answering once it has all.
@@ -120,6 +140,11 @@ class Double:
             return
         path = urlsplit(target).path
         query = urlsplit(target).query
+        if method == "PUT" and path in ("/uwsgi/v2/images/framed/file", "/uwsgi/v2/images/framed/stage"):
+            # Behind the refusing front end: only Content-Length bodies get here.
+            return self._send(h, 204 if body == b"\x2a" * 5000 else 400, b"", {})
+        if method == "GET" and path == "/uwsgi/v2/images/framed":
+            return self._json(h, 200, _image("framed"))
         if method == "GET" and path.startswith("/v2/images/"):
             return self._image_route(h, path[len("/v2/images/") :])
         if method == "PUT" and path == "/v2/images/corrupt/file":

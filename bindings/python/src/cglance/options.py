@@ -64,11 +64,15 @@ class Framing(enum.IntEnum):
     """How an upload's body is framed."""
 
     AUTO = 0
-    """Content-Length when the size is known, chunked otherwise."""
+    """Chunked; where the front end refuses chunked bodies (uWSGI, Apache's
+    mod_proxy_uwsgi) the upload is sent again with Content-Length, and the
+    client's later uploads use it at once. A one-shot stream of known size
+    goes with Content-Length until a chunked upload has gone through the
+    client, as it could not be sent again."""
     CONTENT_LENGTH = 1
     """Always Content-Length; an upload of unknown size is refused."""
     CHUNKED = 2
-    """Always chunked."""
+    """Always chunked, never falling back."""
 
 
 class ImportVia(enum.IntEnum):
