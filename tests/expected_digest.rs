@@ -87,8 +87,10 @@ fn without_data(client: &Client, id: &str) -> Image {
 }
 
 /// Uploads the right data after a cut upload. Glance may still be reading
-/// the cut request (it answers 409 then): try again until it has given up
-/// on it, a minute at most.
+/// the cut request (it answers 409 then), or clean it up while the new
+/// upload runs (a cut chunked body: 410, "could not be found after upload",
+/// though the image is still there): try again until it has given up on it,
+/// a minute at most.
 fn upload_again(client: &Client, id: &str, data: &[u8]) -> Image {
     let started = Instant::now();
     loop {
@@ -98,7 +100,10 @@ fn upload_again(client: &Client, id: &str, data: &[u8]) -> Image {
             UploadData::bytes(data),
             expect(HashAlgorithm::Sha256, &sha256),
         ) {
-            Err(Error::Conflict(e)) if started.elapsed() < Duration::from_secs(60) => {
+            Err(Error::Conflict(e)) | Err(Error::Http(e))
+                if (e.status == 409 || e.status == 410)
+                    && started.elapsed() < Duration::from_secs(60) =>
+            {
                 eprintln!("the cut upload is still being read: {e}");
                 std::thread::sleep(Duration::from_millis(200));
             }
