@@ -134,6 +134,7 @@ int main(void) {
         {"export, import, copy", test_journeys},
         {"image data and import", test_image_data},
         {"expected digests", test_expected_digest},
+        {"web-download digests", test_web_download_digest},
         {"faults from the test double", test_double},
     };
     printf("glance-client C suite, library %s, header %s\n", glance_version(), GLANCE_VERSION);

@@ -129,6 +129,7 @@ void test_tasks(void);
 void test_journeys(void);
 void test_image_data(void);
 void test_expected_digest(void);
+void test_web_download_digest(void);
 void test_double(void);
 
 #endif
