@@ -118,6 +118,7 @@ int main() {
         {"openstacksdk create", suite::test_openstacksdk},
         {"image data and import", suite::test_image_data},
         {"expected digests", suite::test_expected_digest},
+        {"web-download digests", suite::test_web_download_digest},
         {"tasks", suite::test_tasks},
         {"object storage, journeys", suite::test_object_store_and_journeys},
         {"threads sharing a client", suite::test_threads},

@@ -92,6 +92,7 @@ void test_request();
 void test_openstacksdk();
 void test_image_data();
 void test_expected_digest();
+void test_web_download_digest();
 void test_tasks();
 void test_object_store_and_journeys();
 void test_threads();
