@@ -1214,7 +1214,9 @@ glance_status glance_transfer_opts_set_expected_digest(struct glance_transfer_op
  * is deleted, so no active image with the wrong data is left behind, and
  * the call fails with `GLANCE_CHECKSUM_MISMATCH`, the last error naming the
  * algorithm, the expected and the actual digest and that the image was
- * deleted: use it on images made for this import. `algorithm` NULL: no
+ * deleted: use it on images made for this import. A download that fails
+ * is that failure and leaves the image (waiting again checks it again).
+ * `algorithm` NULL: no
  * check (`hex` is ignored), as `glance_image_wait_import`. The digest is
  * checked before any request.
  *

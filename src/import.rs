@@ -257,6 +257,8 @@ pub struct WaitOptions<'a> {
     /// the wrong data is left behind, and the wait fails with
     /// [`Error::ChecksumMismatch`]: its `algorithm` reads e.g.
     /// `sha256 (image <id> deleted)`. Only for images made for this import.
+    /// A download that fails is that error and leaves the image: waiting
+    /// again checks it again.
     pub expected_digest: Option<ExpectedDigest>,
 }
 
