@@ -503,6 +503,14 @@ typedef struct glance_transfer_opts glance_transfer_opts;
 typedef struct glance_wire_event glance_wire_event;
 
 /**
+ * Sees each poll of `glance_image_wait_import`: the image as polled
+ * (borrowed for the call only). Returns `GLANCE_CB_CONTINUE`, or
+ * `GLANCE_CB_ABORT` to stop waiting (the import itself goes on).
+ */
+typedef int (*glance_import_poll_cb)(void *userdata,
+                                     const struct glance_image *image);
+
+/**
  * Progress of a transfer: `done` bytes moved of `total` (0 when unknown).
  * Called when the transfer starts, every 4 MiB or 100 ms while data moves,
  * and at the end. Returns `GLANCE_CB_CONTINUE`, or `GLANCE_CB_ABORT` to stop.
@@ -538,14 +546,6 @@ typedef int (*glance_read_cb)(void *userdata,
 typedef int (*glance_write_cb)(void *userdata,
                                const uint8_t *data,
                                size_t len);
-
-/**
- * Sees each poll of `glance_image_wait_import`: the image as polled
- * (borrowed for the call only). Returns `GLANCE_CB_CONTINUE`, or
- * `GLANCE_CB_ABORT` to stop waiting (the import itself goes on).
- */
-typedef int (*glance_import_poll_cb)(void *userdata,
-                                     const struct glance_image *image);
 
 /**
  * Called by `glance_task_wait` after every poll with the task as it stands
@@ -1211,6 +1211,38 @@ const char *glance_version(void);
 glance_status glance_transfer_opts_set_expected_digest(struct glance_transfer_opts *opts,
                                                        const char *algorithm,
                                                        const char *hex);
+
+/**
+ * `glance_image_wait_import`, and once the import has made the image
+ * active, a check that its data has the digest `hex` of `algorithm` (as
+ * `glance_transfer_opts_set_expected_digest` takes them), e.g. the SHA-256
+ * the publisher of a `web-download` URL announced. What Glance recorded is
+ * compared when it is of that algorithm (`checksum` for "md5",
+ * `os_hash_value` when `os_hash_algo` is the algorithm); otherwise the data
+ * is downloaded and hashed (streamed, nothing kept). On a mismatch the image
+ * is deleted, so no active image with the wrong data is left behind, and
+ * the call fails with `GLANCE_CHECKSUM_MISMATCH`, the last error naming the
+ * algorithm, the expected and the actual digest and that the image was
+ * deleted: use it on images made for this import. A download that fails
+ * is that failure and leaves the image (waiting again checks it again).
+ * `algorithm` NULL: no
+ * check (`hex` is ignored), as `glance_image_wait_import`. The digest is
+ * checked before any request.
+ *
+ * Returns the statuses of `glance_image_wait_import`,
+ * `GLANCE_CHECKSUM_MISMATCH`, `GLANCE_INVALID_ARG` (also an unknown
+ * algorithm, a digest of the wrong length or not hexadecimal) and
+ * `GLANCE_NULL_ARG` (also `hex` with an algorithm).
+ */
+glance_status glance_image_wait_import_expecting(const struct glance_client *client,
+                                                 const char *id,
+                                                 uint32_t interval_ms,
+                                                 uint64_t timeout_ms,
+                                                 const char *algorithm,
+                                                 const char *hex,
+                                                 glance_import_poll_cb poll,
+                                                 void *userdata,
+                                                 struct glance_image **out_image);
 
 /**
  * Streams image `image_id`'s data into `container` (which must exist) as
@@ -1991,6 +2023,7 @@ glance_status glance_image_import(const struct glance_client *client,
  * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
  * `GLANCE_INVALID_ARG`, `GLANCE_IMPORT_FAILED`, `GLANCE_TIMEOUT`,
  * `GLANCE_ABORTED`, `GLANCE_NOT_FOUND`, and the failures every request can have.
+ * `glance_image_wait_import_expecting` also checks the data's digest.
  */
 glance_status glance_image_wait_import(const struct glance_client *client,
                                        const char *id,

@@ -16,7 +16,7 @@ use crate::client::Client;
 use crate::enums::ImageStatus;
 use crate::error::{Error, Failure, Result};
 use crate::image::Image;
-use crate::image_data::{UploadData, UploadOptions};
+use crate::image_data::{ExpectedDigest, HashAlgorithm, UploadData, UploadOptions};
 use crate::images::{check_id, image_path, CreateImage};
 use crate::transport::{Call, Payload};
 use crate::url::encode;
@@ -250,6 +250,18 @@ pub struct WaitOptions<'a> {
     pub timeout: Option<Duration>,
     /// Called after each poll.
     pub on_poll: Option<&'a mut WaitFn<'a>>,
+    /// The digest the imported data must have, e.g. the SHA-256 the image's
+    /// publisher announced beside the URL of a `web-download`. Once the
+    /// image is active it is compared with what Glance recorded (`checksum`
+    /// for MD5, `os_hash_value` when `os_hash_algo` is the expected
+    /// algorithm), else the data is downloaded and hashed (streamed, nothing
+    /// kept). On a mismatch the image is deleted, so no active image with
+    /// the wrong data is left behind, and the wait fails with
+    /// [`Error::ChecksumMismatch`]: its `algorithm` reads e.g.
+    /// `sha256 (image <id> deleted)`. Only for images made for this import.
+    /// A download that fails is that error and leaves the image: waiting
+    /// again checks it again.
+    pub expected_digest: Option<ExpectedDigest>,
 }
 
 impl Default for WaitOptions<'_> {
@@ -258,6 +270,7 @@ impl Default for WaitOptions<'_> {
             interval: Duration::from_secs(1),
             timeout: Some(Duration::from_secs(3600)),
             on_poll: None,
+            expected_digest: None,
         }
     }
 }
@@ -268,6 +281,7 @@ impl std::fmt::Debug for WaitOptions<'_> {
             .field("interval", &self.interval)
             .field("timeout", &self.timeout)
             .field("on_poll", &self.on_poll.is_some())
+            .field("expected_digest", &self.expected_digest)
             .finish()
     }
 }
@@ -369,7 +383,9 @@ impl Client {
     /// An import that left the image without data, or left any store out
     /// (`os_glance_failed_import`, even when the image became active in the
     /// others), fails with [`Error::ImportFailed`] naming the stores and the
-    /// task's message: a failed store is never silent.
+    /// task's message: a failed store is never silent. With
+    /// [`WaitOptions::expected_digest`] the data of the active image is
+    /// checked too, and the image deleted when it is not the one expected.
     pub fn wait_for_import(&self, id: &str, mut options: WaitOptions<'_>) -> Result<Image> {
         image_path(id)?;
         if options.interval.is_zero() {
@@ -391,6 +407,9 @@ impl Client {
             );
             if !state.in_progress() || ended_badly {
                 if state.image.status == ImageStatus::Active && state.failed_stores.is_empty() {
+                    if let Some(expected) = &options.expected_digest {
+                        self.check_imported(&state.image, expected)?;
+                    }
                     return Ok(state.image);
                 }
                 let message = self.final_task_message(id, &options, started);
@@ -421,6 +440,43 @@ impl Client {
             }
             std::thread::sleep(pause);
         }
+    }
+
+    /// Compares the digest of an imported, active image with `expected`:
+    /// what Glance recorded when it is of that algorithm, else the data
+    /// itself. On a mismatch the image is deleted.
+    fn check_imported(&self, image: &Image, expected: &ExpectedDigest) -> Result<()> {
+        let recorded = match expected.algorithm() {
+            HashAlgorithm::Md5 => image.checksum.as_deref(),
+            algorithm => image.os_hash_value.as_deref().filter(|_| {
+                image
+                    .os_hash_algo
+                    .as_deref()
+                    .and_then(|a| a.parse::<HashAlgorithm>().ok())
+                    == Some(algorithm)
+            }),
+        };
+        let outcome = match recorded {
+            Some(recorded) => expected.check(Some(recorded)),
+            None => self.check_image_data(&image.id, expected),
+        };
+        let Err(Error::ChecksumMismatch {
+            algorithm,
+            expected,
+            actual,
+        }) = outcome
+        else {
+            return outcome;
+        };
+        let fate = match self.delete_image(&image.id) {
+            Ok(()) => format!("image {} deleted", image.id),
+            Err(e) => format!("deleting image {} failed: {e}", image.id),
+        };
+        Err(Error::ChecksumMismatch {
+            algorithm: format!("{algorithm} ({fate})"),
+            expected,
+            actual,
+        })
     }
 
     /// The message of the image's latest import task. Glance releases the

@@ -52,6 +52,7 @@ fn quick() -> WaitOptions<'static> {
         interval: Duration::from_millis(200),
         timeout: Some(Duration::from_secs(120)),
         on_poll: None,
+        expected_digest: None,
     }
 }
 
@@ -436,7 +437,7 @@ fn a_wait_stops_when_its_callback_says_so_or_its_time_is_up() {
             WaitOptions {
                 interval: Duration::from_millis(100),
                 timeout: Some(Duration::from_millis(300)),
-                on_poll: None,
+                ..quick()
             },
         )
         .unwrap_err();

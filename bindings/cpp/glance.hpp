@@ -1806,6 +1806,29 @@ public:
                                                         poll ? &poll : nullptr, &image);
         return finish_image(scope, status, image);
     }
+    /// wait_import, then a check that the active image's data has the digest
+    /// `hex` of `algorithm` ("sha256", "sha512", "md5", ...), e.g. the one a
+    /// web-download's publisher announced: Glance's record when it is of that
+    /// algorithm, else the data downloaded and hashed. On a mismatch the image
+    /// is deleted and ChecksumMismatch thrown; bad digests throw ArgumentError
+    /// before any request.
+    Image wait_import_expecting(std::string_view id, std::string_view algorithm, std::string_view hex,
+                                std::chrono::milliseconds interval = std::chrono::milliseconds(0),
+                                std::chrono::milliseconds timeout = std::chrono::milliseconds(0),
+                                ImportPollFn poll = ImportPollFn()) const {
+        glance_image *image = nullptr;
+        auto interval_ms = detail::millis(interval);
+        if (interval_ms > UINT32_MAX) {
+            detail::raise(Status::InvalidArg, 0, "an import poll interval must fit in 32 bits of milliseconds",
+                          std::nullopt);
+        }
+        detail::CallbackScope scope;
+        glance_status status = glance_image_wait_import_expecting(
+            raw(), detail::CString(id), static_cast<std::uint32_t>(interval_ms), detail::millis(timeout),
+            detail::CString(algorithm), detail::CString(hex), poll ? &Client::on_import_poll : nullptr,
+            poll ? &poll : nullptr, &image);
+        return finish_image(scope, status, image);
+    }
     void delete_from_store(std::string_view id, std::string_view store) const {
         detail::check(glance_image_delete_from_store(raw(), detail::CString(id), detail::CString(store)));
     }

@@ -15,8 +15,8 @@ use super::image_data::{
     from_callback, glance_read_cb, glance_transfer_opts, slice, GLANCE_CB_CONTINUE,
 };
 use crate::{
-    CreateWithData, ImportMethod, ImportOptions, ImportState, Progress, UploadData, UploadMethod,
-    UploadOptions, WaitOptions,
+    CreateWithData, ExpectedDigest, ImportMethod, ImportOptions, ImportState, Progress, UploadData,
+    UploadMethod, UploadOptions, WaitOptions,
 };
 
 /// An import request: its method and the stores to fill. Made by
@@ -317,6 +317,7 @@ pub type glance_import_poll_cb =
 /// Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
 /// `GLANCE_INVALID_ARG`, `GLANCE_IMPORT_FAILED`, `GLANCE_TIMEOUT`,
 /// `GLANCE_ABORTED`, `GLANCE_NOT_FOUND`, and the failures every request can have.
+/// `glance_image_wait_import_expecting` also checks the data's digest.
 #[no_mangle]
 pub extern "C" fn glance_image_wait_import(
     client: *const glance_client,
@@ -327,7 +328,33 @@ pub extern "C" fn glance_image_wait_import(
     userdata: *mut c_void,
     out_image: *mut *mut glance_image,
 ) -> glance_status {
+    wait_import(
+        client,
+        id,
+        interval_ms,
+        timeout_ms,
+        poll,
+        userdata,
+        || Ok(None),
+        out_image,
+    )
+}
+
+/// `glance_image_wait_import`, with the expected digest `expected` gives
+/// (read before any request).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn wait_import(
+    client: *const glance_client,
+    id: *const c_char,
+    interval_ms: u32,
+    timeout_ms: u64,
+    poll: glance_import_poll_cb,
+    userdata: *mut c_void,
+    expected: impl FnOnce() -> CallResult<Option<ExpectedDigest>>,
+    out_image: *mut *mut glance_image,
+) -> glance_status {
     on_image(client, id, |client, id| {
+        let expected_digest = expected()?;
         // SAFETY: NULL or a writable pointer, per the C contract.
         let out = unsafe { Out::optional(out_image) };
         let mut on_poll = poll.map(|callback| {
@@ -352,6 +379,7 @@ pub extern "C" fn glance_image_wait_import(
             on_poll: on_poll
                 .as_mut()
                 .map(|p| p as &mut dyn FnMut(&ImportState) -> ControlFlow<()>),
+            expected_digest,
         };
         let image = client.wait_for_import(id, options)?;
         if let Some(out) = out {

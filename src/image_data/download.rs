@@ -5,6 +5,7 @@ use std::fs::{self, File};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use super::expected::ExpectedDigest;
 use super::hashing::{HashAlgorithm, Hashing};
 use super::progress::{Meter, ProgressFn};
 use crate::client::Client;
@@ -405,6 +406,22 @@ impl Client {
         };
         transfer.hashing = transfer.fresh_hashing();
         Ok(transfer)
+    }
+
+    /// Downloads the image's data, keeping none of it, and compares its
+    /// digest with `expected`: [`Error::ChecksumMismatch`] when it differs.
+    /// Streams, hashing as the bytes come, so memory stays constant.
+    pub(crate) fn check_image_data(&self, id: &str, expected: &ExpectedDigest) -> Result<()> {
+        let mut meter = Meter::new(None);
+        let mut transfer = self.start_transfer(id, true, &mut meter)?;
+        transfer.expected = Some(Expected {
+            algorithm: expected.algorithm(),
+            value: expected.hex().to_owned(),
+        });
+        transfer.hashing = transfer.fresh_hashing();
+        let mut discard = io::sink();
+        transfer.run(self, &mut WriterSink(&mut discard))?;
+        transfer.verify().map(|_| ())
     }
 
     /// Downloads an image's data into `writer`, verified against the image's

@@ -1,5 +1,6 @@
-//! A digest the caller expects of the data it uploads: the one the image's
-//! publisher announced, checked before Glance receives the whole body.
+//! A digest the caller expects of the data it uploads or imports: the one
+//! the image's publisher announced, checked before Glance receives the whole
+//! body of an upload, and by the wait for an import once the image is active.
 
 use std::fmt;
 
@@ -13,7 +14,9 @@ use crate::error::{Error, Result};
 /// of the body (the last bytes, or the final chunk terminator) until the
 /// digest of everything read is compared: on a mismatch the connection is
 /// dropped, Glance never receives a complete body, and the upload fails with
-/// [`Error::ChecksumMismatch`] (`expected` is this digest).
+/// [`Error::ChecksumMismatch`] (`expected` is this digest). The wait for an
+/// import given one ([`crate::WaitOptions::expected_digest`], e.g. after a
+/// `web-download`) checks the active image and deletes it on a mismatch.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ExpectedDigest {
     algorithm: HashAlgorithm,

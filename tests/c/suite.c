@@ -136,6 +136,7 @@ int main(void) {
         {"create-with-data forms", test_create_with_data},
         {"glance-download between regions", test_glance_download},
         {"expected digests", test_expected_digest},
+        {"web-download digests", test_web_download_digest},
         {"faults from the test double", test_double},
         {"capabilities, usage, prefer", test_info},
     };

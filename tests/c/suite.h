@@ -131,6 +131,7 @@ void test_image_data(void);
 void test_create_with_data(void);
 void test_glance_download(void);
 void test_expected_digest(void);
+void test_web_download_digest(void);
 void test_double(void);
 void test_info(void);
 

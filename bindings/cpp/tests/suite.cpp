@@ -120,6 +120,7 @@ int main() {
         {"create-with-data forms", suite::test_create_with_data},
         {"glance-download between regions", suite::test_glance_download},
         {"expected digests", suite::test_expected_digest},
+        {"web-download digests", suite::test_web_download_digest},
         {"tasks", suite::test_tasks},
         {"object storage, journeys", suite::test_object_store_and_journeys},
         {"threads sharing a client", suite::test_threads},

@@ -94,6 +94,7 @@ void test_image_data();
 void test_create_with_data();
 void test_glance_download();
 void test_expected_digest();
+void test_web_download_digest();
 void test_tasks();
 void test_object_store_and_journeys();
 void test_threads();

@@ -137,6 +137,7 @@ glance_status glance_stores_detail_json(const struct glance_client *, char **);
 glance_status glance_image_tasks_json(const struct glance_client *, const char *, char **);
 glance_status glance_image_import(const struct glance_client *, const char *, const struct glance_import_opts *);
 glance_status glance_image_wait_import(const struct glance_client *, const char *, uint32_t, uint64_t, glance_import_poll_cb, void *, struct glance_image **);
+glance_status glance_image_wait_import_expecting(const struct glance_client *, const char *, uint32_t, uint64_t, const char *, const char *, glance_import_poll_cb, void *, struct glance_image **);
 glance_status glance_image_delete_from_store(const struct glance_client *, const char *, const char *);
 glance_status glance_image_create_with_data(const struct glance_client *, const struct glance_image_create_opts *, const char *, const struct glance_import_opts *, const struct glance_transfer_opts *, struct glance_image **);
 glance_status glance_image_create_with_data_buffer(const struct glance_client *, const struct glance_image_create_opts *, const uint8_t *, size_t, const struct glance_import_opts *, const struct glance_transfer_opts *, struct glance_image **);

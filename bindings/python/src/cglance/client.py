@@ -12,7 +12,7 @@ from . import _data, _ffi
 from ._handle import Handle
 from .config import Config
 from .image import Image, ImageIterator, ImagePage, Patch, PatchHandle
-from .expected_digest import ExpectedDigest
+from .expected_digest import ExpectedDigest, digest_args
 from .info import Capabilities, Quota, capabilities_from_json, usage_from_json
 from .member import Member
 from .object_store import ObjectStore, PathArg
@@ -427,14 +427,22 @@ class Client(Handle):
         interval: float = 1.0,
         timeout: Optional[float] = None,
         on_poll: Optional[Callable[[Image], Any]] = None,
+        expected_digest: Optional[ExpectedDigest] = None,
     ) -> Image:
         """Polls until the import has ended; gives the active image.
 
         :class:`ImportFailed` when a store was left out; :class:`Timeout`
         after ``timeout`` seconds. ``on_poll(image)`` sees each poll and
         stops the wait (not the import) by returning False or raising.
+        ``expected_digest=("sha256", "…")`` is the digest the imported data
+        must have (e.g. the one a web-download's publisher announced): once
+        the image is active it is compared with Glance's record of that
+        algorithm, else the data is downloaded and hashed; on a mismatch the
+        image is deleted and :class:`ChecksumMismatch` raised. A bad digest
+        is refused before any request.
         """
         key = _ffi.cstr(image_id, "image_id")
+        digest = None if expected_digest is None else digest_args(expected_digest)
         interval_ms = _ffi.milliseconds(interval, "interval")
         if interval_ms == 0:
             raise _invalid("interval must be more than 0 seconds")
@@ -451,9 +459,15 @@ class Client(Handle):
 
         poll = state.callback(_ffi.IMPORT_POLL_CB, seen)
         out = ctypes.c_void_p()
-        status = _ffi.lib().glance_image_wait_import(
-            self._ptr, key, _ffi.uint(interval_ms, "interval", 32), timeout_ms, poll, None, ctypes.byref(out)
-        )
+        interval_c = _ffi.uint(interval_ms, "interval", 32)
+        if digest is None:
+            status = _ffi.lib().glance_image_wait_import(
+                self._ptr, key, interval_c, timeout_ms, poll, None, ctypes.byref(out)
+            )
+        else:
+            status = _ffi.lib().glance_image_wait_import_expecting(
+                self._ptr, key, interval_c, timeout_ms, digest[0], digest[1], poll, None, ctypes.byref(out)
+            )
         image = Image(out.value) if out.value else None
         state.reraise()
         _ffi.check(status)
