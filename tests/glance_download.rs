@@ -61,6 +61,7 @@ fn glance_download_brings_an_image_of_region_one_into_region_two() {
                 interval: Duration::from_millis(200),
                 timeout: Some(Duration::from_secs(120)),
                 on_poll: None,
+                ..Default::default()
             },
         )
         .unwrap();

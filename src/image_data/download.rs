@@ -413,7 +413,7 @@ impl Client {
     /// Streams, hashing as the bytes come, so memory stays constant.
     pub(crate) fn check_image_data(&self, id: &str, expected: &ExpectedDigest) -> Result<()> {
         let mut meter = Meter::new(None);
-        let mut transfer = self.start_transfer(id, true, &mut meter)?;
+        let mut transfer = self.start_transfer(id, true, &[], &mut meter)?;
         transfer.expected = Some(Expected {
             algorithm: expected.algorithm(),
             value: expected.hex().to_owned(),
