@@ -68,9 +68,14 @@ impl PipeWriter {
     }
 
     /// Marks the data complete: the reader sees its end after the last byte.
+    ///
+    /// Once every byte is handed over, a reader already gone is no failure:
+    /// an upload of known size stops reading after its last byte and may
+    /// finish before the end marker is sent.
     pub(crate) fn finish(mut self) -> io::Result<()> {
         self.send_buffer()?;
-        self.sender.send(Message::End).map_err(|_| reader_gone())
+        let _ = self.sender.send(Message::End);
+        Ok(())
     }
 
     /// Makes the reader fail with `reason` after what it already has.
@@ -167,6 +172,29 @@ mod tests {
         drop(writer);
         let err = reader.read_to_end(&mut Vec::new()).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
+    }
+
+    #[test]
+    fn a_reader_gone_after_the_last_byte_is_a_clean_finish() {
+        let (mut writer, mut reader) = pipe();
+        writer.write_all(b"all of it").unwrap();
+        writer.flush().unwrap();
+        let mut received = [0u8; 9];
+        reader.read_exact(&mut received).unwrap();
+        drop(reader);
+        writer.finish().unwrap();
+        assert_eq!(&received, b"all of it");
+    }
+
+    #[test]
+    fn a_reader_gone_before_the_last_byte_fails_the_finish() {
+        let (mut writer, reader) = pipe();
+        drop(reader);
+        writer.write_all(b"never read").unwrap();
+        assert_eq!(
+            writer.finish().unwrap_err().kind(),
+            io::ErrorKind::BrokenPipe
+        );
     }
 
     #[test]
