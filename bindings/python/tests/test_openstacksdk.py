@@ -72,3 +72,18 @@ def test_arguments_are_checked(demo: cglance.Client, disk: Path) -> None:
         demo.create_image_like_openstacksdk(disk, name="x", allow_duplicates="no")  # type: ignore[arg-type]
     with pytest.raises(cglance.InvalidArgument):
         demo.create_image_like_openstacksdk(disk, disk_format="raw")
+
+
+def test_the_publishers_digest_is_checked(demo: cglance.Client, disk: Path, cleanup: Cleanup) -> None:
+    sha256 = hashlib.sha256(disk.read_bytes()).hexdigest()
+    name = unique("sdk-digest")
+    with pytest.raises(cglance.ChecksumMismatch):
+        demo.create_image_like_openstacksdk(
+            disk, name=name, disk_format="raw", container_format="bare", expected_digest=("sha256", "0" * 64)
+        )
+    assert list(demo.images(name=name)) == []
+    image = demo.create_image_like_openstacksdk(
+        disk, name=name, disk_format="raw", container_format="bare", expected_digest=("sha256", sha256)
+    )
+    cleanup.image(demo, image.id)
+    assert image.status == "active" and image.properties["owner_specified.openstack.sha256"] == sha256

@@ -539,6 +539,7 @@ class Client(Handle):
         framing: Optional[Framing] = None,
         verify: bool = True,
         progress: Optional[Progress] = None,
+        expected_digest: Optional[ExpectedDigest] = None,
         **kwargs: Any,
     ) -> Image:
         """As :meth:`create_with_data`, the way openstacksdk's ``create_image`` does it.
@@ -548,6 +549,7 @@ class Client(Handle):
         image, and unless ``allow_duplicates`` an image already carrying the
         name and the file's digests is returned instead of uploading again.
         A name is required; :class:`Ambiguous` when several images carry it.
+        ``expected_digest`` as for :meth:`upload`: on a mismatch no image is left.
         """
         if not isinstance(allow_duplicates, bool):
             raise TypeError(f"allow_duplicates must be a bool, not {type_name(allow_duplicates)}")
@@ -562,6 +564,7 @@ class Client(Handle):
             verify,
             progress,
             kwargs,
+            expected_digest=expected_digest,
         )
 
     def _create_from_file(
