@@ -7,20 +7,7 @@ mod support;
 use std::path::Path;
 use std::process::Command;
 
-use support::c_abi::{deps_dir, manifest_dir};
-
-fn run(command: &mut Command) -> String {
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("{command:?} starts: {e}"));
-    assert!(
-        output.status.success(),
-        "{command:?} failed:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use support::c_abi::{install_into_scratch_prefix, manifest_dir, run};
 
 fn pkg_config(prefix: &Path, args: &[&str]) -> Vec<String> {
     let out = run(Command::new("pkg-config")
@@ -43,20 +30,7 @@ fn needed(binary: &Path) -> String {
 #[ignore = "installs and links C programs; scripts/test runs it"]
 fn static_and_dynamic_links_work_after_install() {
     let version = env!("CARGO_PKG_VERSION");
-    let work = deps_dir()
-        .parent()
-        .unwrap()
-        .join(format!("c-link-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&work);
-    let prefix = work.join("prefix");
-    run(Command::new("make")
-        .arg("-C")
-        .arg(manifest_dir())
-        .arg("install")
-        .arg("NO_BUILD=1")
-        .arg(format!("LIB_DIR={}", deps_dir().display()))
-        .arg(format!("NATIVE={}", work.join("native-libs").display()))
-        .arg(format!("PREFIX={}", prefix.display())));
+    let (work, prefix) = install_into_scratch_prefix("c-link");
     assert!(prefix
         .join(format!("lib/libglance_client.so.{version}"))
         .is_file());

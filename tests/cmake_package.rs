@@ -12,21 +12,8 @@ use std::path::Path;
 use std::process::Command;
 
 use glance_client::CreateImage;
-use support::c_abi::{deps_dir, manifest_dir};
+use support::c_abi::{install_into_scratch_prefix, manifest_dir, run};
 use support::cloud;
-
-fn run(command: &mut Command) -> String {
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("{command:?} starts: {e}"));
-    assert!(
-        output.status.success(),
-        "{command:?} failed:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
 
 /// `ldd`: the shared libraries the loader resolves for a binary.
 fn ldd(binary: &Path) -> String {
@@ -37,20 +24,7 @@ fn ldd(binary: &Path) -> String {
 #[ignore = "installs, builds CMake projects and lists images of the local cloud; scripts/test runs it"]
 fn find_package_gives_shared_and_static_targets() {
     let version = env!("CARGO_PKG_VERSION");
-    let work = deps_dir()
-        .parent()
-        .unwrap()
-        .join(format!("cmake-package-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&work);
-    let prefix = work.join("prefix");
-    run(Command::new("make")
-        .arg("-C")
-        .arg(manifest_dir())
-        .arg("install")
-        .arg("NO_BUILD=1")
-        .arg(format!("LIB_DIR={}", deps_dir().display()))
-        .arg(format!("NATIVE={}", work.join("native-libs").display()))
-        .arg(format!("PREFIX={}", prefix.display())));
+    let (work, prefix) = install_into_scratch_prefix("cmake-package");
     assert!(prefix
         .join("lib/cmake/glance-client/glance-client-config.cmake")
         .is_file());

@@ -17,6 +17,42 @@ pub fn deps_dir() -> PathBuf {
         .to_owned()
 }
 
+/// Runs `command`, failing the test with its output unless it succeeds;
+/// gives its standard output.
+pub fn run(command: &mut std::process::Command) -> String {
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("{command:?} starts: {e}"));
+    assert!(
+        output.status.success(),
+        "{command:?} failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// `make install` of the libraries this test was built with (no cargo run)
+/// into `<prefix>` of a fresh scratch directory named after `name`; gives
+/// the directory and the prefix.
+pub fn install_into_scratch_prefix(name: &str) -> (PathBuf, PathBuf) {
+    let work = deps_dir()
+        .parent()
+        .unwrap()
+        .join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    let prefix = work.join("prefix");
+    run(std::process::Command::new("make")
+        .arg("-C")
+        .arg(manifest_dir())
+        .arg("install")
+        .arg("NO_BUILD=1")
+        .arg(format!("LIB_DIR={}", deps_dir().display()))
+        .arg(format!("NATIVE={}", work.join("native-libs").display()))
+        .arg(format!("PREFIX={}", prefix.display())));
+    (work, prefix)
+}
+
 /// The names of the functions `include/glance.h` declares: `glance_`
 /// identifiers followed by `(`, outside comments (function pointer typedefs,
 /// `(*name)(`, are not functions and do not match).
