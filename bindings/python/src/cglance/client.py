@@ -553,40 +553,13 @@ class Client(Handle):
         """
         if not isinstance(allow_duplicates, bool):
             raise TypeError(f"allow_duplicates must be a bool, not {type_name(allow_duplicates)}")
-        return self._create_from_file(
-            _ffi.lib().glance_image_create_like_openstacksdk,
-            (allow_duplicates,),
-            path,
-            fields,
-            import_options,
-            store,
-            framing,
-            verify,
-            progress,
-            kwargs,
-            expected_digest=expected_digest,
-        )
-
-    def _create_from_file(
-        self,
-        function: Callable[..., int],
-        extra: Tuple[Any, ...],
-        path: PathArg,
-        fields: Optional[NewImage],
-        import_options: Optional[ImportOptions],
-        store: Optional[str],
-        framing: Optional[Framing],
-        verify: bool,
-        progress: Optional[Progress],
-        kwargs: Dict[str, Any],
-        *,
-        expected_digest: Optional[ExpectedDigest] = None,
-    ) -> Image:
-        """Runs a one-call create from a file: ``function(client, create, path, import, transfer, *extra, out)``."""
         file_path = _ffi.path_arg(path, "path")
+        create_like: Callable[..., int] = _ffi.lib().glance_image_create_like_openstacksdk
 
         def run(state: _ffi.CallbackState, create: Any, imp: Any, transfer: Any, out: Any) -> int:
-            return function(self._ptr, create, file_path, imp, transfer, *extra, out)
+            return create_like(
+                self._ptr, create, file_path, imp, transfer, allow_duplicates, out
+            )
 
         return self._create_with(
             run, fields, import_options, store, framing, verify, progress, kwargs, expected_digest=expected_digest
