@@ -6,14 +6,12 @@
 //! fails with [`Error::NotSupported`] naming what is missing and what the
 //! cloud offers, instead of a bare 400 or 404.
 
-use std::sync::Mutex;
-
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::transport::{Call, Response};
+use crate::transport::Call;
 
 /// What a cloud's Images API offers, as [`Client::capabilities`] learns it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -26,17 +24,6 @@ pub struct Capabilities {
     pub import_methods: Vec<String>,
     /// The ids of its stores (a single-store cloud lists none).
     pub stores: Vec<String>,
-}
-
-/// What a client has learned so far; each part is asked for once at most.
-#[derive(Debug, Default)]
-pub(crate) struct Learned(Mutex<Parts>);
-
-#[derive(Debug, Default, Clone)]
-struct Parts {
-    version: Option<Option<(u32, u32)>>,
-    methods: Option<Vec<String>>,
-    stores: Option<Vec<String>>,
 }
 
 /// The minor version of the Images API that brought `GET /v2/info/usage`.
@@ -60,51 +47,6 @@ struct Version {
 fn parse_version(id: &str) -> Option<(u32, u32)> {
     let (major, minor) = id.strip_prefix('v').unwrap_or(id).split_once('.')?;
     Some((major.parse().ok()?, minor.parse().ok()?))
-}
-
-fn split_list(value: &str) -> Vec<String> {
-    value
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Glance's internal stores, listed in the header but not usable by callers.
-fn is_internal_store(id: &str) -> bool {
-    id.starts_with("os_glance_")
-}
-
-impl Learned {
-    fn parts(&self) -> Parts {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    fn update(&self, apply: impl FnOnce(&mut Parts)) {
-        apply(&mut self.0.lock().unwrap_or_else(|e| e.into_inner()));
-    }
-
-    /// Takes the import methods and store ids from an image create's answer.
-    pub(crate) fn learn_from(&self, response: &Response) {
-        let methods = response
-            .header("OpenStack-image-import-methods")
-            .map(split_list);
-        let stores = response.header("OpenStack-image-store-ids").map(|v| {
-            split_list(v)
-                .into_iter()
-                .filter(|s| !is_internal_store(s))
-                .collect::<Vec<_>>()
-        });
-        self.update(|parts| {
-            if methods.is_some() {
-                parts.methods = methods;
-            }
-            if stores.is_some() {
-                parts.stores = stores;
-            }
-        });
-    }
 }
 
 fn offered(list: &[String]) -> String {
@@ -244,11 +186,5 @@ mod tests {
         assert_eq!(parse_version("v1.1"), Some((1, 1)));
         assert_eq!(parse_version("v2"), None);
         assert_eq!(parse_version("vX.1"), None);
-    }
-
-    #[test]
-    fn lists_split() {
-        assert_eq!(split_list(" fs, fs2 ,,"), ["fs", "fs2"]);
-        assert!(is_internal_store("os_glance_staging_store"));
     }
 }

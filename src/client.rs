@@ -2,9 +2,10 @@
 
 use std::sync::Arc;
 
-use crate::capabilities::Learned;
-use crate::config::ClientBuilder;
+use crate::auth::SessionSettings;
 use crate::error::Result;
+use crate::http::HttpSettings;
+use crate::learned::Learned;
 use crate::transport::Transport;
 
 /// A blocking Images API client.
@@ -24,14 +25,10 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// Starts building a client.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
-    pub(crate) fn from_builder(settings: ClientBuilder) -> Result<Client> {
+    /// A client on the settings the builder hands each layer.
+    pub(crate) fn new(http: HttpSettings, session: SessionSettings) -> Result<Client> {
         Ok(Client {
-            transport: Transport::new(&settings)?,
+            transport: Transport::new(http, session)?,
             learned: Arc::default(),
         })
     }

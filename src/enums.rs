@@ -155,13 +155,13 @@ impl SortDir {
 }
 
 impl std::str::FromStr for SortDir {
-    type Err = crate::Error;
+    type Err = crate::error::Error;
 
-    fn from_str(s: &str) -> crate::Result<Self> {
+    fn from_str(s: &str) -> crate::error::Result<Self> {
         match s {
             "asc" => Ok(SortDir::Asc),
             "desc" => Ok(SortDir::Desc),
-            _ => Err(crate::Error::invalid_argument(format!(
+            _ => Err(crate::error::Error::invalid_argument(format!(
                 "sort direction must be 'asc' or 'desc', not '{s}'"
             ))),
         }

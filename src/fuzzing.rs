@@ -106,9 +106,9 @@ pub fn retry_after(bytes: &[u8]) {
     };
     let mut headers = ureq::http::HeaderMap::new();
     headers.insert("retry-after", value);
-    let asked = crate::retry::retry_after(&headers, std::time::SystemTime::now());
-    let policy = crate::config::RetryPolicy::default();
-    let delay = crate::retry::delay(&policy, 1, asked);
+    let asked = crate::http::retry::retry_after(&headers, std::time::SystemTime::now());
+    let policy = crate::http::RetryPolicy::default();
+    let delay = crate::http::retry::delay(&policy, 1, asked);
     assert!(delay <= policy.max_backoff);
 }
 

@@ -28,6 +28,7 @@
 //!   `debug`. With `env_logger`, `RUST_LOG=glance_client=debug` shows them.
 #![warn(missing_docs)]
 
+mod account;
 mod auth;
 mod body_length;
 mod capabilities;
@@ -41,11 +42,13 @@ pub mod ffi;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+mod http;
 mod image;
 mod image_data;
 mod images;
 mod import;
 mod info;
+mod learned;
 mod listing;
 mod members;
 mod object_store;
@@ -56,13 +59,14 @@ mod patch;
 mod pipe;
 mod portable;
 mod raw_request;
-mod retry;
 mod schemas;
 mod secret;
 mod server_values;
+mod service;
 mod sidecar;
 mod tags;
 mod tasks;
+mod time;
 mod tls_files;
 mod transport;
 mod trust;
@@ -75,11 +79,12 @@ pub use auth::{
 };
 pub use capabilities::Capabilities;
 pub use client::Client;
-pub use config::{ClientBuilder, ProxySetting, RetryPolicy, Timeouts};
+pub use config::ClientBuilder;
 pub use copy::CopyOptions;
 pub use enums::{ImageStatus, MemberStatus, SortDir, TaskStatus, TaskType, Visibility};
 pub use error::{Error, Failure, HttpError, Result};
 pub use export_import::{ContainerImportOptions, ExportOptions, ExportedImage, ImportVia};
+pub use http::{ProxySetting, RetryPolicy, Timeouts};
 pub use image::Image;
 pub use image_data::Phase;
 pub use image_data::{

@@ -8,11 +8,11 @@ use ureq::http::Method;
 
 use crate::auth::catalog::{Catalog, CatalogEndpoint, CatalogService};
 use crate::auth::method::{RackspaceApiKey, TenantRef, V2Password};
-use crate::auth::time::{parse_http_date, parse_iso8601};
 use crate::auth::{identity_error, versioned_auth_url, Interface, TokenGrant};
 use crate::error::Result;
+use crate::http::{Call, Http, Payload};
 use crate::secret::Secret;
-use crate::transport::{Call, Http, Payload};
+use crate::time::{parse_http_date, parse_iso8601};
 
 pub(crate) fn password(http: &Http, p: &V2Password) -> Result<TokenGrant> {
     let mut auth = json!({"passwordCredentials": {

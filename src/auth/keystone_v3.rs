@@ -11,11 +11,11 @@ use crate::auth::method::{
     ApplicationCredentialRef, DomainRef, ProjectRef, Scope, UserRef, V3ApplicationCredential,
     V3Password, V3Token,
 };
-use crate::auth::time::{parse_http_date, parse_iso8601};
 use crate::auth::{identity_error, versioned_auth_url, TokenGrant};
 use crate::error::Result;
+use crate::http::{Call, Http, Payload};
 use crate::secret::Secret;
-use crate::transport::{Call, Http, Payload};
+use crate::time::{parse_http_date, parse_iso8601};
 
 pub(crate) fn password(http: &Http, p: &V3Password) -> Result<TokenGrant> {
     let identity = json!({

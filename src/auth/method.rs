@@ -6,8 +6,8 @@
 
 use crate::auth::versioned_auth_url;
 use crate::error::{Error, Result};
+use crate::http::check_header_value;
 use crate::secret::Secret;
-use crate::transport::check_header_value;
 
 /// The id Keystone gives its built-in domain.
 pub(crate) const DEFAULT_DOMAIN_ID: &str = "default";

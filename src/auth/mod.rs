@@ -4,51 +4,27 @@
 //! - `keystone_v3`, `keystone_v2`: the token requests of each Identity API;
 //! - `catalog`: endpoint selection by service type, region and interface;
 //! - `session`: the shared token cache, renewal before expiry and after a 401;
-//! - `settings`, `env`, `clouds`, `profiles`: openstacksdk-style configuration.
+//! - `settings`: openstacksdk-style settings (from the environment or
+//!   clouds.yaml, read in `src/config/`) turned into a builder.
 
-mod account;
 mod catalog;
-#[cfg(feature = "clouds-yaml")]
-mod clouds;
-mod env;
 pub(crate) mod keystone_v2;
 pub(crate) mod keystone_v3;
 pub(crate) mod method;
-#[cfg(feature = "clouds-yaml")]
-mod profiles;
 mod session;
-mod settings;
-pub(crate) mod time;
+pub(crate) mod settings;
 
 use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{Error, HttpError, Result};
 
+pub use crate::service::Service;
 pub use method::{
     ApplicationCredentialRef, AuthMethod, DomainRef, ProjectRef, RackspaceApiKey, Scope, TenantRef,
     UserRef, V2Password, V3ApplicationCredential, V3Password, V3Token,
 };
-pub(crate) use session::Session;
-
-/// A service the client talks to, as named in the catalog.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Service {
-    /// `image`: Glance.
-    Image,
-    /// `object-store`: Swift.
-    ObjectStore,
-}
-
-impl Service {
-    /// The catalog's service type.
-    pub fn catalog_type(self) -> &'static str {
-        match self {
-            Service::Image => "image",
-            Service::ObjectStore => "object-store",
-        }
-    }
-}
+pub(crate) use session::{AuthState, Session, SessionSettings};
 
 /// Which endpoint of a service to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

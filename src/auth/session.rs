@@ -8,10 +8,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::auth::catalog::{service_base_url, Catalog};
 use crate::auth::{keystone_v2, keystone_v3, AuthMethod, Interface, Service, TokenGrant};
-use crate::config::ClientBuilder;
 use crate::error::{Error, Result};
+use crate::http::Http;
 use crate::secret::Secret;
-use crate::transport::Http;
 use crate::wire_log::HoldEvents;
 
 /// Renew a token this long before it expires (keystoneauth's choice), or
@@ -101,6 +100,17 @@ fn renewal_delay(
     Some(Duration::from_secs((remaining - margin).max(0) as u64))
 }
 
+/// Everything a [`Session`] is made from.
+pub(crate) struct SessionSettings {
+    pub(crate) method: AuthMethod,
+    pub(crate) region: Option<String>,
+    pub(crate) interface: Interface,
+    /// The Image service URL given in place of the catalog's.
+    pub(crate) image_endpoint: Option<String>,
+    /// The Object Storage URL (with its account) given in place of the catalog's.
+    pub(crate) object_store_endpoint: Option<String>,
+}
+
 /// The client's authentication state, shared by all its clones.
 pub(crate) struct Session {
     method: AuthMethod,
@@ -112,19 +122,19 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    pub(crate) fn new(settings: &ClientBuilder) -> Result<Session> {
+    pub(crate) fn new(settings: SessionSettings) -> Result<Session> {
         let image_endpoint = settings
-            .endpoint_override
+            .image_endpoint
             .as_deref()
             .map(|url| service_base_url(Service::Image, url))
             .transpose()?;
         let object_store_endpoint = settings
-            .object_store_endpoint_override
+            .object_store_endpoint
             .as_deref()
             .map(|url| service_base_url(Service::ObjectStore, url))
             .transpose()?;
-        settings.auth.check()?;
-        if matches!(settings.auth, AuthMethod::Token(_)) && image_endpoint.is_none() {
+        settings.method.check()?;
+        if matches!(settings.method, AuthMethod::Token(_)) && image_endpoint.is_none() {
             return Err(Error::Config(
                 "a token alone needs the image endpoint: set endpoint(...), or give Keystone's \
                  auth_url with AuthMethod::V3Token to get a catalog"
@@ -132,8 +142,8 @@ impl Session {
             ));
         }
         Ok(Session {
-            method: settings.auth.clone(),
-            region: settings.region.clone().filter(|r| !r.is_empty()),
+            method: settings.method,
+            region: settings.region.filter(|r| !r.is_empty()),
             interface: settings.interface,
             image_endpoint,
             object_store_endpoint,

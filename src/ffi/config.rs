@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::boundary::{self, borrow_mut, optional_text, text, CallError, Out};
 use super::client::glance_client;
 use super::error::glance_status;
-use crate::transport::check_header_value;
+use crate::http::check_header_value;
 use crate::{ClientBuilder, Interface, ProxySetting, RetryPolicy};
 
 /// Settings for a client: where the Image service is, how to authenticate,

@@ -13,7 +13,7 @@ use crate::error::{Error, Failure, Result};
 use crate::image::Image;
 use crate::images::image_path;
 use crate::part_file;
-use crate::transport::Call;
+use crate::transport::{cut_body, Call};
 use crate::url::encode;
 
 /// Reads of the response body: large enough for few system calls, small
@@ -329,11 +329,7 @@ impl Transfer<'_, '_, '_> {
             message: format!("reading the data failed after {} bytes: {e}", self.offset),
             request_id: None,
         });
-        if e.kind() == io::ErrorKind::TimedOut || e.to_string().contains("imeout") {
-            Error::Timeout(failure)
-        } else {
-            Error::Transport(failure)
-        }
+        cut_body(&e, failure)
     }
 
     /// Compares the digest of everything received with the expected one.
@@ -387,7 +383,7 @@ impl Client {
             let stores: Vec<String> = prefer.iter().map(|s| encode(s)).collect();
             path = format!("{path}?prefer={}", stores.join(","));
         }
-        super::renew_expiring_token(self.transport())?;
+        self.transport().renew_before_transfer()?;
         // The record's size bounds the data even when it is not verified.
         let image = self.get_image(id)?;
         let expected = expected_from(&image).filter(|_| verify);

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use ureq::http::Method;
 
 use super::expected::ExpectedDigest;
-use super::framing;
 use super::hashing::{Digests, HashAlgorithm, Hashing};
 use super::progress::{Meter, ProgressFn};
 use crate::auth::Service;
@@ -16,7 +15,7 @@ use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::image::Image;
 use crate::images::image_path;
-use crate::transport::{Call, Payload};
+use crate::transport::{cannot_resend, peer_stopped_reading, Call, Payload, Rewind};
 
 /// How an upload's body is framed on the wire.
 ///
@@ -28,7 +27,7 @@ use crate::transport::{Call, Payload};
 /// before reading the body; the default then sends the upload again with
 /// `Content-Length` and the client remembers it, so its later uploads go
 /// straight to `Content-Length`. Only a refusal of the framing itself (411,
-/// or a 400/501 that names it, see `src/image_data/framing.rs`) is retried;
+/// or a 400/501 that names it, see `src/http/framing.rs`) is retried;
 /// Glance's own errors never are. A plain reader ([`UploadData::reader`])
 /// cannot be sent twice, so one of known size goes with `Content-Length`
 /// until a chunked upload has gone through the client; one of unknown size
@@ -350,6 +349,35 @@ struct Body<'s, 'r, 'm, 'a, 'b> {
     expected: Option<&'s ExpectedDigest>,
     /// The digests, once finished for that comparison.
     finished: Option<Digests>,
+    /// What is computed as the data goes, and where: for a fresh start.
+    algorithms: &'s [HashAlgorithm],
+    threaded: bool,
+}
+
+/// After a 401 the transport re-authenticates and sends the body again from
+/// its first byte, with progress and digests started over.
+impl Rewind for Body<'_, '_, '_, '_, '_> {
+    fn reader(&mut self) -> &mut dyn Read {
+        self
+    }
+
+    /// Not once the body stopped for a reason of its own: that reason is
+    /// the outcome, whatever the server answered.
+    fn can_rewind(&self) -> bool {
+        self.stop.is_none() && self.source.can_rewind()
+    }
+
+    fn rewind(&mut self) -> Result<()> {
+        self.source.rewind()?;
+        self.sent = 0;
+        self.hashing = Hashing::new(self.algorithms, self.threaded);
+        self.discarded = false;
+        self.finished = None;
+        if self.meter.start(0, self.source.size).is_break() {
+            return Err(Error::Aborted);
+        }
+        Ok(())
+    }
 }
 
 impl Body<'_, '_, '_, '_, '_> {
@@ -386,7 +414,7 @@ impl Read for Body<'_, '_, '_, '_, '_> {
                 return Ok(0);
             }
         }
-        if crate::transport::peer_stopped_reading() {
+        if peer_stopped_reading() {
             // The server answered already; what is "sent" now is discarded,
             // so finish the body at once without reading the source.
             self.discarded = true;
@@ -550,15 +578,13 @@ impl Client {
             }
         }
         let algorithms = algorithms.as_slice();
-        super::renew_expiring_token(transport)?;
+        transport.renew_before_transfer()?;
         let threaded = super::hash_on_thread(source.size);
         let mut meter = Meter::new(options.progress.as_deref_mut());
-        let mut retried = false;
         let mut reframed = false;
         let announced_size = source.size;
         loop {
             let max_read = if length.is_some() { usize::MAX } else { CHUNK };
-            let auth = transport.session.current(&transport.http)?;
             if meter.start(0, source.size).is_break() {
                 return Err(Error::Aborted);
             }
@@ -572,10 +598,12 @@ impl Client {
                 discarded: false,
                 expected,
                 finished: None,
+                algorithms,
+                threaded,
             };
             let mut call = Call::new(Method::PUT, Service::Image, path.clone())
-                .payload(Payload::Stream {
-                    reader: &mut body,
+                .payload(Payload::Rewindable {
+                    body: &mut body,
                     length,
                     content_type: "application/octet-stream",
                 })
@@ -636,16 +664,6 @@ impl Client {
                         multihash,
                     });
                 }
-                (Err(Error::Unauthorized(_)), None)
-                    if !retried
-                        && source.can_rewind()
-                        && transport.session.can_reauthenticate()
-                        && auth.renewable_after_rejection() =>
-                {
-                    transport.session.reauthenticate(&transport.http, &auth)?;
-                    source.rewind()?;
-                    retried = true;
-                }
                 (Err(e), None)
                     if length.is_none()
                         && options.framing == Framing::Auto
@@ -654,13 +672,13 @@ impl Client {
                 {
                     transport.framing.note_refused();
                     let Some(size) = announced_size else {
-                        return Err(framing::cannot_resend(
+                        return Err(cannot_resend(
                             e,
                             "give the size of the data, so that it can go with Content-Length",
                         ));
                     };
                     if !source.rewind()? {
-                        return Err(framing::cannot_resend(
+                        return Err(cannot_resend(
                             e,
                             "this reader cannot be read again; upload again through this \
                              client (it now uses Content-Length) or pass Framing::ContentLength",

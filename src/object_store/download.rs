@@ -23,6 +23,7 @@ use super::upload::hex;
 use super::{object_path, LargeObject, ObjectInfo, ObjectListOptions, ObjectStore};
 use crate::error::{Error, Failure, Result};
 use crate::image_data::{Meter, ProgressFn};
+use crate::transport::cut_body;
 
 /// Buffer of [`ObjectStore::download`]: large enough that data moves in few calls.
 const COPY_BUFFER: usize = 256 * 1024;
@@ -176,11 +177,7 @@ impl ObjectReader {
             message: format!("reading the object failed: {error}"),
             request_id: self.request_id.clone(),
         });
-        if error.kind() == io::ErrorKind::TimedOut {
-            Error::Timeout(failure)
-        } else {
-            Error::Transport(failure)
-        }
+        cut_body(&error, failure)
     }
 
     /// Asks for the rest of the object, from the first byte not yet read.

@@ -393,11 +393,7 @@ impl ObjectStore {
                         && spool.replayable()
                         && attempt < PUT_ATTEMPTS =>
                 {
-                    std::thread::sleep(crate::retry::delay(
-                        transport.http.retry_policy(),
-                        attempt,
-                        None,
-                    ));
+                    std::thread::sleep(transport.backoff(attempt));
                 }
                 Err(e) => return Err(e),
             }

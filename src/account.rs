@@ -12,25 +12,18 @@ impl Client {
     /// handing to another tool. It is renewed behind the client's back, so ask
     /// again rather than keeping it.
     pub fn auth_token(&self) -> Result<Secret> {
-        let transport = self.transport();
-        Ok(transport.session.current(&transport.http)?.token.clone())
+        Ok(self.transport().auth()?.token.clone())
     }
 
     /// The id of the project the token is scoped to (the v2.0 tenant); `None`
     /// for a bare token, whose scope the client cannot know, or an unscoped one.
     pub fn project_id(&self) -> Result<Option<String>> {
-        let transport = self.transport();
-        Ok(transport
-            .session
-            .current(&transport.http)?
-            .project_id
-            .clone())
+        Ok(self.transport().auth()?.project_id.clone())
     }
 
     /// The id of the authenticated user; `None` for a bare token.
     pub fn user_id(&self) -> Result<Option<String>> {
-        let transport = self.transport();
-        Ok(transport.session.current(&transport.http)?.user_id.clone())
+        Ok(self.transport().auth()?.user_id.clone())
     }
 
     /// The base URL the client uses for `service`: the override when one was

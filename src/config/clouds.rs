@@ -13,14 +13,15 @@
 //! those only into its `envvars` cloud, which is [`Client::from_env`] here).
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_norway::{Mapping, Value};
 
-use crate::auth::profiles;
+use super::profiles;
+use super::yaml::{merge, read_yaml};
+use super::ClientBuilder;
 use crate::auth::settings::{Origin, Settings};
 use crate::client::Client;
-use crate::config::ClientBuilder;
 use crate::error::{Error, Result};
 
 impl ClientBuilder {
@@ -163,31 +164,6 @@ pub(crate) fn load_cloud(name: &str, files: &ConfigFiles) -> Result<Settings> {
         },
         values: flatten(cloud),
     })
-}
-
-pub(super) fn read_yaml(path: &Path) -> Result<Value> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| Error::io(path.display().to_string(), e))?;
-    serde_norway::from_str(&text)
-        .map_err(|e| Error::Config(format!("{} is not valid YAML: {e}", path.display())))
-}
-
-/// openstacksdk's `_merge_clouds`: mappings merge key by key, anything else
-/// from `overlay` replaces what was there.
-pub(super) fn merge(base: &mut Value, overlay: Value) {
-    match (base, overlay) {
-        (Value::Mapping(base), Value::Mapping(overlay)) => {
-            for (key, value) in overlay {
-                match base.get_mut(&key) {
-                    Some(existing) => merge(existing, value),
-                    None => {
-                        base.insert(key, value);
-                    }
-                }
-            }
-        }
-        (base, overlay) => *base = overlay,
-    }
 }
 
 /// A cloud's scalar settings, `auth:` ones over top-level ones of the same

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use ureq::http::{HeaderMap, Method};
 
-use crate::config::RetryPolicy;
+use super::settings::RetryPolicy;
 
 /// Statuses that say "the server could not do it now", not "this request is wrong".
 pub(crate) fn is_retryable_status(status: u16) -> bool {
@@ -63,7 +63,7 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
-    let at = crate::auth::time::parse_http_date(value)?;
+    let at = crate::time::parse_http_date(value)?;
     let now = i64::try_from(now.duration_since(SystemTime::UNIX_EPOCH).ok()?.as_secs()).ok()?;
     Some(Duration::from_secs(
         u64::try_from(at.saturating_sub(now)).unwrap_or(0),

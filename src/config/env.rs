@@ -1,9 +1,9 @@
 //! `Client::from_env()`: the `OS_*` variables openstacksdk and the
 //! `openstack` command read, with the same meaning.
 
+use super::ClientBuilder;
 use crate::auth::settings::{Origin, Settings};
 use crate::client::Client;
-use crate::config::ClientBuilder;
 use crate::error::Result;
 
 impl ClientBuilder {

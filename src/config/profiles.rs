@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use serde_norway::{Mapping, Value};
 
-use super::clouds::{merge, read_yaml};
-use super::method::RackspaceApiKey;
+use super::yaml::{merge, read_yaml};
+use crate::auth::RackspaceApiKey;
 use crate::error::{Error, Result};
 
 /// A profile built in: its name and its settings.

@@ -1,88 +1,22 @@
-//! Client settings: the builder every way of making a [`Client`] goes through.
+//! Client settings: the builder every way of making a [`Client`] goes
+//! through. [`build`](ClientBuilder::build) hands each layer its own
+//! settings value: the HTTP layer its [`HttpSettings`], the session its
+//! [`SessionSettings`].
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::auth::{AuthMethod, Interface};
+use crate::auth::{AuthMethod, Interface, SessionSettings};
 use crate::client::Client;
 use crate::error::Result;
+use crate::http::{HttpSettings, ProxySetting, RetryPolicy, Timeouts};
 use crate::secret::Secret;
 use crate::wire_log::{loggable_url, WireEvent, WireLog};
 
-/// The default overall deadline of a metadata call (`Timeouts::request`).
-const DEFAULT_REQUEST_DEADLINE: Duration = Duration::from_secs(300);
-
-/// Timeouts. Data transfers are never cut by a total timer: a multi-gigabyte
-/// download is only stopped when it *stalls*.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Timeouts {
-    /// Establishing a connection, TLS handshake included. Default 30 s.
-    pub connect: Option<Duration>,
-    /// The longest the connection may stay silent: no byte sent or received for
-    /// this long fails the call with [`Error::Timeout`](crate::Error::Timeout).
-    /// Default 120 s.
-    pub stall: Option<Duration>,
-    /// An overall deadline for each API call that does not transfer image data
-    /// (listing, get, update, authentication...), its retries and waits
-    /// included. Default 5 minutes, so a server trickling an answer a byte at a
-    /// time (which `stall` never catches) cannot hold a call for ever; `None`
-    /// removes it. Uploads and downloads ignore it and rely on `stall`, so a
-    /// long transfer is not killed by a global timer.
-    pub request: Option<Duration>,
-}
-
-impl Default for Timeouts {
-    fn default() -> Self {
-        Timeouts {
-            connect: Some(Duration::from_secs(30)),
-            stall: Some(Duration::from_secs(120)),
-            request: Some(DEFAULT_REQUEST_DEADLINE),
-        }
-    }
-}
-
-/// How to reach the network.
-#[derive(Clone, PartialEq, Eq, Default)]
-pub enum ProxySetting {
-    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` from the environment.
-    #[default]
-    FromEnvironment,
-    /// Direct connections only.
-    None,
-    /// This proxy, e.g. `http://user:pass@proxy:3128`.
-    Url(String),
-}
-
-/// A proxy URL often carries `user:password@`: `{:?}` of a builder (a log line,
-/// a panic message) must not print it.
-impl std::fmt::Debug for ProxySetting {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ProxySetting::FromEnvironment => f.write_str("FromEnvironment"),
-            ProxySetting::None => f.write_str("None"),
-            ProxySetting::Url(url) => f.debug_tuple("Url").field(&loggable_url(url)).finish(),
-        }
-    }
-}
-
-/// Retries of failed idempotent requests (GET, HEAD, PUT, DELETE).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryPolicy {
-    /// Total attempts, the first included; 1 disables retries. Default 3.
-    pub max_attempts: u32,
-    /// Delay before the second attempt; doubled each time, with jitter. Default 500 ms.
-    pub initial_backoff: Duration,
-    /// Upper bound of a delay, `Retry-After` included. Default 10 s.
-    pub max_backoff: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(500),
-            max_backoff: Duration::from_secs(10),
-        }
+impl Client {
+    /// Starts building a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
     }
 }
 
@@ -281,7 +215,25 @@ impl ClientBuilder {
     /// Makes the client. Settings are checked here; no request is sent until
     /// the first call (authentication happens then).
     pub fn build(self) -> Result<Client> {
-        Client::from_builder(self)
+        let http = HttpSettings {
+            timeouts: self.timeouts,
+            ca_file: self.ca_file,
+            client_cert: self.client_cert,
+            client_key: self.client_key,
+            insecure: self.insecure,
+            proxy: self.proxy,
+            user_agent_suffix: self.user_agent_suffix,
+            retry: self.retry,
+            wire_log: self.wire_log,
+        };
+        let session = SessionSettings {
+            method: self.auth,
+            region: self.region,
+            interface: self.interface,
+            image_endpoint: self.endpoint_override,
+            object_store_endpoint: self.object_store_endpoint_override,
+        };
+        Client::new(http, session)
     }
 }
 

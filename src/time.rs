@@ -1,4 +1,4 @@
-//! The timestamps identity services send: ISO 8601 token expiry times
+//! The timestamps servers send: ISO 8601 token expiry times
 //! (`2026-11-24T19:52:39.000000Z`, `2015-02-05T00:03:44.123-06:00`) and the
 //! HTTP `Date` header (`Mon, 23 Nov 2026 19:52:39 GMT`), as seconds since the
 //! Unix epoch. Only what these servers write is accepted; anything else is
