@@ -67,9 +67,7 @@ mod sidecar;
 mod tags;
 mod tasks;
 mod time;
-mod tls_files;
 mod transport;
-mod trust;
 mod url;
 mod wire_log;
 

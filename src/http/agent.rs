@@ -17,10 +17,10 @@ use super::failure::{map_ureq_error, never_reached_server, request_id, with_atte
 use super::response::{Body, RawResponse, Response};
 use super::retry;
 use super::settings::{HttpSettings, ProxySetting, RetryPolicy};
+use super::tls_files;
+use super::trust::Trust;
 use crate::body_length::LengthChecked;
 use crate::error::{Error, Result};
-use crate::tls_files;
-use crate::trust::Trust;
 use crate::wire_log::{self, loggable_url, WireEvent, WireLog};
 
 /// Idle connections kept for reuse (per host and in all).

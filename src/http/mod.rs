@@ -1,6 +1,7 @@
 //! HTTP without a token: the ureq agent and its retries, the description
 //! of a request, answers and their bodies, error mapping, and what a client
-//! learns of its servers' HTTP (early answers, chunked uploads refused).
+//! learns of its servers' HTTP (early answers, chunked uploads refused),
+//! and the TLS roots and client certificate its connections use.
 //! The only ureq user; the authenticated transport (`src/transport.rs`)
 //! and the identity requests (`src/auth/`) stand on it.
 
@@ -12,6 +13,8 @@ mod framing;
 mod response;
 pub(crate) mod retry;
 mod settings;
+mod tls_files;
+mod trust;
 
 pub(crate) use agent::Http;
 pub(crate) use call::{check_header_value, Call, Payload, Rewind, Target, JSON_PATCH};

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use ureq::tls::RootCerts;
 
+use super::tls_files;
 use crate::error::Result;
-use crate::tls_files;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Trust {
