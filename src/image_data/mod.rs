@@ -5,18 +5,14 @@
 //! recycled buffers.
 
 mod download;
-mod expected;
 mod framing;
-mod hashing;
 mod progress;
 mod upload;
 
 use std::time::Duration;
 
 pub use download::{DownloadOptions, Downloaded};
-pub use expected::ExpectedDigest;
 pub(crate) use framing::FramingMemory;
-pub use hashing::HashAlgorithm;
 pub(crate) use progress::{Meter, MeteredReader};
 pub use progress::{Phase, Progress, ProgressFn};
 pub(crate) use upload::check_upload;

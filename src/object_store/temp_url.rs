@@ -10,8 +10,8 @@ use serde::Deserialize;
 use sha2::Sha256;
 use ureq::http::Method;
 
-use super::upload::hex;
 use super::{container_path, object_path, LargeObject, ObjectStore};
+use crate::digest::hex;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
