@@ -13,10 +13,11 @@ use ureq::http::Method;
 
 use crate::auth::Service;
 use crate::client::Client;
+use crate::digest::{ExpectedDigest, HashAlgorithm};
 use crate::enums::ImageStatus;
 use crate::error::{Error, Failure, Result};
 use crate::image::Image;
-use crate::image_data::{ExpectedDigest, HashAlgorithm, UploadData, UploadOptions};
+use crate::image_data::{UploadData, UploadOptions};
 use crate::images::{check_id, image_path, CreateImage};
 use crate::transport::{Call, Payload};
 use crate::url::encode;

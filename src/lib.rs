@@ -34,10 +34,9 @@ mod body_length;
 mod capabilities;
 mod client;
 mod config;
-mod copy;
+mod digest;
 mod enums;
 mod error;
-mod export_import;
 pub mod ffi;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
@@ -52,24 +51,22 @@ mod learned;
 mod listing;
 mod members;
 mod object_store;
-mod openstacksdk;
 mod paging;
 mod part_file;
 mod patch;
 mod pipe;
-mod portable;
 mod raw_request;
 mod schemas;
 mod secret;
 mod server_values;
 mod service;
-mod sidecar;
 mod tags;
 mod tasks;
 mod time;
 mod transport;
 mod url;
 mod wire_log;
+mod workflows;
 
 pub use auth::{
     ApplicationCredentialRef, AuthMethod, DomainRef, Interface, ProjectRef, RackspaceApiKey, Scope,
@@ -78,16 +75,14 @@ pub use auth::{
 pub use capabilities::Capabilities;
 pub use client::Client;
 pub use config::ClientBuilder;
-pub use copy::CopyOptions;
+pub use digest::{ExpectedDigest, HashAlgorithm};
 pub use enums::{ImageStatus, MemberStatus, SortDir, TaskStatus, TaskType, Visibility};
 pub use error::{Error, Failure, HttpError, Result};
-pub use export_import::{ContainerImportOptions, ExportOptions, ExportedImage, ImportVia};
 pub use http::{ProxySetting, RetryPolicy, Timeouts};
 pub use image::Image;
 pub use image_data::Phase;
 pub use image_data::{
-    DownloadOptions, Downloaded, ExpectedDigest, Framing, HashAlgorithm, Progress, ProgressFn,
-    UploadData, UploadOptions,
+    DownloadOptions, Downloaded, Framing, Progress, ProgressFn, UploadData, UploadOptions,
 };
 pub use images::CreateImage;
 pub use import::{
@@ -105,9 +100,7 @@ pub use object_store::{
     LargeObject, ObjectEntry, ObjectInfo, ObjectListOptions, ObjectReader, ObjectStore,
     ObjectUploadOptions, UploadedObject,
 };
-pub use openstacksdk::{OPENSTACK_MD5, OPENSTACK_OBJECT, OPENSTACK_SHA256};
 pub use patch::Patch;
-pub use portable::PortableImage;
 pub use raw_request::ApiResponse;
 pub use schemas::SchemaName;
 pub use secret::Secret;
@@ -115,6 +108,10 @@ pub use tasks::{
     ContainerImport, ImportTask, NewTask, Task, TaskIter, TaskListOptions, TaskPage, TaskWait,
 };
 pub use wire_log::WireEvent;
+pub use workflows::{
+    ContainerImportOptions, CopyOptions, ExportOptions, ExportedImage, ImportVia, PortableImage,
+    OPENSTACK_MD5, OPENSTACK_OBJECT, OPENSTACK_SHA256,
+};
 
 /// The examples of README.md, compiled as doctests so they stay true.
 #[cfg(doctest)]

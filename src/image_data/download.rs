@@ -5,10 +5,10 @@ use std::fs::{self, File};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use super::expected::ExpectedDigest;
-use super::hashing::{HashAlgorithm, Hashing};
 use super::progress::{Meter, ProgressFn};
 use crate::client::Client;
+use crate::digest::ExpectedDigest;
+use crate::digest::{is_hex, HashAlgorithm, Hashing};
 use crate::error::{Error, Failure, Result};
 use crate::image::Image;
 use crate::images::image_path;
@@ -135,10 +135,6 @@ fn expected_from(image: &Image) -> Option<Expected> {
             algorithm: HashAlgorithm::Md5,
             value: v.to_ascii_lowercase(),
         })
-}
-
-fn is_hex(value: &str) -> bool {
-    !value.is_empty() && value.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// A download in progress: the bytes so far and their running digest.

@@ -5,14 +5,10 @@
 //! recycled buffers.
 
 mod download;
-mod expected;
-mod hashing;
 mod progress;
 mod upload;
 
 pub use download::{DownloadOptions, Downloaded};
-pub use expected::ExpectedDigest;
-pub use hashing::HashAlgorithm;
 pub(crate) use progress::{Meter, MeteredReader};
 pub use progress::{Phase, Progress, ProgressFn};
 pub(crate) use upload::check_upload;

@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 
 use ureq::http::Method;
 
-use super::expected::ExpectedDigest;
-use super::hashing::{Digests, HashAlgorithm, Hashing};
 use super::progress::{Meter, ProgressFn};
 use crate::auth::Service;
 use crate::client::Client;
+use crate::digest::ExpectedDigest;
+use crate::digest::{Digests, HashAlgorithm, Hashing};
 use crate::error::{Error, Result};
 use crate::image::Image;
 use crate::images::image_path;

@@ -19,8 +19,8 @@ use md5::{Digest, Md5};
 use serde::Deserialize;
 use ureq::http::Method;
 
-use super::upload::hex;
 use super::{object_path, LargeObject, ObjectInfo, ObjectListOptions, ObjectStore};
+use crate::digest::hex;
 use crate::error::{Error, Failure, Result};
 use crate::image_data::{Meter, ProgressFn};
 use crate::transport::cut_body;

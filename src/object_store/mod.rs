@@ -24,7 +24,6 @@ use crate::url::{encode, is_dot_segment, Query};
 use crate::wire_log::loggable_url;
 
 pub use download::{ObjectDownloadOptions, ObjectReader};
-pub(crate) use upload::hex;
 pub use upload::{ObjectUploadOptions, UploadedObject};
 
 /// Swift's default limits on names, in bytes.

@@ -19,6 +19,7 @@ use serde::Serialize;
 use ureq::http::Method;
 
 use super::{check_container, object_path, strip_quotes, ObjectStore};
+use crate::digest::hex;
 use crate::error::{Error, Result};
 use crate::image_data::{Meter, MeteredReader, Phase, ProgressFn};
 use crate::transport::{Payload, Response};
@@ -114,10 +115,6 @@ impl<R: Read> Read for HashingReader<R> {
         self.count += n as u64;
         Ok(n)
     }
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[derive(Serialize)]

@@ -4,9 +4,10 @@
 //! this library, and this library one uploaded by them.
 
 use crate::client::Client;
+use crate::digest::HashAlgorithm;
 use crate::error::{Error, Result};
 use crate::image::Image;
-use crate::image_data::{HashAlgorithm, UploadData};
+use crate::image_data::UploadData;
 use crate::images::CreateImage;
 use crate::import::CreateWithData;
 

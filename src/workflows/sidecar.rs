@@ -10,9 +10,10 @@ use std::io::Read;
 
 use md5::{Digest, Md5};
 
+use super::portable::PortableImage;
+use crate::digest::hex;
 use crate::error::{Error, Result};
 use crate::object_store::{check_object, ObjectStore, ObjectUploadOptions};
-use crate::portable::PortableImage;
 
 /// The data object's metadata header naming the sidecar's MD5.
 const HEADER: &str = "X-Object-Meta-Glance-Image-Sidecar-Md5";
@@ -38,7 +39,7 @@ pub(crate) fn store(
 ) -> Result<(&'static str, String)> {
     let json = serde_json::to_vec(record)
         .map_err(|e| Error::invalid_argument(format!("image record: {e}")))?;
-    let md5 = crate::object_store::hex(&Md5::digest(&json));
+    let md5 = hex(&Md5::digest(&json));
     store.upload(
         container,
         &name_for(object)?,
@@ -76,7 +77,7 @@ pub(crate) fn load(
     reader
         .read_to_end(&mut json)
         .map_err(|e| reader.error_for(e))?;
-    let actual = crate::object_store::hex(&Md5::digest(&json));
+    let actual = hex(&Md5::digest(&json));
     if !actual.eq_ignore_ascii_case(expected.trim()) {
         return Err(Error::ChecksumMismatch {
             algorithm: format!("md5 of the description object '{container}/{name}'"),

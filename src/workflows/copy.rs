@@ -3,13 +3,13 @@
 //! checked against the source's digest on the way in and the target's on the
 //! way out; the description (name, formats, tags, properties) goes along.
 
+use super::export_import::{active, check_same_data, journey_outcome, through_pipe, upload_moving};
+use super::portable::PortableImage;
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::export_import::{active, check_same_data, journey_outcome, through_pipe, upload_moving};
 use crate::image::Image;
 use crate::image_data::ProgressFn;
 use crate::images::check_id;
-use crate::portable::PortableImage;
 
 /// Options of [`Client::copy_image_to`].
 #[derive(Default)]

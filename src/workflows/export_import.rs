@@ -9,6 +9,8 @@ use std::io::Read;
 use std::ops::ControlFlow;
 use std::time::Duration;
 
+use super::portable::PortableImage;
+use super::sidecar;
 use crate::client::Client;
 use crate::enums::ImageStatus;
 use crate::error::{Error, Result};
@@ -21,8 +23,6 @@ use crate::images::check_id;
 use crate::import::{ImportMethod, ImportOptions, ImportState, WaitOptions};
 use crate::object_store::{check_object, ObjectStore, ObjectUploadOptions};
 use crate::pipe::{pipe, PipeReader};
-use crate::portable::PortableImage;
-use crate::sidecar;
 
 /// Options of [`Client::export_image_to_container`].
 #[derive(Default)]

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use super::hashing::HashAlgorithm;
+use super::HashAlgorithm;
 use crate::error::{Error, Result};
 
 /// The digest an upload's data must have, e.g. the SHA-256 a distribution

@@ -6,8 +6,6 @@
 //! helper thread: SHA-512 runs near 700 MB/s on one core, slower than a local
 //! download, so large transfers hash beside the I/O instead of between reads.
 
-use std::fmt;
-use std::str::FromStr;
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::thread::JoinHandle;
 
@@ -15,56 +13,7 @@ use md5::Md5;
 use ring::digest::{Context, SHA384, SHA512};
 use sha2::{Digest, Sha224, Sha256};
 
-/// A digest algorithm Glance may name in `os_hash_algo`, or MD5 for `checksum`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum HashAlgorithm {
-    /// MD5: Glance's legacy `checksum` and the `Content-MD5` header.
-    Md5,
-    /// SHA-224.
-    Sha224,
-    /// SHA-256.
-    Sha256,
-    /// SHA-384.
-    Sha384,
-    /// SHA-512: Glance's default multihash.
-    Sha512,
-}
-
-impl HashAlgorithm {
-    /// The name Glance uses (Python's `hashlib` names).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HashAlgorithm::Md5 => "md5",
-            HashAlgorithm::Sha224 => "sha224",
-            HashAlgorithm::Sha256 => "sha256",
-            HashAlgorithm::Sha384 => "sha384",
-            HashAlgorithm::Sha512 => "sha512",
-        }
-    }
-}
-
-impl fmt::Display for HashAlgorithm {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for HashAlgorithm {
-    type Err = ();
-
-    /// Parses a `hashlib` name, ignoring case and a `-` (`SHA-512`).
-    fn from_str(name: &str) -> Result<Self, ()> {
-        match name.to_ascii_lowercase().replace('-', "").as_str() {
-            "md5" => Ok(HashAlgorithm::Md5),
-            "sha224" => Ok(HashAlgorithm::Sha224),
-            "sha256" => Ok(HashAlgorithm::Sha256),
-            "sha384" => Ok(HashAlgorithm::Sha384),
-            "sha512" => Ok(HashAlgorithm::Sha512),
-            _ => Err(()),
-        }
-    }
-}
+use super::{hex, HashAlgorithm};
 
 /// One running digest.
 enum Engine {
@@ -106,16 +55,6 @@ impl Engine {
             Engine::Sha512(h) => (HashAlgorithm::Sha512, hex(h.finish().as_ref())),
         }
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
-    }
-    out
 }
 
 /// The finished digests of a transfer, lower-case hex.
