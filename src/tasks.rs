@@ -225,6 +225,20 @@ impl Default for TaskWait {
     }
 }
 
+/// A JSON object given as text, the form C gives a task's input in; `name`
+/// is the argument's name.
+pub(crate) fn json_object(text: &str, name: &str) -> Result<serde_json::Map<String, Value>> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(Error::invalid_argument(format!(
+            "'{name}' is not a JSON object"
+        ))),
+        Err(e) => Err(Error::invalid_argument(format!(
+            "'{name}' is not JSON: {e}"
+        ))),
+    }
+}
+
 pub(crate) fn task_path(id: &str) -> Result<String> {
     check_id("task id", id)?;
     Ok(format!("/v2/tasks/{}", encode(id)))
