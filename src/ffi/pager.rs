@@ -5,7 +5,7 @@
 
 use std::ffi::{c_char, CString};
 
-use super::boundary::{self, borrow, borrow_mut, c_text, lend, text, Out};
+use super::boundary::{self, borrow, borrow_mut, c_text, lend, text, CallResult, Out};
 use super::client::glance_client;
 use super::error::glance_status;
 use crate::paging::Page;
@@ -29,9 +29,7 @@ impl<H> Records<H> {
     }
 }
 
-/// Runs a call that hands C a new page or iterator made from list options:
-/// checks `client`, `opts` and the out-parameter in that order (the order C
-/// names them), and writes the new handle only on success.
+/// Runs a call that hands C a new page or iterator made from list options.
 pub(crate) fn list<O, T>(
     client: *const glance_client,
     opts: *const O,
@@ -39,30 +37,48 @@ pub(crate) fn list<O, T>(
     out_name: &str,
     make: impl FnOnce(&crate::Client, &O) -> crate::Result<T>,
 ) -> glance_status {
-    boundary::run(|| {
-        // SAFETY: NULL or live handles / a writable pointer, per the C contract.
-        let client = unsafe { borrow(client, "client") }?;
-        let opts = unsafe { borrow(opts, "opts") }?;
-        let out = unsafe { Out::new(out, out_name) }?;
-        out.set(boundary::give(make(&client.client, opts)?));
-        Ok(())
-    })
+    // SAFETY: NULL or live options, per the C contract.
+    start(
+        client,
+        || unsafe { borrow(opts, "opts") },
+        out,
+        out_name,
+        make,
+    )
 }
 
-/// Runs a call that hands C the page a `next` (or `first`) link names;
-/// checks as [`list`] does.
+/// Runs a call that hands C the page a `next` (or `first`) link names.
 pub(crate) fn list_at<T>(
     client: *const glance_client,
     link: *const c_char,
     out_page: *mut *mut T,
     make: impl FnOnce(&crate::Client, &str) -> crate::Result<T>,
 ) -> glance_status {
+    // SAFETY: NULL or a NUL-terminated string, per the C contract.
+    start(
+        client,
+        || unsafe { text(link, "link") },
+        out_page,
+        "out_page",
+        make,
+    )
+}
+
+/// Checks `client`, the call's own argument and the out-parameter in that
+/// order (the order C names them), and writes the new handle only on success.
+fn start<A, T>(
+    client: *const glance_client,
+    arg: impl FnOnce() -> CallResult<A>,
+    out: *mut *mut T,
+    out_name: &str,
+    make: impl FnOnce(&crate::Client, A) -> crate::Result<T>,
+) -> glance_status {
     boundary::run(|| {
-        // SAFETY: NULL or live handles / strings / a writable pointer, per the C contract.
+        // SAFETY: NULL or a live client / a writable pointer, per the C contract.
         let client = unsafe { borrow(client, "client") }?;
-        let link = unsafe { text(link, "link") }?;
-        let out = unsafe { Out::new(out_page, "out_page") }?;
-        out.set(boundary::give(make(&client.client, link)?));
+        let arg = arg()?;
+        let out = unsafe { Out::new(out, out_name) }?;
+        out.set(boundary::give(make(&client.client, arg)?));
         Ok(())
     })
 }
