@@ -2,14 +2,12 @@
 
 use serde::Deserialize;
 
-use crate::auth::Service;
 use crate::client::Client;
 use crate::enums::{ImageStatus, MemberStatus, SortDir, Visibility};
 use crate::error::{Error, Result};
 use crate::image::Image;
-use crate::paging::{Fetch, Pages};
+use crate::paging::{first_page, page_at, Page, Pager};
 use crate::server_values;
-use crate::transport::{Call, Target};
 use crate::url::Query;
 
 /// A filter on a field that takes one value or an `in:` list.
@@ -347,19 +345,28 @@ pub struct ImagePage {
     pub first: Option<String>,
 }
 
+impl Page for ImagePage {
+    type Record = Image;
+    const ID: fn(&Image) -> &str = |image| &image.id;
+
+    fn into_parts(self) -> (Vec<Image>, Option<String>, Option<String>) {
+        (self.images, self.next, self.first)
+    }
+}
+
+/// Iterator over all images of a listing; fetches a page when the previous
+/// one is used up. Stops after the first error.
+pub type ImageIter = Pager<ImagePage>;
+
 impl Client {
     /// One page of images.
     pub fn list_images(&self, options: &ListOptions) -> Result<ImagePage> {
-        let path = options.to_query()?.append_to("/v2/images");
-        self.transport().json(Call::get(path))
+        first_page(self, options.to_query()?.append_to("/v2/images"))
     }
 
     /// The page a `next` link names (relative, as Glance returns it).
     pub fn list_images_at(&self, link: &str) -> Result<ImagePage> {
-        non_empty("link", link)?;
-        let mut call = Call::get("");
-        call.target = Target::Link(Service::Image, link.to_owned());
-        self.transport().json(call)
+        page_at(self, link)
     }
 
     /// A lazy iterator over every image matching `options`, page after page,
@@ -370,64 +377,12 @@ impl Client {
     /// ends it with [`Error::InvalidResponse`] instead of listing for ever.
     pub fn images(&self, options: &ListOptions) -> ImageIter {
         let first = options.to_query().map(|q| q.append_to("/v2/images"));
-        ImageIter {
-            client: self.clone(),
-            pages: Pages::new(first),
-            buffered: Vec::new().into_iter(),
-        }
+        Pager::new("ImageIter", self, first)
     }
 
     /// Every image matching `options` (all pages).
     pub fn list_all_images(&self, options: &ListOptions) -> Result<Vec<Image>> {
         self.images(options).collect()
-    }
-}
-
-/// Iterator over all images of a listing; fetches a page when the previous
-/// one is used up. Stops after the first error.
-pub struct ImageIter {
-    client: Client,
-    pages: Pages,
-    buffered: std::vec::IntoIter<Image>,
-}
-
-impl std::fmt::Debug for ImageIter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ImageIter").finish_non_exhaustive()
-    }
-}
-
-impl ImageIter {
-    fn fetch(&mut self) -> Result<Option<ImagePage>> {
-        let page = match self.pages.take()? {
-            Some(Fetch::First(path)) => {
-                self.client.transport().json::<ImagePage>(Call::get(path))?
-            }
-            Some(Fetch::Next(link)) => self.client.list_images_at(&link)?,
-            None => return Ok(None),
-        };
-        self.pages.accept(
-            page.images.iter().map(|i| i.id.as_str()),
-            page.next.as_deref(),
-        )?;
-        Ok(Some(page))
-    }
-}
-
-impl Iterator for ImageIter {
-    type Item = Result<Image>;
-
-    fn next(&mut self) -> Option<Result<Image>> {
-        loop {
-            if let Some(image) = self.buffered.next() {
-                return Some(Ok(image));
-            }
-            match self.fetch() {
-                Ok(Some(page)) => self.buffered = page.images.into_iter(),
-                Ok(None) => return None,
-                Err(e) => return Some(Err(e)),
-            }
-        }
     }
 }
 

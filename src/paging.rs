@@ -1,5 +1,8 @@
 //! Following a server's `next` links through a listing, and stopping when
-//! they lead nowhere new.
+//! they lead nowhere new: the one pager behind every lazy iterator (images,
+//! tasks), after gophercloud's linked pages. A page knows its records and
+//! the link to the next page; [`Pager`] fetches the first page when asked for
+//! its first record and follows the links one page at a time.
 //!
 //! A server (or something in front of it) can send the same page again under
 //! links that all differ, so distinct links are not enough: a page that
@@ -11,10 +14,100 @@
 
 use std::collections::HashSet;
 
+use serde::de::DeserializeOwned;
+
+use crate::auth::Service;
+use crate::client::Client;
 use crate::error::{Error, Result};
+use crate::transport::{Call, Target};
+
+/// One page of a listing, as [`Pager`] reads it. Implemented by the crate's
+/// page types only ([`ImagePage`](crate::ImagePage), [`TaskPage`](crate::TaskPage)).
+pub trait Page: DeserializeOwned {
+    /// What the page lists.
+    type Record;
+    /// The record's id, which no later page may list again.
+    const ID: fn(&Self::Record) -> &str;
+    /// The page taken apart: its records, the link to the next page and
+    /// the link to the first page, as the server gave them.
+    fn into_parts(self) -> (Vec<Self::Record>, Option<String>, Option<String>);
+}
+
+/// The first page of a listing: `path` with its query.
+pub(crate) fn first_page<P: Page>(client: &Client, path: String) -> Result<P> {
+    client.transport().json(Call::get(path))
+}
+
+/// The page a `next` link names (relative, as Glance returns it).
+pub(crate) fn page_at<P: Page>(client: &Client, link: &str) -> Result<P> {
+    if link.is_empty() {
+        return Err(Error::invalid_argument("'link' must not be empty"));
+    }
+    let mut call = Call::get("");
+    call.target = Target::Link(Service::Image, link.to_owned());
+    client.transport().json(call)
+}
+
+/// A lazy iterator over every record of a listing; fetches a page when the
+/// previous one is used up. Stops after the first error.
+pub struct Pager<P: Page> {
+    /// What `Debug` calls it: the public name of the iterator.
+    name: &'static str,
+    client: Client,
+    pages: Pages,
+    buffered: std::vec::IntoIter<P::Record>,
+}
+
+impl<P: Page> std::fmt::Debug for Pager<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct(self.name).finish_non_exhaustive()
+    }
+}
+
+impl<P: Page> Pager<P> {
+    /// A listing of `client` starting at `first`, or failing at its first
+    /// record with `first`'s error.
+    pub(crate) fn new(name: &'static str, client: &Client, first: Result<String>) -> Pager<P> {
+        Pager {
+            name,
+            client: client.clone(),
+            pages: Pages::new(first),
+            buffered: Vec::new().into_iter(),
+        }
+    }
+
+    fn fetch(&mut self) -> Result<Option<Vec<P::Record>>> {
+        let page: P = match self.pages.take()? {
+            Some(Fetch::First(path)) => first_page(&self.client, path)?,
+            Some(Fetch::Next(link)) => page_at(&self.client, &link)?,
+            None => return Ok(None),
+        };
+        let (records, next, _first) = page.into_parts();
+        self.pages
+            .accept(records.iter().map(P::ID), next.as_deref())?;
+        Ok(Some(records))
+    }
+}
+
+impl<P: Page> Iterator for Pager<P> {
+    type Item = Result<P::Record>;
+
+    fn next(&mut self) -> Option<Result<P::Record>> {
+        loop {
+            if let Some(record) = self.buffered.next() {
+                return Some(Ok(record));
+            }
+            match self.fetch() {
+                Ok(Some(records)) => self.buffered = records.into_iter(),
+                Ok(None) => return None,
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+}
 
 /// The page to fetch next.
-pub(crate) enum Fetch {
+enum Fetch {
     /// The first page: a path with the caller's query.
     First(String),
     /// A `next` link, as the server gave it.
@@ -28,7 +121,7 @@ enum State {
 }
 
 /// Where a listing stands: the page to fetch next, and what it has seen.
-pub(crate) struct Pages {
+struct Pages {
     state: State,
     seen_links: HashSet<String>,
     seen_ids: HashSet<String>,
@@ -36,7 +129,7 @@ pub(crate) struct Pages {
 
 impl Pages {
     /// A listing starting at `first`, or failing at once with its error.
-    pub(crate) fn new(first: Result<String>) -> Pages {
+    fn new(first: Result<String>) -> Pages {
         Pages {
             state: match first {
                 Ok(path) => State::Pending(Fetch::First(path)),
@@ -49,7 +142,7 @@ impl Pages {
 
     /// The page to fetch, `None` once the listing is over. Hands out an error
     /// once; the listing is over after it.
-    pub(crate) fn take(&mut self) -> Result<Option<Fetch>> {
+    fn take(&mut self) -> Result<Option<Fetch>> {
         match std::mem::replace(&mut self.state, State::Done) {
             State::Pending(fetch) => {
                 if let Fetch::First(path) = &fetch {
@@ -65,7 +158,7 @@ impl Pages {
 
     /// Takes in a fetched page: its ids and its `next` link. Fails when an id
     /// was listed before; otherwise decides what comes after the page.
-    pub(crate) fn accept<'a>(
+    fn accept<'a>(
         &mut self,
         ids: impl IntoIterator<Item = &'a str>,
         next: Option<&str>,

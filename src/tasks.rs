@@ -19,9 +19,9 @@ use crate::enums::{SortDir, TaskStatus, TaskType};
 use crate::error::{Error, Failure, Result};
 use crate::images::check_id;
 use crate::object_store::{check_container, check_object, ObjectStore};
-use crate::paging::{Fetch, Pages};
+use crate::paging::{first_page, page_at, Page, Pager};
 use crate::server_values;
-use crate::transport::{Call, Payload, Target};
+use crate::transport::{Call, Payload};
 use crate::url::{encode, Query};
 
 /// A task as the server describes it.
@@ -154,6 +154,19 @@ pub struct TaskPage {
     pub first: Option<String>,
 }
 
+impl Page for TaskPage {
+    type Record = Task;
+    const ID: fn(&Task) -> &str = |task| &task.id;
+
+    fn into_parts(self) -> (Vec<Task>, Option<String>, Option<String>) {
+        (self.tasks, self.next, self.first)
+    }
+}
+
+/// Iterator over all tasks of a listing; fetches a page when the previous one
+/// is used up. Stops after the first error.
+pub type TaskIter = Pager<TaskPage>;
+
 /// A task to create: its type and its input, sent as given.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NewTask {
@@ -212,6 +225,20 @@ impl Default for TaskWait {
     }
 }
 
+/// A JSON object given as text, the form C gives a task's input in; `name`
+/// is the argument's name.
+pub(crate) fn json_object(text: &str, name: &str) -> Result<serde_json::Map<String, Value>> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(Error::invalid_argument(format!(
+            "'{name}' is not a JSON object"
+        ))),
+        Err(e) => Err(Error::invalid_argument(format!(
+            "'{name}' is not JSON: {e}"
+        ))),
+    }
+}
+
 pub(crate) fn task_path(id: &str) -> Result<String> {
     check_id("task id", id)?;
     Ok(format!("/v2/tasks/{}", encode(id)))
@@ -220,18 +247,12 @@ pub(crate) fn task_path(id: &str) -> Result<String> {
 impl Client {
     /// One page of tasks.
     pub fn list_tasks(&self, options: &TaskListOptions) -> Result<TaskPage> {
-        let path = options.to_query()?.append_to("/v2/tasks");
-        self.transport().json(Call::get(path))
+        first_page(self, options.to_query()?.append_to("/v2/tasks"))
     }
 
     /// The page a `next` link names (relative, as Glance returns it).
     pub fn list_tasks_at(&self, link: &str) -> Result<TaskPage> {
-        if link.is_empty() {
-            return Err(Error::invalid_argument("'link' must not be empty"));
-        }
-        let mut call = Call::get("");
-        call.target = Target::Link(Service::Image, link.to_owned());
-        self.transport().json(call)
+        page_at(self, link)
     }
 
     /// A lazy iterator over every task matching `options`, page after page,
@@ -241,11 +262,8 @@ impl Client {
     /// a page holding a task already listed: a marker that did not advance)
     /// ends it with [`Error::InvalidResponse`] instead of listing for ever.
     pub fn tasks(&self, options: &TaskListOptions) -> TaskIter {
-        TaskIter {
-            client: self.clone(),
-            pages: Pages::new(options.to_query().map(|q| q.append_to("/v2/tasks"))),
-            buffered: Vec::new().into_iter(),
-        }
+        let first = options.to_query().map(|q| q.append_to("/v2/tasks"));
+        Pager::new("TaskIter", self, first)
     }
 
     /// The task with this id, `input`, `result` and `message` included.
@@ -386,54 +404,6 @@ impl Client {
                 pause = pause.min(left);
             }
             std::thread::sleep(pause);
-        }
-    }
-}
-
-/// Iterator over all tasks of a listing; fetches a page when the previous one
-/// is used up. Stops after the first error.
-pub struct TaskIter {
-    client: Client,
-    pages: Pages,
-    buffered: std::vec::IntoIter<Task>,
-}
-
-impl std::fmt::Debug for TaskIter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TaskIter").finish_non_exhaustive()
-    }
-}
-
-impl TaskIter {
-    fn fetch(&mut self) -> Result<Option<TaskPage>> {
-        let page = match self.pages.take()? {
-            Some(Fetch::First(path)) => {
-                self.client.transport().json::<TaskPage>(Call::get(path))?
-            }
-            Some(Fetch::Next(link)) => self.client.list_tasks_at(&link)?,
-            None => return Ok(None),
-        };
-        self.pages.accept(
-            page.tasks.iter().map(|t| t.id.as_str()),
-            page.next.as_deref(),
-        )?;
-        Ok(Some(page))
-    }
-}
-
-impl Iterator for TaskIter {
-    type Item = Result<Task>;
-
-    fn next(&mut self) -> Option<Result<Task>> {
-        loop {
-            if let Some(task) = self.buffered.next() {
-                return Some(Ok(task));
-            }
-            match self.fetch() {
-                Ok(Some(page)) => self.buffered = page.tasks.into_iter(),
-                Ok(None) => return None,
-                Err(e) => return Some(Err(e)),
-            }
         }
     }
 }

@@ -72,6 +72,35 @@ fn the_task_iterator_stops_when_pages_repeat_under_new_links() {
 }
 
 #[test]
+fn the_task_iterator_does_not_follow_a_next_link_back_to_the_first_page() {
+    // The image iterator's twin is in faults_bodies.rs; one pager serves both.
+    let double = Double::start(|request, conn| {
+        let page = match request.target.as_str() {
+            "/v2/tasks?limit=1" => {
+                json!({"tasks": [task("a")], "next": "/v2/tasks?limit=1&marker=a"})
+            }
+            _ => json!({"tasks": [task("b")], "next": "/v2/tasks?limit=1"}),
+        };
+        conn.json(200, &page);
+    });
+    let options = TaskListOptions {
+        limit: Some(1),
+        ..Default::default()
+    };
+    let results: Vec<_> = double.client().tasks(&options).collect();
+    let ids: Vec<&str> = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .map(|t| t.id.as_str())
+        .collect();
+    assert_eq!(ids, ["a", "b"], "no task is handed out twice");
+    let err = results.last().unwrap().as_ref().unwrap_err();
+    assert!(matches!(err, Error::InvalidResponse(_)), "{err:?}");
+    assert!(err.to_string().contains("'next' link repeats"), "{err}");
+    assert_eq!(double.requests().len(), 2);
+}
+
+#[test]
 fn an_impossible_size_is_unknown_and_the_other_records_survive() {
     let double = Double::start(|_, conn| {
         // Written by hand: serde_json cannot make 2^64 an integer.

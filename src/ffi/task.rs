@@ -1,6 +1,7 @@
-//! Asynchronous tasks: getters, listing (page and iterator), get, create
-//! (any type, the upstream import, Rackspace's export and import), and a wait
-//! with a callback.
+//! An asynchronous task, `glance_task`: its getters, get, create (any type,
+//! the upstream import, Rackspace's export and import), and a wait with a
+//! callback. Listing tasks: `task_list_opts.rs`, `task_listing.rs`,
+//! `task_listing_iter.rs`.
 
 use std::ffi::{c_char, c_int, c_void, CString};
 use std::ops::ControlFlow;
@@ -8,17 +9,13 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::boundary::{
-    self, borrow, borrow_mut, c_text, lend, optional_text, text, CallError, CallResult, Out,
-};
+use super::boundary::{self, borrow, c_text, lend, optional_text, text, CallResult, Out};
 use super::client::glance_client;
 use super::error::glance_status;
 use super::image_data::GLANCE_CB_CONTINUE;
 use super::object_store::glance_object_store;
-use crate::{
-    ContainerImport, ImportTask, NewTask, SortDir, Task, TaskIter, TaskListOptions, TaskPage,
-    TaskStatus, TaskType, TaskWait,
-};
+use crate::tasks::json_object;
+use crate::{ContainerImport, ImportTask, NewTask, Task, TaskType, TaskWait};
 
 /// A task as the server described it (a snapshot: fetch it again with
 /// `glance_task_get` to see it move on).
@@ -43,7 +40,7 @@ pub struct glance_task {
 }
 
 impl glance_task {
-    fn new(task: Task) -> glance_task {
+    pub(crate) fn new(task: Task) -> glance_task {
         let json = |value: &Option<Value>| {
             value
                 .as_ref()
@@ -66,43 +63,6 @@ impl glance_task {
             task,
         }
     }
-}
-
-/// What to list: filters, sorting and page size for `glance_task_list` and
-/// `glance_task_iter_new`. Every field is optional; values are checked when
-/// the listing starts (`GLANCE_INVALID_ARG` before any request).
-///
-/// Made by `glance_task_list_opts_new`, freed by `glance_task_list_opts_free`;
-/// listings copy what they need. Not thread-safe: one thread at a time may
-/// change it. Setters copy their strings and return `GLANCE_OK`,
-/// `GLANCE_NULL_ARG` or `GLANCE_INVALID_UTF8`.
-pub struct glance_task_list_opts {
-    options: TaskListOptions,
-}
-
-/// One page of a task listing. Immutable; the tasks and strings it lends stay
-/// valid until it is freed with `glance_task_page_free`.
-pub struct glance_task_page {
-    tasks: Vec<glance_task>,
-    next: Option<CString>,
-    first: Option<CString>,
-}
-
-impl glance_task_page {
-    fn new(page: TaskPage) -> glance_task_page {
-        glance_task_page {
-            next: page.next.as_deref().and_then(c_text),
-            first: page.first.as_deref().and_then(c_text),
-            tasks: page.tasks.into_iter().map(glance_task::new).collect(),
-        }
-    }
-}
-
-/// Iterates over every task of a listing, fetching pages as needed. Holds its
-/// own reference to the client. One thread at a time; free it with
-/// `glance_task_iter_free`.
-pub struct glance_task_iter {
-    iter: TaskIter,
 }
 
 /// Called by `glance_task_wait` after every poll with the task as it stands
@@ -134,18 +94,6 @@ fn with_task(
         out.set(boundary::give(glance_task::new(task)));
         Ok(())
     })
-}
-
-fn json_object(value: &str, name: &str) -> CallResult<serde_json::Map<String, Value>> {
-    match serde_json::from_str::<Value>(value) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(CallError::invalid_argument(format!(
-            "'{name}' is not a JSON object"
-        ))),
-        Err(e) => Err(CallError::invalid_argument(format!(
-            "'{name}' is not JSON: {e}"
-        ))),
-    }
 }
 
 /// The task id; NULL only when `task` is NULL.
@@ -418,245 +366,4 @@ pub extern "C" fn glance_task_wait(
             None => ControlFlow::Continue(()),
         })?)
     })
-}
-
-/// Makes empty task-list options (free them with `glance_task_list_opts_free`).
-#[no_mangle]
-pub extern "C" fn glance_task_list_opts_new() -> *mut glance_task_list_opts {
-    boundary::value(std::ptr::null_mut(), || {
-        boundary::give(glance_task_list_opts {
-            options: TaskListOptions::default(),
-        })
-    })
-}
-
-/// Frees task-list options. NULL is ignored.
-#[no_mangle]
-pub extern "C" fn glance_task_list_opts_free(opts: *mut glance_task_list_opts) {
-    // SAFETY: NULL or options from glance_task_list_opts_new, per the contract.
-    boundary::value((), || unsafe { boundary::free(opts) })
-}
-
-fn set(
-    opts: *mut glance_task_list_opts,
-    apply: impl FnOnce(&mut TaskListOptions) -> CallResult,
-) -> glance_status {
-    boundary::run(|| {
-        // SAFETY: NULL or live options used by this thread only, per the docs.
-        let opts = unsafe { borrow_mut(opts, "opts") }?;
-        apply(&mut opts.options)
-    })
-}
-
-/// Page size (1 or more; checked when the listing starts).
-#[no_mangle]
-pub extern "C" fn glance_task_list_opts_set_limit(
-    opts: *mut glance_task_list_opts,
-    limit: u32,
-) -> glance_status {
-    set(opts, |o| {
-        o.limit = Some(limit);
-        Ok(())
-    })
-}
-
-/// Start after the task with this id.
-#[no_mangle]
-pub extern "C" fn glance_task_list_opts_set_marker(
-    opts: *mut glance_task_list_opts,
-    marker: *const c_char,
-) -> glance_status {
-    set(opts, |o| {
-        // SAFETY: NULL or a NUL-terminated string, per the C contract.
-        o.marker = Some(unsafe { text(marker, "marker") }?.to_owned());
-        Ok(())
-    })
-}
-
-/// Tasks of this type only (`import`, `api_image_import`, ...).
-#[no_mangle]
-pub extern "C" fn glance_task_list_opts_set_type(
-    opts: *mut glance_task_list_opts,
-    r#type: *const c_char,
-) -> glance_status {
-    set(opts, |o| {
-        // SAFETY: NULL or a NUL-terminated string, per the C contract.
-        o.task_type = Some(TaskType::from(unsafe { text(r#type, "type") }?));
-        Ok(())
-    })
-}
-
-/// Tasks in this status only (`pending`, `processing`, `success`, `failure`).
-#[no_mangle]
-pub extern "C" fn glance_task_list_opts_set_status(
-    opts: *mut glance_task_list_opts,
-    status: *const c_char,
-) -> glance_status {
-    set(opts, |o| {
-        // SAFETY: NULL or a NUL-terminated string, per the C contract.
-        o.status = Some(TaskStatus::from(unsafe { text(status, "status") }?));
-        Ok(())
-    })
-}
-
-/// Sort by `key` (e.g. `created_at`) in direction `dir`, `asc` or `desc`
-/// (`GLANCE_INVALID_ARG` otherwise).
-#[no_mangle]
-pub extern "C" fn glance_task_list_opts_set_sort(
-    opts: *mut glance_task_list_opts,
-    key: *const c_char,
-    dir: *const c_char,
-) -> glance_status {
-    set(opts, |o| {
-        // SAFETY: NULL or NUL-terminated strings, per the C contract.
-        let key = unsafe { text(key, "key") }?;
-        let dir: SortDir = unsafe { text(dir, "dir") }?.parse()?;
-        o.sort_key = Some(key.to_owned());
-        o.sort_dir = Some(dir);
-        Ok(())
-    })
-}
-
-/// Fetches the first page of tasks matching `opts` (new page owned by the
-/// caller; free it with `glance_task_page_free`).
-///
-/// Returns `GLANCE_OK`, `GLANCE_INVALID_ARG` (a bad option, before any
-/// request), `GLANCE_BAD_REQUEST` (a sort key the server refuses), and the
-/// statuses of `glance_task_get`.
-#[no_mangle]
-pub extern "C" fn glance_task_list(
-    client: *const glance_client,
-    opts: *const glance_task_list_opts,
-    out_page: *mut *mut glance_task_page,
-) -> glance_status {
-    boundary::run(|| {
-        // SAFETY: NULL or live handles / a writable pointer, per the C contract.
-        let client = unsafe { borrow(client, "client") }?;
-        let opts = unsafe { borrow(opts, "opts") }?;
-        let out = unsafe { Out::new(out_page, "out_page") }?;
-        let page = client.client.list_tasks(&opts.options)?;
-        out.set(boundary::give(glance_task_page::new(page)));
-        Ok(())
-    })
-}
-
-/// Fetches the page a link names (`glance_task_page_next` of an earlier
-/// page). Ownership and statuses as `glance_task_list`.
-#[no_mangle]
-pub extern "C" fn glance_task_list_at(
-    client: *const glance_client,
-    link: *const c_char,
-    out_page: *mut *mut glance_task_page,
-) -> glance_status {
-    boundary::run(|| {
-        // SAFETY: NULL or live handles / strings / a writable pointer, per the C contract.
-        let client = unsafe { borrow(client, "client") }?;
-        let link = unsafe { text(link, "link") }?;
-        let out = unsafe { Out::new(out_page, "out_page") }?;
-        let page = client.client.list_tasks_at(link)?;
-        out.set(boundary::give(glance_task_page::new(page)));
-        Ok(())
-    })
-}
-
-/// The number of tasks on the page; 0 when `page` is NULL.
-#[no_mangle]
-pub extern "C" fn glance_task_page_count(page: *const glance_task_page) -> usize {
-    boundary::value(0, || {
-        // SAFETY: NULL or a live page, per the C contract.
-        unsafe { page.as_ref() }.map_or(0, |p| p.tasks.len())
-    })
-}
-
-/// Task number `index` (from 0); NULL when out of range. Borrowed from the
-/// page (copy it with `glance_task_clone` to keep it).
-#[no_mangle]
-pub extern "C" fn glance_task_page_get(
-    page: *const glance_task_page,
-    index: usize,
-) -> *const glance_task {
-    boundary::value(std::ptr::null(), || {
-        // SAFETY: NULL or a live page, per the C contract.
-        unsafe { page.as_ref() }
-            .and_then(|p| p.tasks.get(index))
-            .map_or(std::ptr::null(), |t| t as *const glance_task)
-    })
-}
-
-/// The link to the next page; NULL on the last page. Borrowed from the page.
-#[no_mangle]
-pub extern "C" fn glance_task_page_next(page: *const glance_task_page) -> *const c_char {
-    boundary::value(std::ptr::null(), || {
-        // SAFETY: NULL or a live page, per the C contract.
-        unsafe { page.as_ref() }.map_or(std::ptr::null(), |p| lend(&p.next))
-    })
-}
-
-/// The link to the first page; NULL when absent. Borrowed from the page.
-#[no_mangle]
-pub extern "C" fn glance_task_page_first(page: *const glance_task_page) -> *const c_char {
-    boundary::value(std::ptr::null(), || {
-        // SAFETY: NULL or a live page, per the C contract.
-        unsafe { page.as_ref() }.map_or(std::ptr::null(), |p| lend(&p.first))
-    })
-}
-
-/// Frees a page and every task it lends. NULL is ignored.
-#[no_mangle]
-pub extern "C" fn glance_task_page_free(page: *mut glance_task_page) {
-    // SAFETY: NULL or a page from glance_task_list(_at), per the C contract.
-    boundary::value((), || unsafe { boundary::free(page) })
-}
-
-/// Starts iterating over every task matching `opts`; nothing is sent before
-/// the first `glance_task_iter_next`. The iterator keeps its own reference to
-/// the client and a copy of the options; free it with `glance_task_iter_free`.
-///
-/// Returns `GLANCE_OK` or `GLANCE_NULL_ARG`.
-#[no_mangle]
-pub extern "C" fn glance_task_iter_new(
-    client: *const glance_client,
-    opts: *const glance_task_list_opts,
-    out_iter: *mut *mut glance_task_iter,
-) -> glance_status {
-    boundary::run(|| {
-        // SAFETY: NULL or live handles / a writable pointer, per the C contract.
-        let client = unsafe { borrow(client, "client") }?;
-        let opts = unsafe { borrow(opts, "opts") }?;
-        let out = unsafe { Out::new(out_iter, "out_iter") }?;
-        out.set(boundary::give(glance_task_iter {
-            iter: client.client.tasks(&opts.options),
-        }));
-        Ok(())
-    })
-}
-
-/// The next task: `GLANCE_OK` and `*out_task` (owned by the caller), or
-/// `GLANCE_DONE` when there are no more, or a failure (as
-/// `glance_task_list`). After a failure or `GLANCE_DONE` every further call
-/// gives `GLANCE_DONE`.
-#[no_mangle]
-pub extern "C" fn glance_task_iter_next(
-    iter: *mut glance_task_iter,
-    out_task: *mut *mut glance_task,
-) -> glance_status {
-    boundary::run_status(|| {
-        // SAFETY: NULL or a live iterator / a writable pointer, per the C contract.
-        let iter = unsafe { borrow_mut(iter, "iter") }?;
-        let out = unsafe { Out::new(out_task, "out_task") }?;
-        match iter.iter.next() {
-            Some(task) => {
-                out.set(boundary::give(glance_task::new(task?)));
-                Ok(glance_status::GLANCE_OK)
-            }
-            None => Ok(glance_status::GLANCE_DONE),
-        }
-    })
-}
-
-/// Frees a task iterator. NULL is ignored.
-#[no_mangle]
-pub extern "C" fn glance_task_iter_free(iter: *mut glance_task_iter) {
-    // SAFETY: NULL or an iterator from glance_task_iter_new, per the contract.
-    boundary::value((), || unsafe { boundary::free(iter) })
 }

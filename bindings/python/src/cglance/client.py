@@ -169,12 +169,12 @@ class Client(Handle):
         opts = from_kwargs(ListOptions, options, filters)
         with opts._handle() as handle:
             address = _ffi.call_handle(_ffi.lib().glance_image_list, self._ptr, handle._ptr)
-        return ImagePage(address, self)
+        return ImagePage(address, self.list_images_at)
 
     def list_images_at(self, link: str) -> ImagePage:
         """The page a link names (``page.next`` or ``page.first``)."""
         address = _ffi.call_handle(_ffi.lib().glance_image_list_at, self._ptr, _ffi.cstr(link, "link"))
-        return ImagePage(address, self)
+        return ImagePage(address, self.list_images_at)
 
     def images(self, options: Optional[ListOptions] = None, **filters: Any) -> ImageIterator:
         """Every image matching the filters, page after page, fetched lazily.
@@ -838,11 +838,12 @@ class Client(Handle):
         opts = from_kwargs(TaskListOptions, options, filters)
         with opts._handle() as handle:
             address = _ffi.call_handle(_ffi.lib().glance_task_list, self._ptr, handle._ptr)
-        return TaskPage(address, self)
+        return TaskPage(address, self.list_tasks_at)
 
     def list_tasks_at(self, link: str) -> TaskPage:
         """The task page a link names (``page.next``)."""
-        return TaskPage(_ffi.call_handle(_ffi.lib().glance_task_list_at, self._ptr, _ffi.cstr(link, "link")), self)
+        address = _ffi.call_handle(_ffi.lib().glance_task_list_at, self._ptr, _ffi.cstr(link, "link"))
+        return TaskPage(address, self.list_tasks_at)
 
     def tasks(self, options: Optional[TaskListOptions] = None, **filters: Any) -> TaskIterator:
         """Every task matching the filters, fetched lazily page after page."""

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import ctypes
 import json
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, List, Optional
 
 from . import _ffi
 from ._handle import Handle
-from .errors import Status
-
-if TYPE_CHECKING:
-    from .client import Client
+from ._paging import Page, Pager, Record
 
 
-class Image(Handle):
+class Image(Record):
     """An image record as the server returned it (a snapshot: fetch it again to see changes).
 
     Owns a ``glance_image``; attributes are read from it on access. Close it
@@ -22,11 +19,7 @@ class Image(Handle):
     """
 
     _free_function = "glance_image_free"
-
-    @classmethod
-    def _copy_of(cls, borrowed: int) -> "Image":
-        """An owned copy of an image borrowed from a page or a callback."""
-        return cls(_ffi.lib().glance_image_clone(borrowed))
+    _clone_function = "glance_image_clone"
 
     def copy(self) -> "Image":
         """An independent copy of this record."""
@@ -192,54 +185,22 @@ class Image(Handle):
         return f"<Image {self.id} {self.name!r} {self.status}>"
 
 
-class ImagePage(Handle):
+class ImagePage(Page[Image]):
     """One page of a listing: its images and the links to the next and first pages."""
 
     _free_function = "glance_image_page_free"
+    _record = Image
 
-    def __init__(self, address: int, client: "Client") -> None:
-        super().__init__(address)
-        self._client = client
-
-    def __len__(self) -> int:
-        return int(_ffi.lib().glance_image_page_count(self._ptr))
-
-    def __getitem__(self, index: int) -> Image:
-        if isinstance(index, bool) or not isinstance(index, int):
-            raise TypeError(f"page indices must be int, not {type(index).__name__}")
-        count = len(self)
-        if index < 0:
-            index += count
-        if not 0 <= index < count:
-            raise IndexError("page index out of range")
-        return Image._copy_of(_ffi.lib().glance_image_page_get(self._ptr, index))
-
-    def __iter__(self) -> Iterator[Image]:
-        for index in range(len(self)):
-            yield self[index]
+    def _c(self, name: str) -> Any:
+        return getattr(_ffi.lib(), f"glance_image_page_{name}")
 
     @property
     def images(self) -> List[Image]:
         """The images of the page (copies that outlive the page)."""
         return list(self)
 
-    @property
-    def next(self) -> Optional[str]:
-        """The link to the next page; None on the last page."""
-        return _ffi.text(_ffi.lib().glance_image_page_next(self._ptr))
 
-    @property
-    def first(self) -> Optional[str]:
-        """The link to the first page of the same listing, when the server sent one."""
-        return _ffi.text(_ffi.lib().glance_image_page_first(self._ptr))
-
-    def next_page(self) -> Optional["ImagePage"]:
-        """Fetches the next page; None on the last page."""
-        link = self.next
-        return None if link is None else self._client.list_images_at(link)
-
-
-class ImageIterator(Handle):
+class ImageIterator(Pager[Image]):
     """Every image of a listing, page after page, fetched lazily (``for image in client.images()``).
 
     After a failure or the last image it is finished. It keeps what it needs
@@ -247,24 +208,8 @@ class ImageIterator(Handle):
     """
 
     _free_function = "glance_image_iter_free"
-
-    def __init__(self, address: int, client: "Client") -> None:
-        super().__init__(address)
-        self._client = client
-
-    def __iter__(self) -> "ImageIterator":
-        return self
-
-    def __next__(self) -> Image:
-        if self.closed:
-            raise StopIteration
-        out = ctypes.c_void_p()
-        status = _ffi.lib().glance_image_iter_next(self._ptr, ctypes.byref(out))
-        if status == Status.DONE:
-            self.close()
-            raise StopIteration
-        _ffi.check(status)
-        return Image(out.value or 0)
+    _next_function = "glance_image_iter_next"
+    _record = Image
 
 
 class Patch:

@@ -5,14 +5,11 @@ from __future__ import annotations
 import ctypes
 import io
 import os
-from typing import TYPE_CHECKING, Any, List, NamedTuple, Optional, Union
+from typing import Any, List, NamedTuple, Optional, Union
 
 from . import _data, _ffi
 from ._handle import Handle
 from .options import Progress, call_with_progress
-
-if TYPE_CHECKING:
-    from .client import Client
 
 PathArg = Union[str, "os.PathLike[str]"]
 
@@ -60,8 +57,9 @@ class ObjectStore(Handle):
 
     _free_function = "glance_object_store_free"
 
-    def __init__(self, address: int, client: "Client") -> None:
+    def __init__(self, address: int, client: object) -> None:
         super().__init__(address)
+        # Kept alive: the client's wire-log trampoline must outlive this store.
         self._client = client
 
     @property

@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import ctypes
 import json
-from typing import TYPE_CHECKING, Any, Iterator, List, Optional
+from typing import Any, List, Optional
 
 from . import _ffi
-from ._handle import Handle
-from .errors import Status
-
-if TYPE_CHECKING:
-    from .client import Client
+from ._paging import Page, Pager, Record
 
 
-class Task(Handle):
+class Task(Record):
     """A task as the server described it (a snapshot: fetch it again to see it move on)."""
 
     _free_function = "glance_task_free"
-
-    @classmethod
-    def _copy_of(cls, borrowed: int) -> "Task":
-        return cls(_ffi.lib().glance_task_clone(borrowed))
+    _clone_function = "glance_task_clone"
 
     def copy(self) -> "Task":
         """An independent copy of this task."""
@@ -98,72 +90,24 @@ class Task(Handle):
         return f"<Task {self.id} {self.type}: {self.status}>"
 
 
-class TaskPage(Handle):
+class TaskPage(Page[Task]):
     """One page of a task listing."""
 
     _free_function = "glance_task_page_free"
+    _record = Task
 
-    def __init__(self, address: int, client: "Client") -> None:
-        super().__init__(address)
-        self._client = client
-
-    def __len__(self) -> int:
-        return int(_ffi.lib().glance_task_page_count(self._ptr))
-
-    def __getitem__(self, index: int) -> Task:
-        if isinstance(index, bool) or not isinstance(index, int):
-            raise TypeError(f"page indices must be int, not {type(index).__name__}")
-        count = len(self)
-        if index < 0:
-            index += count
-        if not 0 <= index < count:
-            raise IndexError("page index out of range")
-        return Task._copy_of(_ffi.lib().glance_task_page_get(self._ptr, index))
-
-    def __iter__(self) -> Iterator[Task]:
-        for index in range(len(self)):
-            yield self[index]
+    def _c(self, name: str) -> Any:
+        return getattr(_ffi.lib(), f"glance_task_page_{name}")
 
     @property
     def tasks(self) -> List[Task]:
         """The tasks of the page (copies that outlive it)."""
         return list(self)
 
-    @property
-    def next(self) -> Optional[str]:
-        """The link to the next page; None on the last page."""
-        return _ffi.text(_ffi.lib().glance_task_page_next(self._ptr))
 
-    @property
-    def first(self) -> Optional[str]:
-        """The link to the first page, when the server sent one."""
-        return _ffi.text(_ffi.lib().glance_task_page_first(self._ptr))
-
-    def next_page(self) -> Optional["TaskPage"]:
-        """Fetches the next page; None on the last page."""
-        link = self.next
-        return None if link is None else self._client.list_tasks_at(link)
-
-
-class TaskIterator(Handle):
+class TaskIterator(Pager[Task]):
     """Every task of a listing, page after page, fetched lazily."""
 
     _free_function = "glance_task_iter_free"
-
-    def __init__(self, address: int, client: "Client") -> None:
-        super().__init__(address)
-        self._client = client
-
-    def __iter__(self) -> "TaskIterator":
-        return self
-
-    def __next__(self) -> Task:
-        if self.closed:
-            raise StopIteration
-        out = ctypes.c_void_p()
-        status = _ffi.lib().glance_task_iter_next(self._ptr, ctypes.byref(out))
-        if status == Status.DONE:
-            self.close()
-            raise StopIteration
-        _ffi.check(status)
-        return Task(out.value or 0)
+    _next_function = "glance_task_iter_next"
+    _record = Task
