@@ -10,6 +10,7 @@ mod account;
 mod catalog;
 #[cfg(feature = "clouds-yaml")]
 mod clouds;
+pub(crate) mod edit;
 mod env;
 pub(crate) mod keystone_v2;
 pub(crate) mod keystone_v3;
