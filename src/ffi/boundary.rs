@@ -89,6 +89,16 @@ pub(crate) fn value<T>(fallback: T, body: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
 }
 
+/// Runs a getter on a handle C passed: `fallback` when the handle is NULL
+/// (or the getter panics), and the last error is left alone as by [`value`].
+pub(crate) fn get<H, T: Copy>(handle: *const H, fallback: T, f: impl FnOnce(&H) -> T) -> T {
+    value(fallback, || {
+        // SAFETY: NULL or a live handle nothing mutates during the call, per
+        // the C contract of every getter.
+        unsafe { handle.as_ref() }.map_or(fallback, f)
+    })
+}
+
 /// Keeps `pthread_cancel` out of a call: cancellation is disabled while it
 /// runs and put back as it was when it returns, so a cancellation request
 /// acts at the caller's next cancellation point after the call. Acting

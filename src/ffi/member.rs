@@ -2,7 +2,7 @@
 
 use std::ffi::{c_char, CString};
 
-use super::boundary::{self, borrow, c_text, lend, text, CallResult, Out};
+use super::boundary::{self, borrow, c_text, get, lend, text, CallResult, Out};
 use super::client::glance_client;
 use super::error::glance_status;
 use crate::{Client, Member, MemberStatus};
@@ -232,47 +232,36 @@ pub extern "C" fn glance_members_free(members: *mut glance_members) {
     boundary::value((), || unsafe { boundary::free(members) })
 }
 
-/// Runs a getter on a member: NULL when `member` is NULL.
-fn get(
-    member: *const glance_member,
-    f: impl FnOnce(&glance_member) -> *const c_char,
-) -> *const c_char {
-    boundary::value(std::ptr::null(), || {
-        // SAFETY: NULL or a live member, per the C contract.
-        unsafe { member.as_ref() }.map_or(std::ptr::null(), f)
-    })
-}
-
 /// The member project's id. Like every string getter of a member: borrowed
 /// from `member` (valid until it, or its list, is freed), NULL when `member`
 /// is NULL or the field is absent.
 #[no_mangle]
 pub extern "C" fn glance_member_member_id(member: *const glance_member) -> *const c_char {
-    get(member, |m| lend(&m.member_id))
+    get(member, std::ptr::null(), |m| lend(&m.member_id))
 }
 
 /// The shared image's id.
 #[no_mangle]
 pub extern "C" fn glance_member_image_id(member: *const glance_member) -> *const c_char {
-    get(member, |m| lend(&m.image_id))
+    get(member, std::ptr::null(), |m| lend(&m.image_id))
 }
 
 /// The member's answer: `pending`, `accepted` or `rejected`.
 #[no_mangle]
 pub extern "C" fn glance_member_status(member: *const glance_member) -> *const c_char {
-    get(member, |m| lend(&m.status))
+    get(member, std::ptr::null(), |m| lend(&m.status))
 }
 
 /// When the image was shared, ISO 8601.
 #[no_mangle]
 pub extern "C" fn glance_member_created_at(member: *const glance_member) -> *const c_char {
-    get(member, |m| lend(&m.created_at))
+    get(member, std::ptr::null(), |m| lend(&m.created_at))
 }
 
 /// When the answer last changed, ISO 8601.
 #[no_mangle]
 pub extern "C" fn glance_member_updated_at(member: *const glance_member) -> *const c_char {
-    get(member, |m| lend(&m.updated_at))
+    get(member, std::ptr::null(), |m| lend(&m.updated_at))
 }
 
 /// Copies a member. Returns a new member owned by the caller (free it with

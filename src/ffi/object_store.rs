@@ -328,28 +328,16 @@ pub extern "C" fn glance_object_info_get(
     })
 }
 
-/// Runs a getter on object info: `fallback` when `info` is NULL.
-fn info_get<T: Copy>(
-    info: *const glance_object_info,
-    fallback: T,
-    f: impl FnOnce(&glance_object_info) -> T,
-) -> T {
-    boundary::value(fallback, || {
-        // SAFETY: NULL or live info, per the C contract.
-        unsafe { info.as_ref() }.map_or(fallback, f)
-    })
-}
-
 /// The object's size in bytes; 0 when `info` is NULL.
 #[no_mangle]
 pub extern "C" fn glance_object_info_size(info: *const glance_object_info) -> u64 {
-    info_get(info, 0, |i| i.info.size)
+    boundary::get(info, 0, |i| i.info.size)
 }
 
 /// The ETag without quotes; NULL when absent. Borrowed from `info`.
 #[no_mangle]
 pub extern "C" fn glance_object_info_etag(info: *const glance_object_info) -> *const c_char {
-    info_get(info, std::ptr::null(), |i| lend(&i.etag))
+    boundary::get(info, std::ptr::null(), |i| lend(&i.etag))
 }
 
 /// The content type; NULL when absent. Borrowed from `info`.
@@ -357,14 +345,14 @@ pub extern "C" fn glance_object_info_etag(info: *const glance_object_info) -> *c
 pub extern "C" fn glance_object_info_content_type(
     info: *const glance_object_info,
 ) -> *const c_char {
-    info_get(info, std::ptr::null(), |i| lend(&i.content_type))
+    boundary::get(info, std::ptr::null(), |i| lend(&i.content_type))
 }
 
 /// Whether the object is made of segments (a static or dynamic large
 /// object); false when `info` is NULL.
 #[no_mangle]
 pub extern "C" fn glance_object_info_is_large(info: *const glance_object_info) -> bool {
-    info_get(info, false, |i| i.info.large_object != LargeObject::No)
+    boundary::get(info, false, |i| i.info.large_object != LargeObject::No)
 }
 
 /// The value of metadata header `X-Object-Meta-<name>` (`name` matched
@@ -375,7 +363,7 @@ pub extern "C" fn glance_object_info_metadata(
     info: *const glance_object_info,
     name: *const c_char,
 ) -> *const c_char {
-    info_get(info, std::ptr::null(), |i| {
+    boundary::get(info, std::ptr::null(), |i| {
         // SAFETY: NULL or a NUL-terminated string, per the C contract.
         let Ok(name) = (unsafe { text(name, "name") }) else {
             return std::ptr::null();
