@@ -6,47 +6,9 @@ use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr::NonNull;
 
-use super::error::{clear_last_error, glance_status, set_last_error};
-
-/// Why a call failed: the status C gets and what the last error records.
-#[derive(Debug)]
-pub(crate) struct CallError {
-    pub(crate) status: glance_status,
-    pub(crate) message: String,
-    pub(crate) http_status: u16,
-    pub(crate) request_id: Option<String>,
-}
-
-impl CallError {
-    /// A failure found in the FFI layer itself (bad pointer, bad string).
-    pub(crate) fn new(status: glance_status, message: impl Into<String>) -> CallError {
-        CallError {
-            status,
-            message: message.into(),
-            http_status: 0,
-            request_id: None,
-        }
-    }
-
-    /// An argument that C passed and the library cannot use.
-    pub(crate) fn invalid_argument(message: impl Into<String>) -> CallError {
-        CallError::new(glance_status::GLANCE_INVALID_ARG, message)
-    }
-}
-
-impl From<crate::Error> for CallError {
-    fn from(error: crate::Error) -> CallError {
-        CallError {
-            status: glance_status::of(&error),
-            message: error.to_string(),
-            http_status: error.status().unwrap_or(0),
-            request_id: error.request_id().map(str::to_owned),
-        }
-    }
-}
-
-/// The result of a function body.
-pub(crate) type CallResult<T = ()> = Result<T, CallError>;
+use super::last_error::{clear_last_error, set_last_error};
+pub(crate) use super::last_error::{CallError, CallResult};
+use super::status::glance_status;
 
 /// Runs the body of a function that returns a status: clears the thread's last
 /// error, turns a failure into its status (recording it) and a panic into
