@@ -189,6 +189,28 @@ pub(crate) unsafe fn optional_bytes<'a>(
     Ok(Some(unsafe { std::slice::from_raw_parts(data, len) }))
 }
 
+/// `len` bytes at `data`, or an empty slice when `len` is 0.
+pub(crate) fn slice<'a>(data: *const u8, len: usize) -> CallResult<&'a [u8]> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if data.is_null() {
+        return Err(CallError::new(
+            glance_status::GLANCE_NULL_ARG,
+            "'data' is NULL",
+        ));
+    }
+    // No buffer is this large; such a length must not reach `from_raw_parts`
+    // (found by tests/c_bad_input.rs).
+    if len > isize::MAX as usize {
+        return Err(CallError::invalid_argument(format!(
+            "'len' ({len}) is larger than any buffer"
+        )));
+    }
+    // SAFETY: `data` holds `len` readable bytes during the call, per the C contract.
+    Ok(unsafe { std::slice::from_raw_parts(data, len) })
+}
+
 /// An array of `count` strings C passed (`items` may be NULL only when `count` is 0).
 ///
 /// # Safety

@@ -8,8 +8,8 @@ use super::boundary::{optional_text, text};
 use super::client::glance_client;
 use super::error::glance_status;
 use super::image::glance_image;
-use super::image_data::{glance_transfer_opts, set};
 use super::import::{glance_import_poll_cb, wait_import};
+use super::transfer_opts::{glance_transfer_opts, set};
 use crate::ExpectedDigest;
 
 /// For uploads, stages and `glance_image_create_with_data*`: the digest the

@@ -6,14 +6,14 @@ use std::ffi::{c_char, c_int, c_void};
 use std::ops::ControlFlow;
 use std::time::Duration;
 
+use super::boundary::slice;
 use super::boundary::{self, borrow, borrow_mut, optional_text, text, CallError, CallResult, Out};
+use super::callbacks::{from_callback, glance_read_cb, GLANCE_CB_CONTINUE};
 use super::client::glance_client;
 use super::create_opts::glance_image_create_opts;
 use super::error::glance_status;
 use super::image::glance_image;
-use super::image_data::{
-    from_callback, glance_read_cb, glance_transfer_opts, slice, GLANCE_CB_CONTINUE,
-};
+use super::transfer_opts::glance_transfer_opts;
 use crate::{
     CreateWithData, ExpectedDigest, ImportMethod, ImportOptions, ImportState, Progress, UploadData,
     UploadMethod, UploadOptions, WaitOptions,
@@ -579,7 +579,7 @@ fn create_from(
                 ),
             };
         let transfer = unsafe { transfer.as_ref() };
-        let mut progress = transfer.and_then(super::image_data::progress_of);
+        let mut progress = transfer.and_then(super::transfer_opts::progress_of);
         let upload = UploadOptions {
             store: transfer.and_then(|t| t.store.clone()),
             framing: transfer.map(|t| t.framing).unwrap_or_default(),

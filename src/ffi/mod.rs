@@ -46,6 +46,10 @@ pub mod error;
 pub mod expected_digest;
 pub mod export_import;
 pub mod image;
+// Declared before the calls that take them: the header keeps this order.
+pub mod callbacks;
+pub mod transfer_opts;
+
 pub mod image_data;
 pub mod images;
 pub mod import;

@@ -7,7 +7,7 @@ use std::ops::ControlFlow;
 use super::boundary::{self, borrow, c_text, lend, optional_text, text, CallResult, Out};
 use super::client::glance_client;
 use super::error::glance_status;
-use super::image_data::{glance_transfer_opts, options, progress_of};
+use super::transfer_opts::{glance_transfer_opts, options, progress_of};
 use crate::{
     LargeObject, ObjectEntry, ObjectInfo, ObjectListOptions, ObjectStore, ObjectUploadOptions,
 };

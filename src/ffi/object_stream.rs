@@ -5,12 +5,10 @@ use std::ffi::{c_char, c_void};
 use std::ops::ControlFlow;
 
 use super::boundary::Out;
+use super::callbacks::{glance_read_cb, glance_write_cb, CallbackReader, CallbackWriter};
 use super::error::glance_status;
-use super::image_data::{
-    glance_read_cb, glance_transfer_opts, glance_write_cb, options, progress_of, CallbackReader,
-    CallbackWriter,
-};
 use super::object_store::{glance_object_store, on_object};
+use super::transfer_opts::{glance_transfer_opts, options, progress_of};
 use crate::{ObjectDownloadOptions, ObjectUploadOptions, Progress};
 
 /// Uploads the data `read` supplies as `container/object`, replacing any

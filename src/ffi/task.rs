@@ -11,9 +11,9 @@ use serde_json::Value;
 use super::boundary::{
     self, borrow, borrow_mut, c_text, lend, optional_text, text, CallError, CallResult, Out,
 };
+use super::callbacks::GLANCE_CB_CONTINUE;
 use super::client::glance_client;
 use super::error::glance_status;
-use super::image_data::GLANCE_CB_CONTINUE;
 use super::object_store::glance_object_store;
 use crate::{
     ContainerImport, ImportTask, NewTask, SortDir, Task, TaskIter, TaskListOptions, TaskPage,
