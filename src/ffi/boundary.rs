@@ -307,6 +307,12 @@ pub(crate) fn lend(value: &Option<CString>) -> *const c_char {
     value.as_deref().map_or(std::ptr::null(), CStr::as_ptr)
 }
 
+/// The pointer C sees for string number `index` of a list: NULL when out of
+/// range or absent.
+pub(crate) fn lend_at(items: &[Option<CString>], index: usize) -> *const c_char {
+    items.get(index).map_or(std::ptr::null(), lend)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@ use std::ffi::{c_char, CString};
 
 use serde_json::Value;
 
-use super::boundary::{self, borrow, c_text, get, lend, text, Out};
+use super::boundary::{self, borrow, c_text, get, lend, lend_at, text, Out};
 use super::error::glance_status;
 use crate::Image;
 
@@ -87,10 +87,6 @@ impl glance_image {
         };
         glance_image { image, text }
     }
-}
-
-fn lend_at(items: &[Option<CString>], index: usize) -> *const c_char {
-    items.get(index).map_or(std::ptr::null(), lend)
 }
 
 /// Frees an image the caller owns. NULL is ignored.

@@ -5,6 +5,7 @@ use std::ffi::{c_char, CString};
 use super::boundary::{self, borrow, c_text, get, lend, text, CallResult, Out};
 use super::client::glance_client;
 use super::error::glance_status;
+use super::members::glance_members;
 use crate::{Client, Member, MemberStatus};
 
 /// One project an image is shared with, and its answer (a snapshot).
@@ -33,14 +34,6 @@ impl glance_member {
             member,
         }
     }
-}
-
-/// The members of an image, as `glance_member_list` returned them.
-///
-/// Immutable: several threads may read it at once. Members it lends stay
-/// valid until it is freed with `glance_members_free`.
-pub struct glance_members {
-    members: Vec<glance_member>,
 }
 
 /// Runs a call on (image, member) that gives back a member.
@@ -198,38 +191,6 @@ pub extern "C" fn glance_member_update_own_status(
         out.set(boundary::give(glance_member::new(member)));
         Ok(())
     })
-}
-
-/// The number of members in the list; 0 when `members` is NULL.
-#[no_mangle]
-pub extern "C" fn glance_members_count(members: *const glance_members) -> usize {
-    boundary::value(0, || {
-        // SAFETY: NULL or a live list, per the C contract.
-        unsafe { members.as_ref() }.map_or(0, |m| m.members.len())
-    })
-}
-
-/// Member number `index` (from 0); NULL when out of range or `members` is
-/// NULL. Borrowed from the list: valid until it is freed; do not free it
-/// (copy it with `glance_member_clone` to keep it longer).
-#[no_mangle]
-pub extern "C" fn glance_members_get(
-    members: *const glance_members,
-    index: usize,
-) -> *const glance_member {
-    boundary::value(std::ptr::null(), || {
-        // SAFETY: NULL or a live list, per the C contract.
-        unsafe { members.as_ref() }
-            .and_then(|m| m.members.get(index))
-            .map_or(std::ptr::null(), |m| m as *const glance_member)
-    })
-}
-
-/// Frees a member list and every member it lends. NULL is ignored.
-#[no_mangle]
-pub extern "C" fn glance_members_free(members: *mut glance_members) {
-    // SAFETY: NULL or a list from glance_member_list, per the C contract.
-    boundary::value((), || unsafe { boundary::free(members) })
 }
 
 /// The member project's id. Like every string getter of a member: borrowed

@@ -58,7 +58,16 @@ pub(crate) mod last_error;
 pub mod list_opts;
 pub mod listing;
 pub mod member;
+pub mod members;
+
+// The object store, then the classes its calls give: the header keeps this
+// order (rustfmt sorts only within a group, hence the blank lines).
 pub mod object_store;
+
+pub mod objects;
+
+pub mod object_info;
+
 pub mod object_stream;
 pub mod openstacksdk;
 pub mod patch;
