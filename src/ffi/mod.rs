@@ -52,6 +52,10 @@ pub mod transfer_opts;
 
 pub mod image_data;
 pub mod images;
+
+// The import request before the calls that take it (the header keeps this order).
+pub mod import_opts;
+
 pub mod import;
 pub mod info;
 pub(crate) mod last_error;
