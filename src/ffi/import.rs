@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::boundary::{self, borrow, slice, text, CallError, CallResult, Out};
 use super::callbacks::{from_callback, glance_read_cb, GLANCE_CB_CONTINUE};
-use super::client::glance_client;
+use super::client::{give_text, glance_client};
 use super::create_opts::glance_image_create_opts;
 use super::error::glance_status;
 use super::image::glance_image;
@@ -30,22 +30,6 @@ fn on_image(
         let client = unsafe { borrow(client, "client") }?;
         let id = unsafe { text(id, "id") }?;
         call(&client.client, id)
-    })
-}
-
-/// Runs a call that gives C a new string.
-fn give_text(
-    client: *const glance_client,
-    out: *mut *mut c_char,
-    call: impl FnOnce(&crate::Client) -> CallResult<String>,
-) -> glance_status {
-    boundary::run(|| {
-        // SAFETY: NULL or a live handle / a writable pointer, per the C contract.
-        let client = unsafe { borrow(client, "client") }?;
-        let out = unsafe { Out::new(out, "out") }?;
-        let value = call(&client.client)?;
-        out.set(boundary::give_string(value)?);
-        Ok(())
     })
 }
 

@@ -51,6 +51,24 @@ pub(super) fn on_object(
     })
 }
 
+/// The options of an object upload from C: a `segment_size` of 0 keeps the
+/// default.
+pub(super) fn upload_options<'a>(
+    size: Option<u64>,
+    segment_size: u64,
+    progress: Option<&'a mut (dyn FnMut(Progress) -> ControlFlow<()> + 'a)>,
+) -> ObjectUploadOptions<'a> {
+    let mut options = ObjectUploadOptions {
+        size,
+        progress,
+        ..Default::default()
+    };
+    if segment_size > 0 {
+        options.segment_size = segment_size;
+    }
+    options
+}
+
 /// The object storage named `object-store` in the client's catalog. Nothing
 /// is sent yet: a client without one (a bare token and endpoint) fails with
 /// `GLANCE_CONFIG` at the first call; use `glance_object_store_at` then.
@@ -271,15 +289,10 @@ pub extern "C" fn glance_object_upload_file_opts(
         let path = unsafe { text(path, "path") }?;
         let opts = unsafe { options(opts) };
         let mut progress = progress_of(opts);
-        let mut options = ObjectUploadOptions {
-            progress: progress
-                .as_mut()
-                .map(|p| p as &mut dyn FnMut(Progress) -> ControlFlow<()>),
-            ..Default::default()
-        };
-        if segment_size > 0 {
-            options.segment_size = segment_size;
-        }
+        let progress = progress
+            .as_mut()
+            .map(|p| p as &mut dyn FnMut(Progress) -> ControlFlow<()>);
+        let options = upload_options(None, segment_size, progress);
         store.upload_file(container, object, path, options)?;
         Ok(())
     })
