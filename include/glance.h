@@ -2426,26 +2426,6 @@ glance_status glance_image_iter_next(struct glance_image_iter *iter,
 void glance_image_iter_free(struct glance_image_iter *iter);
 
 /**
- * Lists the projects an image is shared with (the owner sees every member, a
- * member only itself).
- *
- * Like every call here: `client` and the strings are borrowed for the call
- * only; thread-safe as far as `client` goes; the out-parameter is written
- * only on success, with a new handle owned by the caller.
- * Free the list with `glance_members_free`.
- *
- * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
- * `GLANCE_INVALID_ARG` (a malformed id), `GLANCE_NOT_FOUND`,
- * `GLANCE_FORBIDDEN`, and the failures every request can have
- * (`GLANCE_UNAUTHORIZED`, `GLANCE_TRANSPORT`, `GLANCE_TIMEOUT`, `GLANCE_TLS`,
- * `GLANCE_INVALID_RESPONSE`, `GLANCE_CONFIG`, `GLANCE_SERVICE_UNAVAILABLE`,
- * `GLANCE_HTTP`).
- */
-glance_status glance_member_list(const struct glance_client *client,
-                                 const char *image_id,
-                                 struct glance_members **out_members);
-
-/**
  * Fetches one member of an image (free it with `glance_member_free`).
  *
  * Returns `GLANCE_OK`, `GLANCE_NOT_A_MEMBER` (the image exists but the
@@ -2549,6 +2529,26 @@ struct glance_member *glance_member_clone(const struct glance_member *member);
  * borrowed from a list.
  */
 void glance_member_free(struct glance_member *member);
+
+/**
+ * Lists the projects an image is shared with (the owner sees every member, a
+ * member only itself).
+ *
+ * Like every call here: `client` and the strings are borrowed for the call
+ * only; thread-safe as far as `client` goes; the out-parameter is written
+ * only on success, with a new handle owned by the caller.
+ * Free the list with `glance_members_free`.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG` (a malformed id), `GLANCE_NOT_FOUND`,
+ * `GLANCE_FORBIDDEN`, and the failures every request can have
+ * (`GLANCE_UNAUTHORIZED`, `GLANCE_TRANSPORT`, `GLANCE_TIMEOUT`, `GLANCE_TLS`,
+ * `GLANCE_INVALID_RESPONSE`, `GLANCE_CONFIG`, `GLANCE_SERVICE_UNAVAILABLE`,
+ * `GLANCE_HTTP`).
+ */
+glance_status glance_member_list(const struct glance_client *client,
+                                 const char *image_id,
+                                 struct glance_members **out_members);
 
 /**
  * The number of members in the list; 0 when `members` is NULL.

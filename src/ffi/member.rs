@@ -1,11 +1,11 @@
-//! Image members: sharing an image with other projects.
+//! `glance_member`: one project an image is shared with, and the calls that
+//! fetch, add, remove and answer one (the list is `members.rs`).
 
 use std::ffi::{c_char, CString};
 
 use super::boundary::{self, borrow, c_text, get, lend, text, CallResult, Out};
 use super::client::glance_client;
 use super::error::glance_status;
-use super::members::glance_members;
 use crate::{Client, Member, MemberStatus};
 
 /// One project an image is shared with, and its answer (a snapshot).
@@ -24,7 +24,7 @@ pub struct glance_member {
 }
 
 impl glance_member {
-    fn new(member: Member) -> glance_member {
+    pub(super) fn new(member: Member) -> glance_member {
         glance_member {
             member_id: c_text(&member.member_id),
             image_id: c_text(&member.image_id),
@@ -52,39 +52,6 @@ fn with_member(
         let out = unsafe { Out::new(out_member, "out_member") }?;
         let member = call(&client.client, image_id, member_id)?;
         out.set(boundary::give(glance_member::new(member)));
-        Ok(())
-    })
-}
-
-/// Lists the projects an image is shared with (the owner sees every member, a
-/// member only itself).
-///
-/// Like every call here: `client` and the strings are borrowed for the call
-/// only; thread-safe as far as `client` goes; the out-parameter is written
-/// only on success, with a new handle owned by the caller.
-/// Free the list with `glance_members_free`.
-///
-/// Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
-/// `GLANCE_INVALID_ARG` (a malformed id), `GLANCE_NOT_FOUND`,
-/// `GLANCE_FORBIDDEN`, and the failures every request can have
-/// (`GLANCE_UNAUTHORIZED`, `GLANCE_TRANSPORT`, `GLANCE_TIMEOUT`, `GLANCE_TLS`,
-/// `GLANCE_INVALID_RESPONSE`, `GLANCE_CONFIG`, `GLANCE_SERVICE_UNAVAILABLE`,
-/// `GLANCE_HTTP`).
-#[no_mangle]
-pub extern "C" fn glance_member_list(
-    client: *const glance_client,
-    image_id: *const c_char,
-    out_members: *mut *mut glance_members,
-) -> glance_status {
-    boundary::run(|| {
-        // SAFETY: NULL or live handles / strings / a writable pointer, per the C contract.
-        let client = unsafe { borrow(client, "client") }?;
-        let image_id = unsafe { text(image_id, "image_id") }?;
-        let out = unsafe { Out::new(out_members, "out_members") }?;
-        let members = client.client.list_members(image_id)?;
-        out.set(boundary::give(glance_members {
-            members: members.into_iter().map(glance_member::new).collect(),
-        }));
         Ok(())
     })
 }
