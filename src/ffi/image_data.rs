@@ -28,16 +28,11 @@ fn upload(
         let out = unsafe { Out::optional(out_image) };
         let opts = unsafe { options(opts) };
         let mut progress = progress_of(opts);
-        let options = UploadOptions {
-            store: opts.store.clone(),
-            framing: opts.framing,
-            skip_verification: opts.skip_verification,
-            multihash: opts.multihash,
-            expected_digest: opts.expected_digest.clone(),
-            progress: progress
+        let options = opts.upload_options(
+            progress
                 .as_mut()
                 .map(|p| p as &mut dyn FnMut(Progress) -> ControlFlow<()>),
-        };
+        );
         let image = call(&client.client, id, options)?;
         if let (Some(out), Some(image)) = (out, image) {
             out.set(boundary::give(glance_image::new(image)));

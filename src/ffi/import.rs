@@ -13,10 +13,10 @@ use super::create_opts::glance_image_create_opts;
 use super::error::glance_status;
 use super::image::glance_image;
 use super::import_opts::glance_import_opts;
-use super::transfer_opts::glance_transfer_opts;
+use super::transfer_opts::{glance_transfer_opts, options, progress_of};
 use crate::{
     CreateWithData, ExpectedDigest, ImportMethod, ImportOptions, ImportState, Progress, UploadData,
-    UploadMethod, UploadOptions, WaitOptions,
+    UploadMethod, WaitOptions,
 };
 
 /// Runs a call with a client and an image id.
@@ -390,18 +390,13 @@ fn create_from(
                     i.stores.clone(),
                 ),
             };
-        let transfer = unsafe { transfer.as_ref() };
-        let mut progress = transfer.and_then(super::transfer_opts::progress_of);
-        let upload = UploadOptions {
-            store: transfer.and_then(|t| t.store.clone()),
-            framing: transfer.map(|t| t.framing).unwrap_or_default(),
-            skip_verification: transfer.is_some_and(|t| t.skip_verification),
-            multihash: transfer.and_then(|t| t.multihash),
-            expected_digest: transfer.and_then(|t| t.expected_digest.clone()),
-            progress: progress
+        let transfer = unsafe { options(transfer) };
+        let mut progress = progress_of(transfer);
+        let upload = transfer.upload_options(
+            progress
                 .as_mut()
                 .map(|p| p as &mut dyn FnMut(Progress) -> ControlFlow<()>),
-        };
+        );
         let image = run(
             &client.client,
             &create.fields,

@@ -7,7 +7,7 @@ use std::ops::ControlFlow;
 use super::boundary::{self, borrow_mut, optional_text, CallError, CallResult};
 use super::callbacks::{glance_phase_progress_cb, glance_progress_cb, Reporter};
 use super::error::glance_status;
-use crate::{ExpectedDigest, Framing, HashAlgorithm, Progress};
+use crate::{ExpectedDigest, Framing, HashAlgorithm, Progress, UploadOptions};
 
 /// How an upload's body is framed (`glance_transfer_opts_set_framing`).
 #[repr(u32)]
@@ -292,6 +292,23 @@ static NO_OPTIONS: Defaults = Defaults(glance_transfer_opts {
     progress_userdata: std::ptr::null_mut(),
     prefer_stores: Vec::new(),
 });
+
+impl glance_transfer_opts {
+    /// The options of an image upload, reporting to `progress`.
+    pub(crate) fn upload_options<'a>(
+        &self,
+        progress: Option<&'a mut (dyn FnMut(Progress) -> ControlFlow<()> + 'a)>,
+    ) -> UploadOptions<'a> {
+        UploadOptions {
+            store: self.store.clone(),
+            framing: self.framing,
+            skip_verification: self.skip_verification,
+            multihash: self.multihash,
+            expected_digest: self.expected_digest.clone(),
+            progress,
+        }
+    }
+}
 
 /// The progress closure of the options' C callback, if any.
 pub(crate) fn progress_of(
