@@ -43,6 +43,21 @@ pub(crate) fn run_status(body: impl FnOnce() -> CallResult<glance_status>) -> gl
     }
 }
 
+/// Runs a setter: checks the handle C passed (`name` in the message when it
+/// is NULL), then lets `apply` change it, inside [`run`].
+pub(crate) fn change<H>(
+    handle: *mut H,
+    name: &str,
+    apply: impl FnOnce(&mut H) -> CallResult,
+) -> glance_status {
+    run(|| {
+        // SAFETY: NULL or a live handle used by this thread only, per the C
+        // contract of every setter.
+        let handle = unsafe { borrow_mut(handle, name) }?;
+        apply(handle)
+    })
+}
+
 /// Runs the body of a function that cannot fail (a getter, a constructor, a
 /// `_free`): a panic gives `fallback`. The last error is left alone, so a
 /// getter never invalidates a `glance_error` the caller is reading.

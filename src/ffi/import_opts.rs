@@ -3,7 +3,7 @@
 
 use std::ffi::c_char;
 
-use super::boundary::{self, borrow_mut, optional_text, text, CallError, CallResult};
+use super::boundary::{self, optional_text, text, CallError, CallResult};
 use super::error::glance_status;
 use crate::{ImportMethod, ImportOptions};
 
@@ -43,11 +43,7 @@ fn set(
     opts: *mut glance_import_opts,
     apply: impl FnOnce(&mut glance_import_opts) -> CallResult,
 ) -> glance_status {
-    boundary::run(|| {
-        // SAFETY: NULL or live options used by this thread only, per the docs.
-        let opts = unsafe { borrow_mut(opts, "opts") }?;
-        apply(opts)
-    })
+    boundary::change(opts, "opts", apply)
 }
 
 /// The import method: "glance-direct", "web-download" (with `uri`, the

@@ -4,7 +4,7 @@
 use std::ffi::{c_char, c_void};
 use std::ops::ControlFlow;
 
-use super::boundary::{self, borrow_mut, optional_text, CallError, CallResult};
+use super::boundary::{self, optional_text, CallError, CallResult};
 use super::callbacks::{glance_phase_progress_cb, glance_progress_cb, Reporter};
 use super::error::glance_status;
 use crate::{ExpectedDigest, Framing, HashAlgorithm, Progress, UploadOptions};
@@ -83,11 +83,7 @@ pub(crate) fn set(
     opts: *mut glance_transfer_opts,
     apply: impl FnOnce(&mut glance_transfer_opts) -> CallResult,
 ) -> glance_status {
-    boundary::run(|| {
-        // SAFETY: NULL or live options used by this thread only, per the docs.
-        let opts = unsafe { borrow_mut(opts, "opts") }?;
-        apply(opts)
-    })
+    boundary::change(opts, "opts", apply)
 }
 
 /// Uploads go to this store (`X-Image-Meta-Store`), e.g. "fs2"; NULL: the
