@@ -3,7 +3,7 @@
 
 use std::ffi::c_char;
 
-use super::boundary::{self, optional_text, text, CallError, CallResult};
+use super::boundary::{self, optional_text, text, CallError};
 use super::error::glance_status;
 use crate::{ImportMethod, ImportOptions};
 
@@ -39,13 +39,6 @@ pub extern "C" fn glance_import_opts_free(opts: *mut glance_import_opts) {
     })
 }
 
-fn set(
-    opts: *mut glance_import_opts,
-    apply: impl FnOnce(&mut glance_import_opts) -> CallResult,
-) -> glance_status {
-    boundary::change(opts, "opts", apply)
-}
-
 /// The import method: "glance-direct", "web-download" (with `uri`, the
 /// http(s) URL Glance fetches) or "copy-image"; `uri` is ignored by the
 /// others and may be NULL. Strings are copied. "glance-download" needs more:
@@ -59,7 +52,7 @@ pub extern "C" fn glance_import_opts_set_method(
     method: *const c_char,
     uri: *const c_char,
 ) -> glance_status {
-    set(opts, |opts| {
+    boundary::change(opts, "opts", |opts| {
         // SAFETY: NUL-terminated strings (uri may be NULL), per the C contract.
         let method = unsafe { text(method, "method") }?;
         let uri = unsafe { optional_text(uri, "uri") }?;
@@ -103,7 +96,7 @@ pub extern "C" fn glance_import_opts_set_glance_download(
     region: *const c_char,
     service_interface: *const c_char,
 ) -> glance_status {
-    set(opts, |opts| {
+    boundary::change(opts, "opts", |opts| {
         // SAFETY: NUL-terminated strings (service_interface may be NULL), per the C contract.
         let image_id = unsafe { text(image_id, "image_id") }?;
         let region = unsafe { text(region, "region") }?;
@@ -137,7 +130,7 @@ pub extern "C" fn glance_import_opts_add_store(
     opts: *mut glance_import_opts,
     store: *const c_char,
 ) -> glance_status {
-    set(opts, |opts| {
+    boundary::change(opts, "opts", |opts| {
         // SAFETY: a NUL-terminated string, per the C contract.
         let store = unsafe { text(store, "store") }?;
         crate::images::check_id("store", store)?;
@@ -154,7 +147,7 @@ pub extern "C" fn glance_import_opts_set_all_stores(
     opts: *mut glance_import_opts,
     all: bool,
 ) -> glance_status {
-    set(opts, |opts| {
+    boundary::change(opts, "opts", |opts| {
         opts.stores.all_stores = Some(all);
         Ok(())
     })
@@ -169,7 +162,7 @@ pub extern "C" fn glance_import_opts_set_all_stores_must_succeed(
     opts: *mut glance_import_opts,
     must: bool,
 ) -> glance_status {
-    set(opts, |opts| {
+    boundary::change(opts, "opts", |opts| {
         opts.stores.all_stores_must_succeed = Some(must);
         Ok(())
     })

@@ -4,7 +4,7 @@
 use std::ffi::{c_char, c_void};
 use std::ops::ControlFlow;
 
-use super::boundary::{self, optional_text, CallError, CallResult};
+use super::boundary::{self, optional_text, CallError};
 use super::callbacks::{glance_phase_progress_cb, glance_progress_cb, Reporter};
 use super::error::glance_status;
 use crate::{ExpectedDigest, Framing, HashAlgorithm, Progress, UploadOptions};
@@ -79,13 +79,6 @@ pub extern "C" fn glance_transfer_opts_free(opts: *mut glance_transfer_opts) {
     })
 }
 
-pub(crate) fn set(
-    opts: *mut glance_transfer_opts,
-    apply: impl FnOnce(&mut glance_transfer_opts) -> CallResult,
-) -> glance_status {
-    boundary::change(opts, "opts", apply)
-}
-
 /// Uploads go to this store (`X-Image-Meta-Store`), e.g. "fs2"; NULL: the
 /// cloud's default store. The string is copied.
 ///
@@ -96,7 +89,7 @@ pub extern "C" fn glance_transfer_opts_set_store(
     opts: *mut glance_transfer_opts,
     store: *const c_char,
 ) -> glance_status {
-    set(opts, |opts| {
+    boundary::change(opts, "opts", |opts| {
         // SAFETY: NULL or a NUL-terminated string, per the C contract.
         let store = unsafe { optional_text(store, "store") }?;
         if let Some(store) = store {
@@ -122,7 +115,7 @@ pub extern "C" fn glance_transfer_opts_set_prefer_stores(
     opts: *mut glance_transfer_opts,
     stores: *const c_char,
 ) -> glance_status {
-    set(opts, |opts| {
+    boundary::change(opts, "opts", |opts| {
         // SAFETY: NULL or a NUL-terminated string, per the C contract.
         let stores = unsafe { optional_text(stores, "stores") }?.unwrap_or("");
         let list: Vec<String> = stores
@@ -148,7 +141,7 @@ pub extern "C" fn glance_transfer_opts_set_framing(
     opts: *mut glance_transfer_opts,
     framing: u32,
 ) -> glance_status {
-    set(opts, |opts| {
+    boundary::change(opts, "opts", |opts| {
         opts.framing = match framing {
             0 => Framing::Auto,
             1 => Framing::ContentLength,
@@ -172,7 +165,7 @@ pub extern "C" fn glance_transfer_opts_set_skip_verification(
     opts: *mut glance_transfer_opts,
     skip: bool,
 ) -> glance_status {
-    set(opts, |opts| {
+    boundary::change(opts, "opts", |opts| {
         opts.skip_verification = skip;
         Ok(())
     })
@@ -192,7 +185,7 @@ pub extern "C" fn glance_transfer_opts_set_multihash(
     opts: *mut glance_transfer_opts,
     algorithm: *const c_char,
 ) -> glance_status {
-    set(opts, |opts| {
+    boundary::change(opts, "opts", |opts| {
         // SAFETY: NULL or a NUL-terminated string, per the C contract.
         let algorithm = unsafe { optional_text(algorithm, "algorithm") }?;
         opts.multihash = algorithm
@@ -218,7 +211,7 @@ pub extern "C" fn glance_transfer_opts_set_restart(
     opts: *mut glance_transfer_opts,
     restart: bool,
 ) -> glance_status {
-    set(opts, |opts| {
+    boundary::change(opts, "opts", |opts| {
         opts.restart = restart;
         Ok(())
     })
@@ -235,7 +228,7 @@ pub extern "C" fn glance_transfer_opts_set_progress(
     callback: glance_progress_cb,
     userdata: *mut c_void,
 ) -> glance_status {
-    set(opts, |opts| {
+    boundary::change(opts, "opts", |opts| {
         opts.progress = callback.map_or(Reporter::None, Reporter::Plain);
         opts.progress_userdata = userdata;
         Ok(())
@@ -257,7 +250,7 @@ pub extern "C" fn glance_transfer_opts_set_phase_progress(
     callback: glance_phase_progress_cb,
     userdata: *mut c_void,
 ) -> glance_status {
-    set(opts, |opts| {
+    boundary::change(opts, "opts", |opts| {
         opts.progress = callback.map_or(Reporter::None, Reporter::Phased);
         opts.progress_userdata = userdata;
         Ok(())
