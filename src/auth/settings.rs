@@ -307,6 +307,7 @@ impl Settings {
         } else {
             Ok(())
         };
+        // Both kinds given here have a scope, so this does not fail.
         scoped.map_err(|e| Error::Config(e.0))?;
         Ok(method)
     }
@@ -333,6 +334,7 @@ impl Settings {
             &["tenant_name", "project_name"],
         );
         if let Some(tenant) = tenant {
+            // A Keystone v2.0 password has a tenant, so this does not fail.
             method.set_project(tenant).map_err(|e| Error::Config(e.0))?;
         }
         Ok(method)
