@@ -2426,26 +2426,6 @@ glance_status glance_image_iter_next(struct glance_image_iter *iter,
 void glance_image_iter_free(struct glance_image_iter *iter);
 
 /**
- * Lists the projects an image is shared with (the owner sees every member, a
- * member only itself).
- *
- * Like every call here: `client` and the strings are borrowed for the call
- * only; thread-safe as far as `client` goes; the out-parameter is written
- * only on success, with a new handle owned by the caller.
- * Free the list with `glance_members_free`.
- *
- * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
- * `GLANCE_INVALID_ARG` (a malformed id), `GLANCE_NOT_FOUND`,
- * `GLANCE_FORBIDDEN`, and the failures every request can have
- * (`GLANCE_UNAUTHORIZED`, `GLANCE_TRANSPORT`, `GLANCE_TIMEOUT`, `GLANCE_TLS`,
- * `GLANCE_INVALID_RESPONSE`, `GLANCE_CONFIG`, `GLANCE_SERVICE_UNAVAILABLE`,
- * `GLANCE_HTTP`).
- */
-glance_status glance_member_list(const struct glance_client *client,
-                                 const char *image_id,
-                                 struct glance_members **out_members);
-
-/**
  * Fetches one member of an image (free it with `glance_member_free`).
  *
  * Returns `GLANCE_OK`, `GLANCE_NOT_A_MEMBER` (the image exists but the
@@ -2512,24 +2492,6 @@ glance_status glance_member_update_own_status(const struct glance_client *client
                                               struct glance_member **out_member);
 
 /**
- * The number of members in the list; 0 when `members` is NULL.
- */
-size_t glance_members_count(const struct glance_members *members);
-
-/**
- * Member number `index` (from 0); NULL when out of range or `members` is
- * NULL. Borrowed from the list: valid until it is freed; do not free it
- * (copy it with `glance_member_clone` to keep it longer).
- */
-const struct glance_member *glance_members_get(const struct glance_members *members,
-                                               size_t index);
-
-/**
- * Frees a member list and every member it lends. NULL is ignored.
- */
-void glance_members_free(struct glance_members *members);
-
-/**
  * The member project's id. Like every string getter of a member: borrowed
  * from `member` (valid until it, or its list, is freed), NULL when `member`
  * is NULL or the field is absent.
@@ -2567,6 +2529,44 @@ struct glance_member *glance_member_clone(const struct glance_member *member);
  * borrowed from a list.
  */
 void glance_member_free(struct glance_member *member);
+
+/**
+ * Lists the projects an image is shared with (the owner sees every member, a
+ * member only itself).
+ *
+ * Like every call here: `client` and the strings are borrowed for the call
+ * only; thread-safe as far as `client` goes; the out-parameter is written
+ * only on success, with a new handle owned by the caller.
+ * Free the list with `glance_members_free`.
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
+ * `GLANCE_INVALID_ARG` (a malformed id), `GLANCE_NOT_FOUND`,
+ * `GLANCE_FORBIDDEN`, and the failures every request can have
+ * (`GLANCE_UNAUTHORIZED`, `GLANCE_TRANSPORT`, `GLANCE_TIMEOUT`, `GLANCE_TLS`,
+ * `GLANCE_INVALID_RESPONSE`, `GLANCE_CONFIG`, `GLANCE_SERVICE_UNAVAILABLE`,
+ * `GLANCE_HTTP`).
+ */
+glance_status glance_member_list(const struct glance_client *client,
+                                 const char *image_id,
+                                 struct glance_members **out_members);
+
+/**
+ * The number of members in the list; 0 when `members` is NULL.
+ */
+size_t glance_members_count(const struct glance_members *members);
+
+/**
+ * Member number `index` (from 0); NULL when out of range or `members` is
+ * NULL. Borrowed from the list: valid until it is freed; do not free it
+ * (copy it with `glance_member_clone` to keep it longer).
+ */
+const struct glance_member *glance_members_get(const struct glance_members *members,
+                                               size_t index);
+
+/**
+ * Frees a member list and every member it lends. NULL is ignored.
+ */
+void glance_members_free(struct glance_members *members);
 
 /**
  * The object storage named `object-store` in the client's catalog. Nothing
@@ -2664,83 +2664,6 @@ glance_status glance_object_list(const struct glance_object_store *store,
                                  const char *container,
                                  const char *prefix,
                                  struct glance_objects **out_list);
-
-/**
- * The number of objects in the list; 0 when `list` is NULL.
- */
-size_t glance_objects_count(const struct glance_objects *list);
-
-/**
- * The name of object number `index` (from 0); NULL when out of range.
- * Borrowed from `list`.
- */
-const char *glance_objects_name(const struct glance_objects *list,
-                                size_t index);
-
-/**
- * The ETag (MD5 of an ordinary object) of object number `index`; NULL when
- * out of range or absent. Borrowed from `list`.
- */
-const char *glance_objects_hash(const struct glance_objects *list,
-                                size_t index);
-
-/**
- * The size in bytes of object number `index`; 0 when out of range.
- */
-uint64_t glance_objects_size(const struct glance_objects *list,
-                             size_t index);
-
-/**
- * Frees an object list. NULL is ignored.
- */
-void glance_objects_free(struct glance_objects *list);
-
-/**
- * What Swift says about an object (`HEAD`). On success `*out_info` receives
- * a new handle owned by the caller (free it with `glance_object_info_free`).
- *
- * Returns `GLANCE_OK`, `GLANCE_NOT_FOUND` (no such object or container),
- * `GLANCE_INVALID_ARG` (an empty object name, before any request), and the
- * statuses of `glance_container_exists`.
- */
-glance_status glance_object_info_get(const struct glance_object_store *store,
-                                     const char *container,
-                                     const char *object,
-                                     struct glance_object_info **out_info);
-
-/**
- * The object's size in bytes; 0 when `info` is NULL.
- */
-uint64_t glance_object_info_size(const struct glance_object_info *info);
-
-/**
- * The ETag without quotes; NULL when absent. Borrowed from `info`.
- */
-const char *glance_object_info_etag(const struct glance_object_info *info);
-
-/**
- * The content type; NULL when absent. Borrowed from `info`.
- */
-const char *glance_object_info_content_type(const struct glance_object_info *info);
-
-/**
- * Whether the object is made of segments (a static or dynamic large
- * object); false when `info` is NULL.
- */
-bool glance_object_info_is_large(const struct glance_object_info *info);
-
-/**
- * The value of metadata header `X-Object-Meta-<name>` (`name` matched
- * without regard to case); NULL when absent or an argument is NULL or not
- * UTF-8. `name` is only read; the result is borrowed from `info`.
- */
-const char *glance_object_info_metadata(const struct glance_object_info *info,
-                                        const char *name);
-
-/**
- * Frees object info. NULL is ignored.
- */
-void glance_object_info_free(struct glance_object_info *info);
 
 /**
  * Uploads the file at `path` as `container/object`, replacing any object of
@@ -2900,6 +2823,83 @@ glance_status glance_object_temp_url(const struct glance_object_store *store,
                                      const char *key,
                                      uint64_t lifetime_seconds,
                                      char **out_url);
+
+/**
+ * The number of objects in the list; 0 when `list` is NULL.
+ */
+size_t glance_objects_count(const struct glance_objects *list);
+
+/**
+ * The name of object number `index` (from 0); NULL when out of range.
+ * Borrowed from `list`.
+ */
+const char *glance_objects_name(const struct glance_objects *list,
+                                size_t index);
+
+/**
+ * The ETag (MD5 of an ordinary object) of object number `index`; NULL when
+ * out of range or absent. Borrowed from `list`.
+ */
+const char *glance_objects_hash(const struct glance_objects *list,
+                                size_t index);
+
+/**
+ * The size in bytes of object number `index`; 0 when out of range.
+ */
+uint64_t glance_objects_size(const struct glance_objects *list,
+                             size_t index);
+
+/**
+ * Frees an object list. NULL is ignored.
+ */
+void glance_objects_free(struct glance_objects *list);
+
+/**
+ * What Swift says about an object (`HEAD`). On success `*out_info` receives
+ * a new handle owned by the caller (free it with `glance_object_info_free`).
+ *
+ * Returns `GLANCE_OK`, `GLANCE_NOT_FOUND` (no such object or container),
+ * `GLANCE_INVALID_ARG` (an empty object name, before any request), and the
+ * statuses of `glance_container_exists`.
+ */
+glance_status glance_object_info_get(const struct glance_object_store *store,
+                                     const char *container,
+                                     const char *object,
+                                     struct glance_object_info **out_info);
+
+/**
+ * The object's size in bytes; 0 when `info` is NULL.
+ */
+uint64_t glance_object_info_size(const struct glance_object_info *info);
+
+/**
+ * The ETag without quotes; NULL when absent. Borrowed from `info`.
+ */
+const char *glance_object_info_etag(const struct glance_object_info *info);
+
+/**
+ * The content type; NULL when absent. Borrowed from `info`.
+ */
+const char *glance_object_info_content_type(const struct glance_object_info *info);
+
+/**
+ * Whether the object is made of segments (a static or dynamic large
+ * object); false when `info` is NULL.
+ */
+bool glance_object_info_is_large(const struct glance_object_info *info);
+
+/**
+ * The value of metadata header `X-Object-Meta-<name>` (`name` matched
+ * without regard to case); NULL when absent or an argument is NULL or not
+ * UTF-8. `name` is only read; the result is borrowed from `info`.
+ */
+const char *glance_object_info_metadata(const struct glance_object_info *info,
+                                        const char *name);
+
+/**
+ * Frees object info. NULL is ignored.
+ */
+void glance_object_info_free(struct glance_object_info *info);
 
 /**
  * Uploads the data `read` supplies as `container/object`, replacing any

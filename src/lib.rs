@@ -27,6 +27,9 @@
 //!   no answer, or a 5xx or 429 answer, are logged at `warn`, the others at
 //!   `debug`. With `env_logger`, `RUST_LOG=glance_client=debug` shows them.
 #![warn(missing_docs)]
+// Unsafe code belongs to the C layer (src/ffi/) and to one libc call in
+// src/part_file.rs; anywhere else the compiler refuses it.
+#![deny(unsafe_code)]
 
 mod account;
 mod auth;
@@ -37,6 +40,8 @@ mod config;
 mod digest;
 mod enums;
 mod error;
+// The C ABI: raw pointers and callbacks from C are its whole purpose.
+#[allow(unsafe_code)]
 pub mod ffi;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]

@@ -63,14 +63,23 @@ fn open_existing(part: &Path) -> Result<Option<File>> {
     if !meta.file_type().is_file() {
         return Err(not_ours(part, "is not a regular file"));
     }
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    if meta.uid() != unsafe { libc::geteuid() } {
+    if meta.uid() != effective_uid() {
         return Err(not_ours(part, "belongs to another user"));
     }
     if meta.nlink() != 1 {
         return Err(not_ours(part, "has other hard links"));
     }
     Ok(Some(file))
+}
+
+/// The user the process acts as, who owns the files it creates. The standard
+/// library has no safe call for it, and nothing the process owns tells it
+/// honestly (`/proc/self` is root's in a process that is not dumpable), so
+/// this is libc's, the crate's one unsafe call outside the C layer.
+#[allow(unsafe_code)]
+fn effective_uid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
 }
 
 /// Creates `part` exclusively: an existing name, a symbolic link included,

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use zeroize::Zeroize;
+
 /// A token, password, API key or application credential secret.
 ///
 /// Formatting prints `<redacted>`; the value is reachable only through
@@ -52,9 +54,9 @@ impl From<String> for Secret {
 
 impl Drop for Secret {
     fn drop(&mut self) {
-        // Overwrite the bytes so a freed secret does not linger in the heap.
-        // SAFETY: zero bytes are valid UTF-8.
-        unsafe { self.0.as_bytes_mut() }.fill(0);
+        // Overwrite the bytes so a freed secret does not linger in the heap
+        // (zeroize's writes are not optimised away as a plain fill may be).
+        self.0.zeroize();
     }
 }
 

@@ -1,6 +1,8 @@
 //! Authentication: how the client gets a token and finds its endpoints.
 //!
 //! - [`method`]: the public description of credentials ([`AuthMethod`]);
+//! - `edit`: changing one part of a method (its user, project or domain),
+//!   for the C setters and for `settings`;
 //! - `keystone_v3`, `keystone_v2`: the token requests of each Identity API;
 //! - `catalog`: endpoint selection by service type, region and interface;
 //! - `session`: the shared token cache, renewal before expiry and after a 401;
@@ -8,6 +10,7 @@
 //!   clouds.yaml, read in `src/config/`) turned into a builder.
 
 mod catalog;
+pub(crate) mod edit;
 pub(crate) mod keystone_v2;
 pub(crate) mod keystone_v3;
 pub(crate) mod method;

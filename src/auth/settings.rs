@@ -12,8 +12,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::auth::method::{
-    ApplicationCredentialRef, AuthMethod, DomainRef, ProjectRef, RackspaceApiKey, Scope, TenantRef,
-    UserRef, V2Password, V3ApplicationCredential, V3Password, V3Token,
+    ApplicationCredentialRef, AuthMethod, DomainRef, ProjectRef, RackspaceApiKey, Scope, UserRef,
+    V2Password, V3ApplicationCredential, V3Password, V3Token,
 };
 use crate::config::ClientBuilder;
 use crate::error::{Error, Result};
@@ -280,45 +280,64 @@ impl Settings {
         })
     }
 
-    fn scope(&self) -> Scope {
-        if let Some(id) = self.first(&["project_id", "tenant_id"]) {
-            Scope::Project(ProjectRef::Id(id.to_owned()))
-        } else if let Some(name) = self.first(&["project_name", "tenant_name"]) {
-            Scope::Project(ProjectRef::Name {
-                name: name.to_owned(),
-                domain: self.domain("project_domain_id", "project_domain_name"),
-            })
-        } else if let Some(id) = self.get("domain_id") {
-            Scope::Domain(DomainRef::Id(id.to_owned()))
-        } else if let Some(name) = self.get("domain_name") {
-            Scope::Domain(DomainRef::Name(name.to_owned()))
-        } else {
-            Scope::Unscoped
+    /// The project these settings name, an id before a name; each list of
+    /// keys in the order its identity version prefers.
+    fn project(&self, id_keys: &[&str], name_keys: &[&str]) -> Option<ProjectRef> {
+        if let Some(id) = self.first(id_keys) {
+            return Some(ProjectRef::Id(id.to_owned()));
         }
+        self.first(name_keys).map(|name| ProjectRef::Name {
+            name: name.to_owned(),
+            domain: self.domain("project_domain_id", "project_domain_name"),
+        })
+    }
+
+    /// `method` (unscoped) scoped to the project or the domain these
+    /// settings name, by the rules of `auth/edit.rs`.
+    fn scoped(&self, mut method: AuthMethod) -> Result<AuthMethod> {
+        let scoped = if let Some(project) = self.project(
+            &["project_id", "tenant_id"],
+            &["project_name", "tenant_name"],
+        ) {
+            method.set_project(project)
+        } else if let Some(id) = self.get("domain_id") {
+            method.set_domain_scope(DomainRef::Id(id.to_owned()))
+        } else if let Some(name) = self.get("domain_name") {
+            method.set_domain_scope(DomainRef::Name(name.to_owned()))
+        } else {
+            Ok(())
+        };
+        // Both kinds given here have a scope, so this does not fail.
+        scoped.map_err(|e| Error::Config(e.0))?;
+        Ok(method)
     }
 
     fn v3_password(&self) -> Result<AuthMethod> {
-        Ok(AuthMethod::V3Password(V3Password {
+        self.scoped(AuthMethod::V3Password(V3Password {
             auth_url: self.auth_url()?,
             user: self.user("who authenticates")?,
             password: Secret::new(self.require("password", "password authentication")?),
-            scope: self.scope(),
+            scope: Scope::Unscoped,
         }))
     }
 
     fn v2_password(&self) -> Result<AuthMethod> {
-        let tenant = if let Some(id) = self.first(&["tenant_id", "project_id"]) {
-            Some(TenantRef::Id(id.to_owned()))
-        } else {
-            self.first(&["tenant_name", "project_name"])
-                .map(|name| TenantRef::Name(name.to_owned()))
-        };
-        Ok(AuthMethod::V2Password(V2Password {
+        let mut method = AuthMethod::V2Password(V2Password {
             auth_url: self.auth_url()?,
             username: self.require("username", "who authenticates")?,
             password: Secret::new(self.require("password", "password authentication")?),
-            tenant,
-        }))
+            tenant: None,
+        });
+        // Keystone v2.0 prefers the tenant keys; its project is the tenant.
+        let tenant = self.project(
+            &["tenant_id", "project_id"],
+            &["tenant_name", "project_name"],
+        );
+        if let Some(tenant) = tenant {
+            // A Keystone v2.0 password has a tenant, so this does not fail.
+            method.set_project(tenant).map_err(|e| Error::Config(e.0))?;
+        }
+        Ok(method)
     }
 
     fn v3_application_credential(&self) -> Result<AuthMethod> {
@@ -348,10 +367,10 @@ impl Settings {
     }
 
     fn v3_token(&self) -> Result<AuthMethod> {
-        Ok(AuthMethod::V3Token(V3Token {
+        self.scoped(AuthMethod::V3Token(V3Token {
             auth_url: self.auth_url()?,
             token: Secret::new(self.require("token", "token authentication")?),
-            scope: self.scope(),
+            scope: Scope::Unscoped,
         }))
     }
 }
@@ -359,6 +378,7 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::method::TenantRef;
     use crate::auth::Interface;
 
     fn env(pairs: &[(&str, &str)]) -> Settings {

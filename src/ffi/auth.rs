@@ -8,9 +8,10 @@ use std::ffi::c_char;
 use super::boundary::{self, text, CallError, CallResult, Out};
 use super::config::{glance_config, set};
 use super::error::glance_status;
+use crate::auth::edit::NoSuchPart;
 use crate::{
     ApplicationCredentialRef, AuthMethod, ClientBuilder, DomainRef, ProjectRef, RackspaceApiKey,
-    Scope, TenantRef, UserRef, V2Password, V3ApplicationCredential, V3Token,
+    Scope, UserRef, V2Password, V3ApplicationCredential, V3Token,
 };
 
 /// Hands a builder to C as a new configuration.
@@ -269,108 +270,19 @@ pub extern "C" fn glance_config_set_rackspace_api_key(
     })
 }
 
-fn kind(method: &AuthMethod) -> &'static str {
-    match method {
-        AuthMethod::Unset => "no authentication",
-        AuthMethod::Token(_) => "a bare token",
-        AuthMethod::V3Password(_) => "a Keystone v3 password",
-        AuthMethod::V3ApplicationCredential(_) => "a Keystone v3 application credential",
-        AuthMethod::V3Token(_) => "a Keystone v3 token exchange",
-        AuthMethod::V2Password(_) => "a Keystone v2.0 password",
-        AuthMethod::RackspaceApiKey(_) => "a Rackspace API key",
-    }
-}
-
-fn not_applicable(method: &AuthMethod, what: &str) -> CallError {
-    CallError::invalid_argument(format!(
-        "{what} does not apply to {}: set the authentication first",
-        kind(method)
-    ))
-}
-
-/// Runs a refinement: reads one string, then changes the current method.
+/// Runs a refinement: reads one string, then changes that part of the
+/// current method (the rules are the core's, `src/auth/edit.rs`).
 fn refine(
     config: *mut glance_config,
     value: *const c_char,
     name: &str,
-    apply: impl FnOnce(&mut AuthMethod, &str) -> CallResult,
+    apply: impl FnOnce(&mut AuthMethod, &str) -> Result<(), NoSuchPart>,
 ) -> glance_status {
     set(config, |c| {
         // SAFETY: NULL or a NUL-terminated string, per the C contract.
         let value = unsafe { text(value, name) }?;
-        apply(&mut c.builder.auth, value)
+        apply(&mut c.builder.auth, value).map_err(|e| CallError::invalid_argument(e.0))
     })
-}
-
-/// The user of the current method, when it has one.
-fn user_of(method: &mut AuthMethod) -> Option<&mut UserRef> {
-    match method {
-        AuthMethod::V3Password(p) => Some(&mut p.user),
-        AuthMethod::V3ApplicationCredential(V3ApplicationCredential {
-            credential: ApplicationCredentialRef::Name { user, .. },
-            ..
-        }) => Some(user),
-        _ => None,
-    }
-}
-
-/// The scope of the current method, when it has one.
-fn scope_of(method: &mut AuthMethod) -> Option<&mut Scope> {
-    match method {
-        AuthMethod::V3Password(p) => Some(&mut p.scope),
-        AuthMethod::V3Token(t) => Some(&mut t.scope),
-        _ => None,
-    }
-}
-
-fn set_user_domain(method: &mut AuthMethod, domain: DomainRef) -> CallResult {
-    match user_of(method) {
-        Some(UserRef::Name { domain: d, .. }) => {
-            *d = domain;
-            Ok(())
-        }
-        Some(UserRef::Id(_)) => Err(CallError::invalid_argument(
-            "a user given by id has no domain to set",
-        )),
-        None => Err(not_applicable(method, "a user domain")),
-    }
-}
-
-fn set_project(method: &mut AuthMethod, project: ProjectRef, tenant: TenantRef) -> CallResult {
-    if let AuthMethod::V2Password(p) = method {
-        p.tenant = Some(tenant);
-        return Ok(());
-    }
-    match scope_of(method) {
-        Some(scope) => {
-            *scope = Scope::Project(project);
-            Ok(())
-        }
-        None => Err(not_applicable(method, "a project")),
-    }
-}
-
-fn set_project_domain(method: &mut AuthMethod, domain: DomainRef) -> CallResult {
-    match scope_of(method) {
-        Some(Scope::Project(ProjectRef::Name { domain: d, .. })) => {
-            *d = domain;
-            Ok(())
-        }
-        Some(_) => Err(CallError::invalid_argument(
-            "a project domain needs a project given by name: set the project name first",
-        )),
-        None => Err(not_applicable(method, "a project domain")),
-    }
-}
-
-fn set_domain_scope(method: &mut AuthMethod, domain: DomainRef) -> CallResult {
-    match scope_of(method) {
-        Some(scope) => {
-            *scope = Scope::Domain(domain);
-            Ok(())
-        }
-        None => Err(not_applicable(method, "a domain scope")),
-    }
 }
 
 /// Names the user by id instead of by name (Keystone v3 password, or an
@@ -385,15 +297,7 @@ pub extern "C" fn glance_config_set_user_id(
     config: *mut glance_config,
     user_id: *const c_char,
 ) -> glance_status {
-    refine(config, user_id, "user_id", |method, id| {
-        match user_of(method) {
-            Some(user) => {
-                *user = UserRef::Id(id.to_owned());
-                Ok(())
-            }
-            None => Err(not_applicable(method, "a user id")),
-        }
-    })
+    refine(config, user_id, "user_id", AuthMethod::set_user_id)
 }
 
 /// The domain of the user (given by name), by id.
@@ -403,7 +307,7 @@ pub extern "C" fn glance_config_set_user_domain_id(
     domain_id: *const c_char,
 ) -> glance_status {
     refine(config, domain_id, "domain_id", |m, d| {
-        set_user_domain(m, DomainRef::Id(d.to_owned()))
+        m.set_user_domain(DomainRef::Id(d.to_owned()))
     })
 }
 
@@ -414,7 +318,7 @@ pub extern "C" fn glance_config_set_user_domain_name(
     domain_name: *const c_char,
 ) -> glance_status {
     refine(config, domain_name, "domain_name", |m, d| {
-        set_user_domain(m, DomainRef::Name(d.to_owned()))
+        m.set_user_domain(DomainRef::Name(d.to_owned()))
     })
 }
 
@@ -426,11 +330,7 @@ pub extern "C" fn glance_config_set_project_id(
     project_id: *const c_char,
 ) -> glance_status {
     refine(config, project_id, "project_id", |m, id| {
-        set_project(
-            m,
-            ProjectRef::Id(id.to_owned()),
-            TenantRef::Id(id.to_owned()),
-        )
+        m.set_project(ProjectRef::Id(id.to_owned()))
     })
 }
 
@@ -443,7 +343,7 @@ pub extern "C" fn glance_config_set_project_name(
     project_name: *const c_char,
 ) -> glance_status {
     refine(config, project_name, "project_name", |m, name| {
-        set_project(m, ProjectRef::name(name), TenantRef::Name(name.to_owned()))
+        m.set_project(ProjectRef::name(name))
     })
 }
 
@@ -454,7 +354,7 @@ pub extern "C" fn glance_config_set_project_domain_id(
     domain_id: *const c_char,
 ) -> glance_status {
     refine(config, domain_id, "domain_id", |m, d| {
-        set_project_domain(m, DomainRef::Id(d.to_owned()))
+        m.set_project_domain(DomainRef::Id(d.to_owned()))
     })
 }
 
@@ -465,7 +365,7 @@ pub extern "C" fn glance_config_set_project_domain_name(
     domain_name: *const c_char,
 ) -> glance_status {
     refine(config, domain_name, "domain_name", |m, d| {
-        set_project_domain(m, DomainRef::Name(d.to_owned()))
+        m.set_project_domain(DomainRef::Name(d.to_owned()))
     })
 }
 
@@ -476,7 +376,7 @@ pub extern "C" fn glance_config_set_domain_scope_id(
     domain_id: *const c_char,
 ) -> glance_status {
     refine(config, domain_id, "domain_id", |m, d| {
-        set_domain_scope(m, DomainRef::Id(d.to_owned()))
+        m.set_domain_scope(DomainRef::Id(d.to_owned()))
     })
 }
 
@@ -487,6 +387,6 @@ pub extern "C" fn glance_config_set_domain_scope_name(
     domain_name: *const c_char,
 ) -> glance_status {
     refine(config, domain_name, "domain_name", |m, d| {
-        set_domain_scope(m, DomainRef::Name(d.to_owned()))
+        m.set_domain_scope(DomainRef::Name(d.to_owned()))
     })
 }

@@ -6,47 +6,9 @@ use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr::NonNull;
 
-use super::error::{clear_last_error, glance_status, set_last_error};
-
-/// Why a call failed: the status C gets and what the last error records.
-#[derive(Debug)]
-pub(crate) struct CallError {
-    pub(crate) status: glance_status,
-    pub(crate) message: String,
-    pub(crate) http_status: u16,
-    pub(crate) request_id: Option<String>,
-}
-
-impl CallError {
-    /// A failure found in the FFI layer itself (bad pointer, bad string).
-    pub(crate) fn new(status: glance_status, message: impl Into<String>) -> CallError {
-        CallError {
-            status,
-            message: message.into(),
-            http_status: 0,
-            request_id: None,
-        }
-    }
-
-    /// An argument that C passed and the library cannot use.
-    pub(crate) fn invalid_argument(message: impl Into<String>) -> CallError {
-        CallError::new(glance_status::GLANCE_INVALID_ARG, message)
-    }
-}
-
-impl From<crate::Error> for CallError {
-    fn from(error: crate::Error) -> CallError {
-        CallError {
-            status: glance_status::of(&error),
-            message: error.to_string(),
-            http_status: error.status().unwrap_or(0),
-            request_id: error.request_id().map(str::to_owned),
-        }
-    }
-}
-
-/// The result of a function body.
-pub(crate) type CallResult<T = ()> = Result<T, CallError>;
+use super::last_error::{clear_last_error, set_last_error};
+pub(crate) use super::last_error::{CallError, CallResult};
+use super::status::glance_status;
 
 /// Runs the body of a function that returns a status: clears the thread's last
 /// error, turns a failure into its status (recording it) and a panic into
@@ -81,12 +43,37 @@ pub(crate) fn run_status(body: impl FnOnce() -> CallResult<glance_status>) -> gl
     }
 }
 
+/// Runs a setter: checks the handle C passed (`name` in the message when it
+/// is NULL), then lets `apply` change it, inside [`run`].
+pub(crate) fn change<H>(
+    handle: *mut H,
+    name: &str,
+    apply: impl FnOnce(&mut H) -> CallResult,
+) -> glance_status {
+    run(|| {
+        // SAFETY: NULL or a live handle used by this thread only, per the C
+        // contract of every setter.
+        let handle = unsafe { borrow_mut(handle, name) }?;
+        apply(handle)
+    })
+}
+
 /// Runs the body of a function that cannot fail (a getter, a constructor, a
 /// `_free`): a panic gives `fallback`. The last error is left alone, so a
 /// getter never invalidates a `glance_error` the caller is reading.
 pub(crate) fn value<T>(fallback: T, body: impl FnOnce() -> T) -> T {
     let _deferred = CancellationDeferred::start();
     catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
+}
+
+/// Runs a getter on a handle C passed: `fallback` when the handle is NULL
+/// (or the getter panics), and the last error is left alone as by [`value`].
+pub(crate) fn get<H, T: Copy>(handle: *const H, fallback: T, f: impl FnOnce(&H) -> T) -> T {
+    value(fallback, || {
+        // SAFETY: NULL or a live handle nothing mutates during the call, per
+        // the C contract of every getter.
+        unsafe { handle.as_ref() }.map_or(fallback, f)
+    })
 }
 
 /// Keeps `pthread_cancel` out of a call: cancellation is disabled while it
@@ -217,6 +204,28 @@ pub(crate) unsafe fn optional_bytes<'a>(
     Ok(Some(unsafe { std::slice::from_raw_parts(data, len) }))
 }
 
+/// `len` bytes at `data`, or an empty slice when `len` is 0.
+pub(crate) fn slice<'a>(data: *const u8, len: usize) -> CallResult<&'a [u8]> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if data.is_null() {
+        return Err(CallError::new(
+            glance_status::GLANCE_NULL_ARG,
+            "'data' is NULL",
+        ));
+    }
+    // No buffer is this large; such a length must not reach `from_raw_parts`
+    // (found by tests/c_bad_input.rs).
+    if len > isize::MAX as usize {
+        return Err(CallError::invalid_argument(format!(
+            "'len' ({len}) is larger than any buffer"
+        )));
+    }
+    // SAFETY: `data` holds `len` readable bytes during the call, per the C contract.
+    Ok(unsafe { std::slice::from_raw_parts(data, len) })
+}
+
 /// An array of `count` strings C passed (`items` may be NULL only when `count` is 0).
 ///
 /// # Safety
@@ -311,6 +320,12 @@ pub(crate) fn c_text(value: &str) -> Option<CString> {
 /// The pointer C sees for a lent string: NULL when absent.
 pub(crate) fn lend(value: &Option<CString>) -> *const c_char {
     value.as_deref().map_or(std::ptr::null(), CStr::as_ptr)
+}
+
+/// The pointer C sees for string number `index` of a list: NULL when out of
+/// range or absent.
+pub(crate) fn lend_at(items: &[Option<CString>], index: usize) -> *const c_char {
+    items.get(index).map_or(std::ptr::null(), lend)
 }
 
 #[cfg(test)]

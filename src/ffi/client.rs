@@ -46,6 +46,15 @@ fn string_out(
     })
 }
 
+/// Runs a call on the client that gives C a new string.
+pub(crate) fn give_text(
+    client: *const glance_client,
+    out: *mut *mut c_char,
+    call: impl FnOnce(&Client) -> CallResult<String>,
+) -> glance_status {
+    string_out(client, out, |client| call(client).map(Some))
+}
+
 /// The token the client sends now (authenticating first when it has none),
 /// for handing to another tool. It is renewed behind the client's back, so
 /// ask again rather than keeping it.

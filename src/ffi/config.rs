@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 use std::time::Duration;
 
-use super::boundary::{self, borrow_mut, optional_text, text, CallError, Out};
+use super::boundary::{self, optional_text, text, CallError, Out};
 use super::client::glance_client;
 use super::error::glance_status;
 use crate::http::check_header_value;
@@ -30,11 +30,7 @@ pub(crate) fn set(
     config: *mut glance_config,
     set: impl FnOnce(&mut glance_config) -> boundary::CallResult,
 ) -> glance_status {
-    boundary::run(|| {
-        // SAFETY: NULL or a live config used by this thread only, per the docs.
-        let config = unsafe { borrow_mut(config, "config") }?;
-        set(config)
-    })
+    boundary::change(config, "config", set)
 }
 
 fn millis(ms: u64) -> Option<Duration> {

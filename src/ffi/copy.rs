@@ -7,7 +7,7 @@ use super::boundary::{self, borrow, optional_text, text, Out};
 use super::client::glance_client;
 use super::error::glance_status;
 use super::image::glance_image;
-use super::image_data::{glance_transfer_opts, options, progress_of};
+use super::transfer_opts::{glance_transfer_opts, options, progress_of};
 use crate::{CopyOptions, Progress};
 
 /// Copies image `image_id` of `source`'s cloud into `target`'s (another

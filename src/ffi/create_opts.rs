@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use super::boundary::{self, borrow_mut, text, CallResult};
+use super::boundary::{self, text, CallResult};
 use super::error::glance_status;
 use crate::{CreateImage, Visibility};
 
@@ -21,11 +21,7 @@ fn set(
     opts: *mut glance_image_create_opts,
     set: impl FnOnce(&mut CreateImage) -> CallResult,
 ) -> glance_status {
-    boundary::run(|| {
-        // SAFETY: NULL or live options used by this thread only, per the docs.
-        let opts = unsafe { borrow_mut(opts, "opts") }?;
-        set(&mut opts.fields)
-    })
+    boundary::change(opts, "opts", |opts| set(&mut opts.fields))
 }
 
 /// Runs a setter that takes one string.

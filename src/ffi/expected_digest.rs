@@ -4,12 +4,12 @@
 
 use std::ffi::{c_char, c_void};
 
-use super::boundary::{optional_text, text};
+use super::boundary::{self, optional_text, text};
 use super::client::glance_client;
 use super::error::glance_status;
 use super::image::glance_image;
-use super::image_data::{glance_transfer_opts, set};
 use super::import::{glance_import_poll_cb, wait_import};
+use super::transfer_opts::glance_transfer_opts;
 use crate::ExpectedDigest;
 
 /// For uploads, stages and `glance_image_create_with_data*`: the digest the
@@ -34,7 +34,7 @@ pub extern "C" fn glance_transfer_opts_set_expected_digest(
     algorithm: *const c_char,
     hex: *const c_char,
 ) -> glance_status {
-    set(opts, |opts| {
+    boundary::change(opts, "opts", |opts| {
         // SAFETY: NULL or NUL-terminated strings, per the C contract.
         let algorithm = unsafe { optional_text(algorithm, "algorithm") }?;
         opts.expected_digest = match algorithm {

@@ -7,8 +7,8 @@ use super::boundary::{self, borrow, optional_text, text, CallError, Out};
 use super::client::glance_client;
 use super::error::glance_status;
 use super::image::glance_image;
-use super::image_data::{glance_transfer_opts, options, progress_of};
 use super::object_store::glance_object_store;
+use super::transfer_opts::{glance_transfer_opts, options, progress_of};
 use crate::{ContainerImportOptions, ExportOptions, ImportVia, Progress};
 
 /// Import through this client: the object is read and uploaded to Glance.

@@ -6,7 +6,7 @@ use std::ffi::{c_char, CString};
 
 use serde_json::Value;
 
-use super::boundary::{self, borrow, c_text, lend, text, Out};
+use super::boundary::{self, borrow, c_text, get, lend, lend_at, text, Out};
 use super::error::glance_status;
 use crate::Image;
 
@@ -87,24 +87,6 @@ impl glance_image {
         };
         glance_image { image, text }
     }
-}
-
-/// Runs a getter on an image: `fallback` when `image` is NULL.
-fn get<T>(image: *const glance_image, fallback: T, f: impl FnOnce(&glance_image) -> T) -> T
-where
-    T: Copy,
-{
-    boundary::value(fallback, || {
-        // SAFETY: NULL or a live image, per the C contract.
-        match unsafe { image.as_ref() } {
-            Some(image) => f(image),
-            None => fallback,
-        }
-    })
-}
-
-fn lend_at(items: &[Option<CString>], index: usize) -> *const c_char {
-    items.get(index).map_or(std::ptr::null(), lend)
 }
 
 /// Frees an image the caller owns. NULL is ignored.

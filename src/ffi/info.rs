@@ -3,29 +3,15 @@
 
 use std::ffi::c_char;
 
-use super::boundary::{self, borrow, CallResult, Out};
-use super::client::glance_client;
+use super::boundary::CallResult;
+use super::client::{give_text, glance_client};
 use super::error::glance_status;
 
-/// Runs a call that gives C a new JSON string.
-fn give_json(
-    client: *const glance_client,
-    out: *mut *mut c_char,
-    call: impl FnOnce(&crate::Client) -> crate::Result<serde_json::Value>,
-) -> glance_status {
-    boundary::run(|| {
-        // SAFETY: NULL or a live handle / a writable pointer, per the C contract.
-        let client = unsafe { borrow(client, "client") }?;
-        let out = unsafe { Out::new(out, "out") }?;
-        let value = call(&client.client)?;
-        out.set(boundary::give_string(value.to_string())?);
-        CallResult::Ok(())
-    })
-}
-
-fn to_value<T: serde::Serialize>(value: &T) -> crate::Result<serde_json::Value> {
-    serde_json::to_value(value)
-        .map_err(|e| crate::Error::invalid_argument(format!("cannot encode as JSON: {e}")))
+/// The JSON text of a value, as `serde_json::Value` writes it.
+fn json_value_text<T: serde::Serialize>(value: &T) -> CallResult<String> {
+    let value = serde_json::to_value(value)
+        .map_err(|e| crate::Error::invalid_argument(format!("cannot encode as JSON: {e}")))?;
+    Ok(value.to_string())
 }
 
 /// What the cloud offers, as JSON: `{"api_version": "2.17" (or null),
@@ -40,8 +26,8 @@ pub extern "C" fn glance_capabilities_json(
     client: *const glance_client,
     out: *mut *mut c_char,
 ) -> glance_status {
-    give_json(client, out, |client| {
-        Ok(crate::capabilities::to_json(&client.capabilities()?))
+    give_text(client, out, |client| {
+        Ok(crate::capabilities::to_json(&client.capabilities()?).to_string())
     })
 }
 
@@ -58,7 +44,7 @@ pub extern "C" fn glance_usage_json(
     client: *const glance_client,
     out: *mut *mut c_char,
 ) -> glance_status {
-    give_json(client, out, |client| to_value(&client.usage()?))
+    give_text(client, out, |client| json_value_text(&client.usage()?))
 }
 
 /// The stores' details (`GET /v2/info/stores/detail`; admin by default) as a
@@ -74,7 +60,7 @@ pub extern "C" fn glance_stores_detail_json(
     client: *const glance_client,
     out: *mut *mut c_char,
 ) -> glance_status {
-    give_json(client, out, |client| {
-        to_value(&client.list_stores_detail()?)
+    give_text(client, out, |client| {
+        json_value_text(&client.list_stores_detail()?)
     })
 }

@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use super::boundary::{self, borrow_mut, text, text_list, CallError, CallResult};
+use super::boundary::{self, text, text_list, CallError, CallResult};
 use super::error::glance_status;
 use crate::{
     Compare, ImageStatus, ListOptions, Match, MemberStatus, MemberStatusFilter, SortDir,
@@ -30,11 +30,7 @@ fn set(
     opts: *mut glance_list_opts,
     set: impl FnOnce(&mut ListOptions) -> CallResult,
 ) -> glance_status {
-    boundary::run(|| {
-        // SAFETY: NULL or live options used by this thread only, per the docs.
-        let opts = unsafe { borrow_mut(opts, "opts") }?;
-        set(&mut opts.options)
-    })
+    boundary::change(opts, "opts", |opts| set(&mut opts.options))
 }
 
 /// Runs a setter that takes one string.

@@ -1,8 +1,9 @@
-//! Image members: sharing an image with other projects.
+//! `glance_member`: one project an image is shared with, and the calls that
+//! fetch, add, remove and answer one (the list is `members.rs`).
 
 use std::ffi::{c_char, CString};
 
-use super::boundary::{self, borrow, c_text, lend, text, CallResult, Out};
+use super::boundary::{self, borrow, c_text, get, lend, text, CallResult, Out};
 use super::client::glance_client;
 use super::error::glance_status;
 use crate::{Client, Member, MemberStatus};
@@ -23,7 +24,7 @@ pub struct glance_member {
 }
 
 impl glance_member {
-    fn new(member: Member) -> glance_member {
+    pub(super) fn new(member: Member) -> glance_member {
         glance_member {
             member_id: c_text(&member.member_id),
             image_id: c_text(&member.image_id),
@@ -33,14 +34,6 @@ impl glance_member {
             member,
         }
     }
-}
-
-/// The members of an image, as `glance_member_list` returned them.
-///
-/// Immutable: several threads may read it at once. Members it lends stay
-/// valid until it is freed with `glance_members_free`.
-pub struct glance_members {
-    members: Vec<glance_member>,
 }
 
 /// Runs a call on (image, member) that gives back a member.
@@ -59,39 +52,6 @@ fn with_member(
         let out = unsafe { Out::new(out_member, "out_member") }?;
         let member = call(&client.client, image_id, member_id)?;
         out.set(boundary::give(glance_member::new(member)));
-        Ok(())
-    })
-}
-
-/// Lists the projects an image is shared with (the owner sees every member, a
-/// member only itself).
-///
-/// Like every call here: `client` and the strings are borrowed for the call
-/// only; thread-safe as far as `client` goes; the out-parameter is written
-/// only on success, with a new handle owned by the caller.
-/// Free the list with `glance_members_free`.
-///
-/// Returns `GLANCE_OK`, `GLANCE_NULL_ARG`, `GLANCE_INVALID_UTF8`,
-/// `GLANCE_INVALID_ARG` (a malformed id), `GLANCE_NOT_FOUND`,
-/// `GLANCE_FORBIDDEN`, and the failures every request can have
-/// (`GLANCE_UNAUTHORIZED`, `GLANCE_TRANSPORT`, `GLANCE_TIMEOUT`, `GLANCE_TLS`,
-/// `GLANCE_INVALID_RESPONSE`, `GLANCE_CONFIG`, `GLANCE_SERVICE_UNAVAILABLE`,
-/// `GLANCE_HTTP`).
-#[no_mangle]
-pub extern "C" fn glance_member_list(
-    client: *const glance_client,
-    image_id: *const c_char,
-    out_members: *mut *mut glance_members,
-) -> glance_status {
-    boundary::run(|| {
-        // SAFETY: NULL or live handles / strings / a writable pointer, per the C contract.
-        let client = unsafe { borrow(client, "client") }?;
-        let image_id = unsafe { text(image_id, "image_id") }?;
-        let out = unsafe { Out::new(out_members, "out_members") }?;
-        let members = client.client.list_members(image_id)?;
-        out.set(boundary::give(glance_members {
-            members: members.into_iter().map(glance_member::new).collect(),
-        }));
         Ok(())
     })
 }
@@ -200,79 +160,36 @@ pub extern "C" fn glance_member_update_own_status(
     })
 }
 
-/// The number of members in the list; 0 when `members` is NULL.
-#[no_mangle]
-pub extern "C" fn glance_members_count(members: *const glance_members) -> usize {
-    boundary::value(0, || {
-        // SAFETY: NULL or a live list, per the C contract.
-        unsafe { members.as_ref() }.map_or(0, |m| m.members.len())
-    })
-}
-
-/// Member number `index` (from 0); NULL when out of range or `members` is
-/// NULL. Borrowed from the list: valid until it is freed; do not free it
-/// (copy it with `glance_member_clone` to keep it longer).
-#[no_mangle]
-pub extern "C" fn glance_members_get(
-    members: *const glance_members,
-    index: usize,
-) -> *const glance_member {
-    boundary::value(std::ptr::null(), || {
-        // SAFETY: NULL or a live list, per the C contract.
-        unsafe { members.as_ref() }
-            .and_then(|m| m.members.get(index))
-            .map_or(std::ptr::null(), |m| m as *const glance_member)
-    })
-}
-
-/// Frees a member list and every member it lends. NULL is ignored.
-#[no_mangle]
-pub extern "C" fn glance_members_free(members: *mut glance_members) {
-    // SAFETY: NULL or a list from glance_member_list, per the C contract.
-    boundary::value((), || unsafe { boundary::free(members) })
-}
-
-/// Runs a getter on a member: NULL when `member` is NULL.
-fn get(
-    member: *const glance_member,
-    f: impl FnOnce(&glance_member) -> *const c_char,
-) -> *const c_char {
-    boundary::value(std::ptr::null(), || {
-        // SAFETY: NULL or a live member, per the C contract.
-        unsafe { member.as_ref() }.map_or(std::ptr::null(), f)
-    })
-}
-
 /// The member project's id. Like every string getter of a member: borrowed
 /// from `member` (valid until it, or its list, is freed), NULL when `member`
 /// is NULL or the field is absent.
 #[no_mangle]
 pub extern "C" fn glance_member_member_id(member: *const glance_member) -> *const c_char {
-    get(member, |m| lend(&m.member_id))
+    get(member, std::ptr::null(), |m| lend(&m.member_id))
 }
 
 /// The shared image's id.
 #[no_mangle]
 pub extern "C" fn glance_member_image_id(member: *const glance_member) -> *const c_char {
-    get(member, |m| lend(&m.image_id))
+    get(member, std::ptr::null(), |m| lend(&m.image_id))
 }
 
 /// The member's answer: `pending`, `accepted` or `rejected`.
 #[no_mangle]
 pub extern "C" fn glance_member_status(member: *const glance_member) -> *const c_char {
-    get(member, |m| lend(&m.status))
+    get(member, std::ptr::null(), |m| lend(&m.status))
 }
 
 /// When the image was shared, ISO 8601.
 #[no_mangle]
 pub extern "C" fn glance_member_created_at(member: *const glance_member) -> *const c_char {
-    get(member, |m| lend(&m.created_at))
+    get(member, std::ptr::null(), |m| lend(&m.created_at))
 }
 
 /// When the answer last changed, ISO 8601.
 #[no_mangle]
 pub extern "C" fn glance_member_updated_at(member: *const glance_member) -> *const c_char {
-    get(member, |m| lend(&m.updated_at))
+    get(member, std::ptr::null(), |m| lend(&m.updated_at))
 }
 
 /// Copies a member. Returns a new member owned by the caller (free it with

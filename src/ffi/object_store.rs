@@ -1,17 +1,17 @@
-//! Object storage (Swift): containers, objects to and from files, listings,
-//! temporary URLs.
+//! `glance_object_store`, object storage (Swift): containers, objects to
+//! and from files, listings, temporary URLs. The list and the object info it
+//! gives are their own classes (`objects.rs`, `object_info.rs`).
 
-use std::ffi::{c_char, CString};
+use std::ffi::c_char;
 use std::ops::ControlFlow;
 
-use super::boundary::{self, borrow, c_text, lend, optional_text, text, CallResult, Out};
+use super::boundary::{self, borrow, optional_text, text, CallResult, Out};
 use super::client::glance_client;
 use super::error::glance_status;
-use super::image_data::{glance_transfer_opts, options, progress_of};
-use crate::{
-    LargeObject, ObjectEntry, ObjectInfo, ObjectListOptions, ObjectStore, ObjectUploadOptions,
-};
+use super::objects::glance_objects;
+use super::transfer_opts::{glance_transfer_opts, options, progress_of};
 use crate::{ObjectDownloadOptions, Progress};
+use crate::{ObjectListOptions, ObjectStore, ObjectUploadOptions};
 
 /// The object storage of a cloud, reached with a client's token.
 ///
@@ -21,25 +21,6 @@ use crate::{ObjectDownloadOptions, Progress};
 /// may outlive the `glance_client` handle. Thread-safe, like the client.
 pub struct glance_object_store {
     pub(crate) store: ObjectStore,
-}
-
-/// What Swift says about one object (a snapshot). Immutable; strings its
-/// getters return are borrowed from it. Free it with `glance_object_info_free`.
-pub struct glance_object_info {
-    info: ObjectInfo,
-    etag: Option<CString>,
-    content_type: Option<CString>,
-    /// `X-Object-Meta-*` (names lower-cased, without the prefix).
-    metadata: Vec<(String, Option<CString>)>,
-}
-
-/// The objects of a container, by name, as `glance_object_list` returned
-/// them. Immutable; strings its getters return are borrowed from it. Free it
-/// with `glance_objects_free`.
-pub struct glance_objects {
-    entries: Vec<ObjectEntry>,
-    names: Vec<Option<CString>>,
-    hashes: Vec<Option<CString>>,
 }
 
 /// Runs a call on a store with a container name.
@@ -68,6 +49,24 @@ pub(super) fn on_object(
         let object = unsafe { text(object, "object") }?;
         call(store, container, object)
     })
+}
+
+/// The options of an object upload from C: a `segment_size` of 0 keeps the
+/// default.
+pub(super) fn upload_options<'a>(
+    size: Option<u64>,
+    segment_size: u64,
+    progress: Option<&'a mut (dyn FnMut(Progress) -> ControlFlow<()> + 'a)>,
+) -> ObjectUploadOptions<'a> {
+    let mut options = ObjectUploadOptions {
+        size,
+        progress,
+        ..Default::default()
+    };
+    if segment_size > 0 {
+        options.segment_size = segment_size;
+    }
+    options
 }
 
 /// The object storage named `object-store` in the client's catalog. Nothing
@@ -234,165 +233,9 @@ pub extern "C" fn glance_object_list(
                 ..Default::default()
             },
         )?;
-        out.set(boundary::give(glance_objects {
-            names: entries.iter().map(|e| c_text(&e.name)).collect(),
-            hashes: entries
-                .iter()
-                .map(|e| e.hash.as_deref().and_then(c_text))
-                .collect(),
-            entries,
-        }));
+        out.set(boundary::give(glance_objects::new(entries)));
         Ok(())
     })
-}
-
-/// The number of objects in the list; 0 when `list` is NULL.
-#[no_mangle]
-pub extern "C" fn glance_objects_count(list: *const glance_objects) -> usize {
-    boundary::value(0, || {
-        // SAFETY: NULL or a live list, per the C contract.
-        unsafe { list.as_ref() }.map_or(0, |l| l.entries.len())
-    })
-}
-
-/// The name of object number `index` (from 0); NULL when out of range.
-/// Borrowed from `list`.
-#[no_mangle]
-pub extern "C" fn glance_objects_name(list: *const glance_objects, index: usize) -> *const c_char {
-    boundary::value(std::ptr::null(), || {
-        // SAFETY: NULL or a live list, per the C contract.
-        unsafe { list.as_ref() }
-            .and_then(|l| l.names.get(index))
-            .map_or(std::ptr::null(), lend)
-    })
-}
-
-/// The ETag (MD5 of an ordinary object) of object number `index`; NULL when
-/// out of range or absent. Borrowed from `list`.
-#[no_mangle]
-pub extern "C" fn glance_objects_hash(list: *const glance_objects, index: usize) -> *const c_char {
-    boundary::value(std::ptr::null(), || {
-        // SAFETY: NULL or a live list, per the C contract.
-        unsafe { list.as_ref() }
-            .and_then(|l| l.hashes.get(index))
-            .map_or(std::ptr::null(), lend)
-    })
-}
-
-/// The size in bytes of object number `index`; 0 when out of range.
-#[no_mangle]
-pub extern "C" fn glance_objects_size(list: *const glance_objects, index: usize) -> u64 {
-    boundary::value(0, || {
-        // SAFETY: NULL or a live list, per the C contract.
-        unsafe { list.as_ref() }
-            .and_then(|l| l.entries.get(index))
-            .map_or(0, |e| e.bytes)
-    })
-}
-
-/// Frees an object list. NULL is ignored.
-#[no_mangle]
-pub extern "C" fn glance_objects_free(list: *mut glance_objects) {
-    // SAFETY: NULL or a list from glance_object_list, per the contract.
-    boundary::value((), || unsafe { boundary::free(list) })
-}
-
-/// What Swift says about an object (`HEAD`). On success `*out_info` receives
-/// a new handle owned by the caller (free it with `glance_object_info_free`).
-///
-/// Returns `GLANCE_OK`, `GLANCE_NOT_FOUND` (no such object or container),
-/// `GLANCE_INVALID_ARG` (an empty object name, before any request), and the
-/// statuses of `glance_container_exists`.
-#[no_mangle]
-pub extern "C" fn glance_object_info_get(
-    store: *const glance_object_store,
-    container: *const c_char,
-    object: *const c_char,
-    out_info: *mut *mut glance_object_info,
-) -> glance_status {
-    on_object(store, container, object, |store, container, object| {
-        // SAFETY: NULL or a writable pointer, per the C contract.
-        let out = unsafe { Out::new(out_info, "out_info") }?;
-        let info = store.object_info(container, object)?;
-        out.set(boundary::give(glance_object_info {
-            etag: info.etag.as_deref().and_then(c_text),
-            content_type: info.content_type.as_deref().and_then(c_text),
-            metadata: info
-                .metadata
-                .iter()
-                .map(|(k, v)| (k.clone(), c_text(v)))
-                .collect(),
-            info,
-        }));
-        Ok(())
-    })
-}
-
-/// Runs a getter on object info: `fallback` when `info` is NULL.
-fn info_get<T: Copy>(
-    info: *const glance_object_info,
-    fallback: T,
-    f: impl FnOnce(&glance_object_info) -> T,
-) -> T {
-    boundary::value(fallback, || {
-        // SAFETY: NULL or live info, per the C contract.
-        unsafe { info.as_ref() }.map_or(fallback, f)
-    })
-}
-
-/// The object's size in bytes; 0 when `info` is NULL.
-#[no_mangle]
-pub extern "C" fn glance_object_info_size(info: *const glance_object_info) -> u64 {
-    info_get(info, 0, |i| i.info.size)
-}
-
-/// The ETag without quotes; NULL when absent. Borrowed from `info`.
-#[no_mangle]
-pub extern "C" fn glance_object_info_etag(info: *const glance_object_info) -> *const c_char {
-    info_get(info, std::ptr::null(), |i| lend(&i.etag))
-}
-
-/// The content type; NULL when absent. Borrowed from `info`.
-#[no_mangle]
-pub extern "C" fn glance_object_info_content_type(
-    info: *const glance_object_info,
-) -> *const c_char {
-    info_get(info, std::ptr::null(), |i| lend(&i.content_type))
-}
-
-/// Whether the object is made of segments (a static or dynamic large
-/// object); false when `info` is NULL.
-#[no_mangle]
-pub extern "C" fn glance_object_info_is_large(info: *const glance_object_info) -> bool {
-    info_get(info, false, |i| i.info.large_object != LargeObject::No)
-}
-
-/// The value of metadata header `X-Object-Meta-<name>` (`name` matched
-/// without regard to case); NULL when absent or an argument is NULL or not
-/// UTF-8. `name` is only read; the result is borrowed from `info`.
-#[no_mangle]
-pub extern "C" fn glance_object_info_metadata(
-    info: *const glance_object_info,
-    name: *const c_char,
-) -> *const c_char {
-    info_get(info, std::ptr::null(), |i| {
-        // SAFETY: NULL or a NUL-terminated string, per the C contract.
-        let Ok(name) = (unsafe { text(name, "name") }) else {
-            return std::ptr::null();
-        };
-        let name = name.to_ascii_lowercase();
-        i.metadata
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map_or(std::ptr::null(), |(_, v)| lend(v))
-    })
-}
-
-/// Frees object info. NULL is ignored.
-#[no_mangle]
-pub extern "C" fn glance_object_info_free(info: *mut glance_object_info) {
-    // SAFETY: NULL or info from glance_object_info_get, per the contract.
-    boundary::value((), || unsafe { boundary::free(info) })
 }
 
 /// Uploads the file at `path` as `container/object`, replacing any object of
@@ -446,15 +289,10 @@ pub extern "C" fn glance_object_upload_file_opts(
         let path = unsafe { text(path, "path") }?;
         let opts = unsafe { options(opts) };
         let mut progress = progress_of(opts);
-        let mut options = ObjectUploadOptions {
-            progress: progress
-                .as_mut()
-                .map(|p| p as &mut dyn FnMut(Progress) -> ControlFlow<()>),
-            ..Default::default()
-        };
-        if segment_size > 0 {
-            options.segment_size = segment_size;
-        }
+        let progress = progress
+            .as_mut()
+            .map(|p| p as &mut dyn FnMut(Progress) -> ControlFlow<()>);
+        let options = upload_options(None, segment_size, progress);
         store.upload_file(container, object, path, options)?;
         Ok(())
     })

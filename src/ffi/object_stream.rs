@@ -5,13 +5,11 @@ use std::ffi::{c_char, c_void};
 use std::ops::ControlFlow;
 
 use super::boundary::Out;
+use super::callbacks::{glance_read_cb, glance_write_cb, CallbackReader, CallbackWriter};
 use super::error::glance_status;
-use super::image_data::{
-    glance_read_cb, glance_transfer_opts, glance_write_cb, options, progress_of, CallbackReader,
-    CallbackWriter,
-};
-use super::object_store::{glance_object_store, on_object};
-use crate::{ObjectDownloadOptions, ObjectUploadOptions, Progress};
+use super::object_store::{glance_object_store, on_object, upload_options};
+use super::transfer_opts::{glance_transfer_opts, options, progress_of};
+use crate::{ObjectDownloadOptions, Progress};
 
 /// Uploads the data `read` supplies as `container/object`, replacing any
 /// object of that name. With a `size` of 0 or more exactly that many bytes
@@ -83,16 +81,10 @@ pub extern "C" fn glance_object_upload_callback_opts(
         let out = unsafe { Out::optional(out_size) };
         let opts = unsafe { options(opts) };
         let mut progress = progress_of(opts);
-        let mut options = ObjectUploadOptions {
-            size: u64::try_from(size).ok(),
-            progress: progress
-                .as_mut()
-                .map(|p| p as &mut dyn FnMut(Progress) -> ControlFlow<()>),
-            ..Default::default()
-        };
-        if segment_size > 0 {
-            options.segment_size = segment_size;
-        }
+        let progress = progress
+            .as_mut()
+            .map(|p| p as &mut dyn FnMut(Progress) -> ControlFlow<()>);
+        let options = upload_options(u64::try_from(size).ok(), segment_size, progress);
         let uploaded = store
             .upload(container, object, &mut reader, options)
             .map_err(|e| reader.failure(e))?;

@@ -6,8 +6,9 @@ use super::client::glance_client;
 use super::create_opts::glance_image_create_opts;
 use super::error::glance_status;
 use super::image::glance_image;
-use super::image_data::glance_transfer_opts;
-use super::import::{create_from_file, glance_import_opts};
+use super::import::create_from_file;
+use super::import_opts::glance_import_opts;
+use super::transfer_opts::glance_transfer_opts;
 
 /// Creates an image from the file at `path` as openstacksdk's `create_image`
 /// does, as `glance_image_create_with_data` would otherwise: the properties

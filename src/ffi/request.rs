@@ -101,22 +101,10 @@ pub extern "C" fn glance_request(
     })
 }
 
-/// Runs a getter on a response: `fallback` when `response` is NULL.
-fn response_get<T: Copy>(
-    response: *const glance_response,
-    fallback: T,
-    f: impl FnOnce(&glance_response) -> T,
-) -> T {
-    boundary::value(fallback, || {
-        // SAFETY: NULL or a live response, per the C contract.
-        unsafe { response.as_ref() }.map_or(fallback, f)
-    })
-}
-
 /// The HTTP status (200 to 299); 0 when `response` is NULL.
 #[no_mangle]
 pub extern "C" fn glance_response_status(response: *const glance_response) -> u16 {
-    response_get(response, 0, |r| r.status)
+    boundary::get(response, 0, |r| r.status)
 }
 
 /// The first value of header `name` (matched without regard to case); NULL
@@ -127,7 +115,7 @@ pub extern "C" fn glance_response_header(
     response: *const glance_response,
     name: *const c_char,
 ) -> *const c_char {
-    response_get(response, std::ptr::null(), |r| {
+    boundary::get(response, std::ptr::null(), |r| {
         // SAFETY: NULL or a NUL-terminated string, per the C contract.
         let Ok(name) = (unsafe { text(name, "name") }) else {
             return std::ptr::null();
@@ -147,7 +135,7 @@ pub extern "C" fn glance_response_header(
 /// 0 when `response` is NULL.
 #[no_mangle]
 pub extern "C" fn glance_response_header_count(response: *const glance_response) -> usize {
-    response_get(response, 0, |r| r.headers.len())
+    boundary::get(response, 0, |r| r.headers.len())
 }
 
 /// The name (lower case) of header `index`; NULL when `response` is NULL or
@@ -157,7 +145,7 @@ pub extern "C" fn glance_response_header_name(
     response: *const glance_response,
     index: usize,
 ) -> *const c_char {
-    response_get(response, std::ptr::null(), |r| {
+    boundary::get(response, std::ptr::null(), |r| {
         r.headers
             .get(index)
             .map_or(std::ptr::null(), |(n, _)| lend(n))
@@ -171,7 +159,7 @@ pub extern "C" fn glance_response_header_value(
     response: *const glance_response,
     index: usize,
 ) -> *const c_char {
-    response_get(response, std::ptr::null(), |r| {
+    boundary::get(response, std::ptr::null(), |r| {
         r.headers
             .get(index)
             .map_or(std::ptr::null(), |(_, v)| lend(v))
@@ -183,13 +171,13 @@ pub extern "C" fn glance_response_header_value(
 /// string); NULL when `response` is NULL. Borrowed from `response`.
 #[no_mangle]
 pub extern "C" fn glance_response_body(response: *const glance_response) -> *const u8 {
-    response_get(response, std::ptr::null(), |r| r.body.as_ptr())
+    boundary::get(response, std::ptr::null(), |r| r.body.as_ptr())
 }
 
 /// The body's length in bytes; 0 when `response` is NULL.
 #[no_mangle]
 pub extern "C" fn glance_response_body_len(response: *const glance_response) -> usize {
-    response_get(response, 0, |r| r.body.len() - 1)
+    boundary::get(response, 0, |r| r.body.len() - 1)
 }
 
 /// Frees a response. NULL is ignored.

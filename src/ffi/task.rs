@@ -10,9 +10,9 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::boundary::{self, borrow, c_text, lend, optional_text, text, CallResult, Out};
+use super::callbacks::GLANCE_CB_CONTINUE;
 use super::client::glance_client;
 use super::error::glance_status;
-use super::image_data::GLANCE_CB_CONTINUE;
 use super::object_store::glance_object_store;
 use crate::tasks::json_object;
 use crate::{ContainerImport, ImportTask, NewTask, Task, TaskType, TaskWait};

@@ -3,7 +3,7 @@
 
 use std::ffi::{c_char, c_void, CString};
 
-use super::boundary::{self, c_text, lend};
+use super::boundary::{self, c_text, get, lend};
 use super::config::{glance_config, set};
 use super::error::glance_status;
 use crate::WireEvent;
@@ -92,18 +92,6 @@ pub extern "C" fn glance_config_set_wire_log(
             })
         });
         Ok(())
-    })
-}
-
-/// Runs a getter on an event.
-fn get<T: Copy>(
-    event: *const glance_wire_event,
-    fallback: T,
-    f: impl FnOnce(&glance_wire_event) -> T,
-) -> T {
-    boundary::value(fallback, || {
-        // SAFETY: NULL or the event lent to the running callback.
-        unsafe { event.as_ref() }.map_or(fallback, f)
     })
 }
 
