@@ -16,7 +16,9 @@
 use std::time::{Duration, Instant};
 
 use glance_client::{
-    Client, CreateImage, DownloadOptions, Framing, ListOptions, Service, UploadData, UploadOptions,
+    auth::Service,
+    image_data::{DownloadOptions, Framing, UploadData, UploadOptions},
+    Client, CreateImage, ListOptions,
 };
 
 /// User plus system CPU time this process has used so far.

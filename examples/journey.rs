@@ -13,7 +13,11 @@
 use std::ops::ControlFlow;
 use std::time::Instant;
 
-use glance_client::{Client, ClientBuilder, CopyOptions, ExportOptions, Progress};
+use glance_client::{
+    image_data::Progress,
+    workflows::{CopyOptions, ExportOptions},
+    Client, ClientBuilder,
+};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -12,8 +12,12 @@
 use std::collections::BTreeMap;
 
 use glance_client::{
-    Client, ContainerImportOptions, CopyOptions, CreateImage, CreateWithData, ExportOptions,
-    ImportVia, ListOptions, MemberStatus, MemberStatusFilter, UploadData, Visibility,
+    image_data::UploadData,
+    import::CreateWithData,
+    listing::MemberStatusFilter,
+    members::MemberStatus,
+    workflows::{ContainerImportOptions, ContainerImportVia, CopyOptions, ExportOptions},
+    Client, CreateImage, ListOptions, Visibility,
 };
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -114,7 +118,7 @@ fn journeys(
         &exported.object,
         ContainerImportOptions {
             name: Some(format!("{name}-imported")),
-            via: ImportVia::Stream,
+            via: ContainerImportVia::Stream,
             ..Default::default()
         },
     )?;
@@ -135,7 +139,7 @@ fn journeys(
     made.push((elsewhere.clone(), copy.id.clone()));
     println!(
         "copied    to {} as {} sha512 {}",
-        elsewhere.endpoint_url(glance_client::Service::Image)?,
+        elsewhere.endpoint_url(glance_client::auth::Service::Image)?,
         copy.id,
         short(&copy.os_hash_value)
     );

@@ -11,7 +11,10 @@
 
 use std::time::Instant;
 
-use glance_client::{Client, CreateImage, DownloadOptions, Framing, UploadData, UploadOptions};
+use glance_client::{
+    image_data::{DownloadOptions, Framing, UploadData, UploadOptions},
+    Client, CreateImage,
+};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -19,6 +19,7 @@ use crate::error::{Error, Failure, Result};
 use crate::image::Image;
 use crate::image_data::{UploadData, UploadOptions};
 use crate::images::{check_id, image_path, CreateImage};
+use crate::tasks::Task;
 use crate::transport::{Call, Payload};
 use crate::url::encode;
 
@@ -152,41 +153,6 @@ impl ImportOptions {
     }
 }
 
-/// An import task of an image (`GET /v2/images/{id}/tasks`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ImageTask {
-    /// The task id.
-    pub id: String,
-    /// `api_image_import` for interoperable imports.
-    #[serde(rename = "type", default)]
-    pub kind: String,
-    /// `pending`, `processing`, `success` or `failure`.
-    #[serde(default)]
-    pub status: String,
-    /// What the task says about its outcome.
-    #[serde(default)]
-    pub message: Option<String>,
-    /// The import request as Glance received it.
-    #[serde(default)]
-    pub input: Value,
-    /// The outcome, when finished.
-    #[serde(default)]
-    pub result: Value,
-    /// The request that started it.
-    #[serde(default)]
-    pub request_id: Option<String>,
-    /// Creation time.
-    #[serde(default)]
-    pub created_at: Option<String>,
-    /// Last update time.
-    #[serde(default)]
-    pub updated_at: Option<String>,
-    /// When Glance forgets it.
-    #[serde(default)]
-    pub expires_at: Option<String>,
-}
-
 /// Where an import stands, as one poll of the image shows it.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -240,17 +206,17 @@ impl ImportState {
 /// A callback that sees each poll of [`Client::wait_for_import`]; returning
 /// `ControlFlow::Break(())` stops the wait with [`Error::Aborted`] (the import
 /// itself goes on).
-pub type WaitFn<'a> = dyn FnMut(&ImportState) -> ControlFlow<()> + 'a;
+pub type ImportWaitFn<'a> = dyn FnMut(&ImportState) -> ControlFlow<()> + 'a;
 
 /// How [`Client::wait_for_import`] polls.
-pub struct WaitOptions<'a> {
+pub struct ImportWait<'a> {
     /// Time between polls. Default 1 s.
     pub interval: Duration,
     /// Give up after this long with [`Error::Timeout`]; `None` waits as long as
     /// the import runs. Default 1 hour.
     pub timeout: Option<Duration>,
     /// Called after each poll.
-    pub on_poll: Option<&'a mut WaitFn<'a>>,
+    pub on_poll: Option<&'a mut ImportWaitFn<'a>>,
     /// The digest the imported data must have, e.g. the SHA-256 the image's
     /// publisher announced beside the URL of a `web-download`. Once the
     /// image is active it is compared with what Glance recorded (`checksum`
@@ -265,9 +231,9 @@ pub struct WaitOptions<'a> {
     pub expected_digest: Option<ExpectedDigest>,
 }
 
-impl Default for WaitOptions<'_> {
+impl Default for ImportWait<'_> {
     fn default() -> Self {
-        WaitOptions {
+        ImportWait {
             interval: Duration::from_secs(1),
             timeout: Some(Duration::from_secs(3600)),
             on_poll: None,
@@ -276,9 +242,9 @@ impl Default for WaitOptions<'_> {
     }
 }
 
-impl std::fmt::Debug for WaitOptions<'_> {
+impl std::fmt::Debug for ImportWait<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WaitOptions")
+        f.debug_struct("ImportWait")
             .field("interval", &self.interval)
             .field("timeout", &self.timeout)
             .field("on_poll", &self.on_poll.is_some())
@@ -310,7 +276,7 @@ pub struct CreateWithData<'a> {
     /// Framing, verification and progress of the data transfer.
     pub upload: UploadOptions<'a>,
     /// How to wait for a `glance-direct` import.
-    pub wait: WaitOptions<'a>,
+    pub wait: ImportWait<'a>,
 }
 
 #[derive(Deserialize)]
@@ -332,7 +298,7 @@ struct Stores {
 
 #[derive(Deserialize)]
 struct Tasks {
-    tasks: Vec<ImageTask>,
+    tasks: Vec<Task>,
 }
 
 impl Client {
@@ -370,8 +336,9 @@ impl Client {
             .map_err(|e| self.explain_unoffered(e, Some(method.name()), &options.stores))
     }
 
-    /// The image's import tasks, oldest first (`GET /v2/images/{id}/tasks`).
-    pub fn image_tasks(&self, id: &str) -> Result<Vec<ImageTask>> {
+    /// The image's import tasks, oldest first (`GET /v2/images/{id}/tasks`):
+    /// tasks like any other, of type `api_image_import`.
+    pub fn image_tasks(&self, id: &str) -> Result<Vec<Task>> {
         let path = format!("{}/tasks", image_path(id)?);
         let mut tasks: Tasks = self.transport().json(Call::get(path))?;
         tasks.tasks.sort_by(|a, b| a.created_at.cmp(&b.created_at));
@@ -385,9 +352,9 @@ impl Client {
     /// (`os_glance_failed_import`, even when the image became active in the
     /// others), fails with [`Error::ImportFailed`] naming the stores and the
     /// task's message: a failed store is never silent. With
-    /// [`WaitOptions::expected_digest`] the data of the active image is
+    /// [`ImportWait::expected_digest`] the data of the active image is
     /// checked too, and the image deleted when it is not the one expected.
-    pub fn wait_for_import(&self, id: &str, mut options: WaitOptions<'_>) -> Result<Image> {
+    pub fn wait_for_import(&self, id: &str, mut options: ImportWait<'_>) -> Result<Image> {
         image_path(id)?;
         if options.interval.is_zero() {
             return Err(Error::invalid_argument(
@@ -483,13 +450,11 @@ impl Client {
     /// The message of the image's latest import task. Glance releases the
     /// image a moment before it records the task's outcome: poll the task
     /// until it has one (within the wait's interval and timeout, 10 polls at most).
-    fn final_task_message(&self, id: &str, options: &WaitOptions<'_>, started: Instant) -> String {
+    fn final_task_message(&self, id: &str, options: &ImportWait<'_>, started: Instant) -> String {
         for _ in 0..10 {
             let last = self.image_tasks(id).ok().and_then(|t| t.into_iter().last());
             match last {
-                Some(task) if matches!(task.status.as_str(), "success" | "failure") => {
-                    return task.message.unwrap_or_default()
-                }
+                Some(task) if task.is_finished() => return task.message.unwrap_or_default(),
                 None => return String::new(),
                 Some(_) => {}
             }
@@ -568,7 +533,7 @@ impl Client {
         data: UploadData<'_>,
         upload: &mut UploadOptions<'_>,
         stores: &ImportOptions,
-        wait: WaitOptions<'_>,
+        wait: ImportWait<'_>,
     ) -> Result<Image> {
         let streamed = self.stage_streamed(id, data, upload)?;
         self.import_image(id, &ImportMethod::GlanceDirect, stores)?;

@@ -10,11 +10,13 @@ use ureq::http::Method;
 
 use crate::auth::Service;
 use crate::client::Client;
-use crate::enums::{MemberStatus, Visibility};
+use crate::enums::Visibility;
 use crate::error::{Error, HttpError, Result};
 use crate::images::{check_id, image_path};
 use crate::transport::{Call, Payload};
 use crate::url::encode;
+
+pub use crate::enums::MemberStatus;
 
 /// One project an image is shared with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

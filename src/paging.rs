@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::transport::{Call, Target};
 
 /// One page of a listing, as [`Pager`] reads it. Implemented by the crate's
-/// page types only ([`ImagePage`](crate::ImagePage), [`TaskPage`](crate::TaskPage)).
+/// page types only ([`ImagePage`](crate::ImagePage), [`TaskPage`](crate::tasks::TaskPage)).
 pub trait Page: DeserializeOwned {
     /// What the page lists.
     type Record;

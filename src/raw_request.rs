@@ -79,7 +79,7 @@ impl Client {
     /// one re-authentication after a 401) and its retry policy, which retries
     /// only idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS); the wire log
     /// sees it as any other call. A success's body is read whole (up to 64
-    /// MiB: image data goes through [`Client::download`]).
+    /// MiB: image data goes through [`Client::download_image`]).
     ///
     /// A status outside 2xx is the same typed error as for every other call
     /// (`Error::NotFound`, `Error::Conflict`, ...), carrying Glance's message

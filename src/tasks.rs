@@ -3,7 +3,7 @@
 //! Upstream Glance runs `import` tasks from a URL (admin only by default
 //! policy); Rackspace Cloud Images ran `import` and `export` tasks against
 //! object-storage containers, which is what pyrax sends (see
-//! [`Client::create_export_task`] and [`Client::create_container_import_task`]).
+//! [`Client::create_rackspace_export_task`] and [`Client::create_rackspace_import_task`]).
 
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
@@ -15,7 +15,7 @@ use ureq::http::Method;
 
 use crate::auth::Service;
 use crate::client::Client;
-use crate::enums::{SortDir, TaskStatus, TaskType};
+use crate::enums::SortDir;
 use crate::error::{Error, Failure, Result};
 use crate::images::check_id;
 use crate::object_store::{check_container, check_object, ObjectStore};
@@ -23,6 +23,8 @@ use crate::paging::{first_page, page_at, Page, Pager};
 use crate::server_values;
 use crate::transport::{Call, Payload};
 use crate::url::{encode, Query};
+
+pub use crate::enums::{TaskStatus, TaskType};
 
 /// A task as the server describes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -180,7 +182,7 @@ pub struct NewTask {
 /// An upstream Glance `import` task: the server fetches `import_from` and
 /// makes an image of it with `image_properties`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ImportTask {
+pub struct UrlImportTask {
     /// Where the data is, e.g. `https://host/image.qcow2` (the server decides
     /// which schemes, hosts and ports it accepts).
     pub import_from: String,
@@ -195,7 +197,7 @@ pub struct ImportTask {
 /// A Rackspace `import` task: an image made from an object in a container,
 /// as pyrax's `import_task` sends it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContainerImport {
+pub struct RackspaceImportTask {
     /// The container holding the object.
     pub container: String,
     /// The object's name.
@@ -206,22 +208,40 @@ pub struct ContainerImport {
     pub format: Option<String>,
 }
 
-/// How [`Client::wait_for_task`] polls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TaskWait {
+/// A callback that sees each poll of [`Client::wait_for_task`]; returning
+/// `ControlFlow::Break(())` stops the wait with [`Error::Aborted`] (the task
+/// itself goes on).
+pub type TaskWaitFn<'a> = dyn FnMut(&Task) -> ControlFlow<()> + 'a;
+
+/// How [`Client::wait_for_task`] polls: the same shape as
+/// [`crate::import::ImportWait`].
+pub struct TaskWait<'a> {
     /// Time between two polls (more than zero). Default 2 s.
     pub interval: Duration,
     /// Give up after this long with [`Error::Timeout`]; `None` waits as long
     /// as the task takes. Default `None`.
     pub timeout: Option<Duration>,
+    /// Called after each poll.
+    pub on_poll: Option<&'a mut TaskWaitFn<'a>>,
 }
 
-impl Default for TaskWait {
+impl Default for TaskWait<'_> {
     fn default() -> Self {
         TaskWait {
             interval: Duration::from_secs(2),
             timeout: None,
+            on_poll: None,
         }
+    }
+}
+
+impl std::fmt::Debug for TaskWait<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TaskWait")
+            .field("interval", &self.interval)
+            .field("timeout", &self.timeout)
+            .field("on_poll", &self.on_poll.is_some())
+            .finish()
     }
 }
 
@@ -285,7 +305,7 @@ impl Client {
 
     /// Creates an upstream `import` task: the server downloads
     /// `import_from` into a new image (admin only under Glance's default policy).
-    pub fn create_import_task(&self, import: &ImportTask) -> Result<Task> {
+    pub fn create_url_import_task(&self, import: &UrlImportTask) -> Result<Task> {
         let scheme_ends = import.import_from.find("://");
         if !scheme_ends.is_some_and(|i| i > 0 && import.import_from.len() > i + 3) {
             return Err(Error::invalid_argument(format!(
@@ -310,7 +330,7 @@ impl Client {
     /// exactly as pyrax does: first a check that the container exists in
     /// `store` ([`Error::NoSuchContainer`] before any task is made), then
     /// `{"type": "export", "input": {"image_uuid": .., "receiving_swift_container": ..}}`.
-    pub fn create_export_task(
+    pub fn create_rackspace_export_task(
         &self,
         store: &ObjectStore,
         image_id: &str,
@@ -333,10 +353,10 @@ impl Client {
     /// `store` ([`Error::NoSuchContainer`] before any task is made), then
     /// `{"type": "import", "input": {"image_properties": {"name": ..},
     /// "import_from": "<container>/<object>", "import_from_format": ..}}`.
-    pub fn create_container_import_task(
+    pub fn create_rackspace_import_task(
         &self,
         store: &ObjectStore,
-        import: &ContainerImport,
+        import: &RackspaceImportTask,
     ) -> Result<Task> {
         check_container(&import.container)?;
         check_object(&import.object)?;
@@ -360,15 +380,10 @@ impl Client {
 
     /// Polls the task every `wait.interval` until it succeeds (its final
     /// state is returned) or fails ([`Error::TaskFailed`] with the task's
-    /// message). `on_poll` sees the task after every poll; returning
+    /// message). `wait.on_poll` sees the task after every poll; returning
     /// `ControlFlow::Break(())` stops the wait with [`Error::Aborted`]. After
     /// `wait.timeout`, [`Error::Timeout`]. Either way the task itself goes on.
-    pub fn wait_for_task(
-        &self,
-        id: &str,
-        wait: &TaskWait,
-        mut on_poll: impl FnMut(&Task) -> ControlFlow<()>,
-    ) -> Result<Task> {
+    pub fn wait_for_task(&self, id: &str, mut wait: TaskWait<'_>) -> Result<Task> {
         let path = task_path(id)?;
         if wait.interval.is_zero() {
             return Err(Error::invalid_argument(
@@ -378,7 +393,7 @@ impl Client {
         let started = Instant::now();
         loop {
             let task: Task = self.transport().json(Call::get(path.clone()))?;
-            if on_poll(&task).is_break() {
+            if wait.on_poll.as_mut().is_some_and(|f| f(&task).is_break()) {
                 return Err(Error::Aborted);
             }
             match task.status {

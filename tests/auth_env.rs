@@ -8,7 +8,7 @@ mod support;
 use std::path::PathBuf;
 use std::process::Command;
 
-use glance_client::{Client, Error, ListOptions, Service};
+use glance_client::{auth::Service, Client, Error, ListOptions};
 use support::cloud::{glance2_url, glance_url, token, unique, user};
 use support::identity::AppCredential;
 

@@ -5,9 +5,13 @@
 mod support;
 
 use glance_client::{
-    ApplicationCredentialRef, AuthMethod, Client, CreateImage, DownloadOptions, Error, Interface,
-    ListOptions, ProjectRef, ProxySetting, Scope, Service, UploadData, UploadOptions, UserRef,
-    V3ApplicationCredential, V3Password, V3Token, Visibility,
+    auth::{
+        ApplicationCredentialRef, AuthMethod, Interface, ProjectRef, Scope, Service, UserRef,
+        V3ApplicationCredential, V3Password, V3Token,
+    },
+    config::ProxySetting,
+    image_data::{DownloadOptions, UploadData, UploadOptions},
+    Client, CreateImage, Error, ListOptions, Visibility,
 };
 use support::cloud::{glance2_url, glance_url, keystone_url, token, unique, user, Cleanup};
 use support::identity::{

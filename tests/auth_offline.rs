@@ -10,9 +10,12 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use glance_client::{
-    ApplicationCredentialRef, AuthMethod, Client, Error, ListOptions, ProjectRef, ProxySetting,
-    RackspaceApiKey, Scope, Service, TenantRef, UserRef, V2Password, V3ApplicationCredential,
-    V3Password, V3Token,
+    auth::{
+        ApplicationCredentialRef, AuthMethod, ProjectRef, RackspaceApiKey, Scope, Service,
+        TenantRef, UserRef, V2Password, V3ApplicationCredential, V3Password, V3Token,
+    },
+    config::ProxySetting,
+    Client, Error, ListOptions,
 };
 use serde_json::{json, Value};
 use support::double::{Conn, Double, Recorded};
@@ -152,7 +155,7 @@ fn rackspace_region_is_matched_without_case_and_missing_ones_are_listed() {
             "rackuser",
             API_KEY,
         ))
-        .interface(glance_client::Interface::Internal)
+        .interface(glance_client::auth::Interface::Internal)
         .proxy(ProxySetting::None)
         .build()
         .unwrap();
@@ -628,7 +631,11 @@ fn a_token_issued_already_expired_costs_one_authentication_per_call() {
     let client = v3_client(&double);
     let mut sink = Vec::new();
     let err = client
-        .download_image("img", &mut sink, glance_client::DownloadOptions::default())
+        .download_image(
+            "img",
+            &mut sink,
+            glance_client::image_data::DownloadOptions::default(),
+        )
         .unwrap_err();
     assert!(matches!(err, Error::Unauthorized(_)), "{err:?}");
     assert_eq!(count(&double, is_token_request), 1);

@@ -10,7 +10,9 @@ use std::sync::atomic::Ordering;
 use std::sync::Mutex;
 use std::thread;
 
-use glance_client::{Client, CreateImage, Error, ListOptions, Patch, ProxySetting, Visibility};
+use glance_client::{
+    config::ProxySetting, Client, CreateImage, Error, ListOptions, Patch, Visibility,
+};
 use support::busy::{busy_double, Busy};
 use support::cloud::{self, Cleanup};
 use support::double::Recorded;

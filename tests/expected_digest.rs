@@ -9,8 +9,10 @@ use std::io::Cursor;
 use std::time::{Duration, Instant};
 
 use glance_client::{
-    Client, CreateImage, CreateWithData, Error, ExpectedDigest, Framing, HashAlgorithm, Image,
-    ImageStatus, ImportMethod, ImportOptions, UploadData, UploadMethod, UploadOptions, WaitOptions,
+    digest::{ExpectedDigest, HashAlgorithm},
+    image_data::{Framing, UploadData, UploadOptions},
+    import::{CreateWithData, ImportMethod, ImportOptions, ImportWait, UploadMethod},
+    Client, CreateImage, Error, Image, ImageStatus,
 };
 use md5::Md5;
 use sha2::{Digest, Sha256, Sha512};
@@ -259,7 +261,7 @@ fn a_staging_mismatch_stages_nothing_an_import_can_use() {
     let imported = client
         .wait_for_import(
             &image.id,
-            WaitOptions {
+            ImportWait {
                 interval: Duration::from_millis(200),
                 ..Default::default()
             },

@@ -8,7 +8,10 @@ mod support;
 use std::io::Write;
 use std::time::Duration;
 
-use glance_client::{Client, ClientBuilder, Error, ListOptions, ProxySetting, RetryPolicy};
+use glance_client::{
+    config::{ProxySetting, RetryPolicy},
+    Client, ClientBuilder, Error, ListOptions,
+};
 use serde_json::json;
 use support::double::{Conn, Double};
 
@@ -306,7 +309,10 @@ fn a_swift_listing_that_ignores_the_marker_is_not_followed_for_ever() {
         .object_store_at(&format!("{}/v1/AUTH_t", double.url()))
         .unwrap();
     let err = store
-        .list_objects("bucket", &glance_client::ObjectListOptions::default())
+        .list_objects(
+            "bucket",
+            &glance_client::object_store::ObjectListOptions::default(),
+        )
         .unwrap_err();
     assert!(matches!(err, Error::InvalidResponse(_)), "{err:?}");
     assert!(err.to_string().contains("did not move past 'obj'"), "{err}");

@@ -12,7 +12,11 @@ use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use glance_client::{Client, DownloadOptions, Error, ObjectDownloadOptions, ObjectStore};
+use glance_client::{
+    image_data::DownloadOptions,
+    object_store::{ObjectDownloadOptions, ObjectStore},
+    Client, Error,
+};
 use md5::{Digest, Md5};
 use serde_json::json;
 use sha2::Sha512;
@@ -39,7 +43,7 @@ fn client_for(double: &Double) -> Client {
     Client::builder()
         .endpoint(double.url())
         .token("test-token")
-        .proxy(glance_client::ProxySetting::None)
+        .proxy(glance_client::config::ProxySetting::None)
         .stall_timeout(Some(Duration::from_secs(20)))
         .build()
         .unwrap()

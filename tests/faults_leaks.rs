@@ -7,7 +7,10 @@ mod support;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use glance_client::{Client, CreateImage, ListOptions, ProxySetting, RetryPolicy};
+use glance_client::{
+    config::{ProxySetting, RetryPolicy},
+    Client, CreateImage, ListOptions,
+};
 use serde_json::json;
 use support::double::Double;
 

@@ -6,7 +6,7 @@ mod support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use glance_client::{Error, ListOptions, TaskListOptions};
+use glance_client::{tasks::TaskListOptions, Error, ListOptions};
 use serde_json::json;
 use support::double::Double;
 

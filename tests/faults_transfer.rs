@@ -11,7 +11,11 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use glance_client::{Client, DownloadOptions, Error, ProxySetting, RetryPolicy, UploadData};
+use glance_client::{
+    config::{ProxySetting, RetryPolicy},
+    image_data::{DownloadOptions, UploadData},
+    Client, Error,
+};
 use serde_json::json;
 use sha2::{Digest, Sha512};
 use support::double::{Conn, Double, Recorded};

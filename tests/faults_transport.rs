@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use glance_client::{
-    Client, ClientBuilder, CreateImage, Error, ListOptions, Patch, ProxySetting, RetryPolicy,
-    WireEvent,
+    config::{ProxySetting, RetryPolicy, WireEvent},
+    Client, ClientBuilder, CreateImage, Error, ListOptions, Patch,
 };
 use serde_json::json;
 use support::double::{Conn, Double, Recorded};
@@ -316,7 +316,7 @@ fn http_date(at: SystemTime) -> String {
 #[test]
 fn metadata_calls_have_a_deadline_by_default_and_transfers_do_not() {
     assert_eq!(
-        glance_client::Timeouts::default().request,
+        glance_client::config::Timeouts::default().request,
         Some(Duration::from_secs(300))
     );
     let body = json!({"images": []}).to_string();
@@ -336,14 +336,14 @@ fn metadata_calls_have_a_deadline_by_default_and_transfers_do_not() {
             conn.raw(&[byte]);
         }
     });
-    let timeouts = glance_client::Timeouts {
+    let timeouts = glance_client::config::Timeouts {
         request: Some(Duration::from_millis(700)),
         ..Default::default()
     };
     let client = glance_client::Client::builder()
         .endpoint(double.url())
         .token("secret-token")
-        .proxy(glance_client::ProxySetting::None)
+        .proxy(glance_client::config::ProxySetting::None)
         .timeouts(timeouts)
         .build()
         .unwrap();
@@ -360,7 +360,7 @@ fn metadata_calls_have_a_deadline_by_default_and_transfers_do_not() {
         .download_image(
             "img",
             &mut data,
-            glance_client::DownloadOptions {
+            glance_client::image_data::DownloadOptions {
                 skip_verification: true,
                 ..Default::default()
             },

@@ -6,8 +6,9 @@ mod support;
 use std::time::Duration;
 
 use glance_client::{
-    CreateImage, DownloadOptions, Error, ImageStatus, ImportMethod, ImportOptions, UploadData,
-    UploadOptions, WaitOptions,
+    image_data::{DownloadOptions, UploadData, UploadOptions},
+    import::{ImportMethod, ImportOptions, ImportWait},
+    CreateImage, Error, ImageStatus,
 };
 use support::cloud::{catalog_client, unique, Cleanup};
 
@@ -57,7 +58,7 @@ fn glance_download_brings_an_image_of_region_one_into_region_two() {
     let active = two
         .wait_for_import(
             &target.id,
-            WaitOptions {
+            ImportWait {
                 interval: Duration::from_millis(200),
                 timeout: Some(Duration::from_secs(120)),
                 on_poll: None,
@@ -75,10 +76,8 @@ fn glance_download_brings_an_image_of_region_one_into_region_two() {
     assert!(back == bytes, "the bytes arrived unchanged");
     let tasks = two.image_tasks(&target.id).unwrap();
     let last = tasks.last().expect("the import left a task");
-    assert_eq!(
-        last.input["import_req"]["method"]["name"],
-        "glance-download"
-    );
+    let input = last.input.as_ref().expect("an image task keeps its input");
+    assert_eq!(input["import_req"]["method"]["name"], "glance-download");
 }
 
 #[test]

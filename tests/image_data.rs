@@ -8,8 +8,9 @@ use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use glance_client::{
-    Client, CreateImage, DownloadOptions, Error, Framing, HashAlgorithm, Image, ImageStatus, Phase,
-    Progress, UploadData, UploadOptions,
+    digest::HashAlgorithm,
+    image_data::{DownloadOptions, Framing, Phase, Progress, UploadData, UploadOptions},
+    Client, CreateImage, Error, Image, ImageStatus,
 };
 use md5::Md5;
 use sha2::{Digest, Sha512};
@@ -249,7 +250,7 @@ fn an_upload_above_the_size_cap_is_too_large() {
     let region_two = Client::builder()
         .endpoint(glance2_url())
         .token(token(&user("DEMO")))
-        .proxy(glance_client::ProxySetting::None)
+        .proxy(glance_client::config::ProxySetting::None)
         .build()
         .unwrap();
     let mut cleanup = Cleanup::new(&region_two);

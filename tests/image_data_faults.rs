@@ -11,7 +11,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use glance_client::{
-    Client, CreateImage, DownloadOptions, Error, HashAlgorithm, UploadData, UploadOptions,
+    digest::HashAlgorithm,
+    image_data::{DownloadOptions, UploadData, UploadOptions},
+    Client, CreateImage, Error,
 };
 use md5::{Digest, Md5};
 use sha2::Sha512;
@@ -34,7 +36,7 @@ fn client_for(url: &str, stall: Duration) -> Client {
     Client::builder()
         .endpoint(url)
         .token("test-token")
-        .proxy(glance_client::ProxySetting::None)
+        .proxy(glance_client::config::ProxySetting::None)
         .stall_timeout(Some(stall))
         .build()
         .unwrap()
@@ -344,7 +346,7 @@ fn a_download_cut_halfway_is_resumed_by_the_real_glance() {
     let through_proxy = Client::builder()
         .endpoint(proxy.url())
         .token(token(&user("DEMO")))
-        .proxy(glance_client::ProxySetting::None)
+        .proxy(glance_client::config::ProxySetting::None)
         .build()
         .unwrap();
     let scratch = Scratch::new();
@@ -400,7 +402,7 @@ fn a_rejected_token_is_heard_before_the_body_is_sent() {
     let rejected = Client::builder()
         .endpoint(glance_url())
         .token("not-a-valid-token")
-        .proxy(glance_client::ProxySetting::None)
+        .proxy(glance_client::config::ProxySetting::None)
         .build()
         .unwrap();
     let content = data(24 << 20);

@@ -5,8 +5,8 @@ mod support;
 use std::collections::BTreeMap;
 
 use glance_client::{
-    Compare, CreateImage, Error, ImageStatus, ListOptions, Match, Patch, SortDir, StatusFilter,
-    Visibility, VisibilityFilter,
+    listing::{Compare, Match, StatusFilter, VisibilityFilter},
+    CreateImage, Error, ImageStatus, ListOptions, Patch, SortDir, Visibility,
 };
 use serde_json::Value;
 use support::cloud::{client, unique, Cleanup};

@@ -10,7 +10,9 @@ use std::thread::sleep;
 use std::time::Duration;
 
 use glance_client::{
-    Client, CreateImage, Error, ListOptions, Match, ProxySetting, RetryPolicy, Timeouts,
+    config::{ProxySetting, RetryPolicy, Timeouts},
+    listing::Match,
+    Client, CreateImage, Error, ListOptions,
 };
 use serde_json::json;
 use support::double::Double;

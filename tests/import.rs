@@ -8,8 +8,10 @@ use std::ops::ControlFlow;
 use std::time::Duration;
 
 use glance_client::{
-    Client, CreateImage, CreateWithData, DownloadOptions, Error, Image, ImageStatus, ImportMethod,
-    ImportOptions, ImportState, UploadData, UploadMethod, UploadOptions, WaitOptions,
+    image_data::{DownloadOptions, UploadData, UploadOptions},
+    import::{CreateWithData, ImportMethod, ImportOptions, ImportState, ImportWait, UploadMethod},
+    tasks::{TaskStatus, TaskType},
+    Client, CreateImage, Error, Image, ImageStatus,
 };
 use md5::{Digest, Md5};
 use sha2::Sha512;
@@ -47,8 +49,8 @@ fn new_image(client: &Client, cleanup: &mut Cleanup<'_>, prefix: &str) -> Image 
     image
 }
 
-fn quick() -> WaitOptions<'static> {
-    WaitOptions {
+fn quick() -> ImportWait<'static> {
+    ImportWait {
         interval: Duration::from_millis(200),
         timeout: Some(Duration::from_secs(120)),
         on_poll: None,
@@ -117,7 +119,7 @@ fn staged_data_imported_with_glance_direct_into_two_stores() {
     let active = client
         .wait_for_import(
             &image.id,
-            WaitOptions {
+            ImportWait {
                 on_poll: Some(&mut on_poll),
                 ..quick()
             },
@@ -137,9 +139,10 @@ fn staged_data_imported_with_glance_direct_into_two_stores() {
 
     let tasks = client.image_tasks(&image.id).unwrap();
     let last = tasks.last().expect("the import left a task");
-    assert_eq!(last.kind, "api_image_import");
-    assert_eq!(last.status, "success");
-    assert_eq!(last.input["import_req"]["method"]["name"], "glance-direct");
+    assert_eq!(last.task_type, TaskType::ApiImageImport);
+    assert_eq!(last.status, TaskStatus::Success);
+    let input = last.input.as_ref().expect("an image task keeps its input");
+    assert_eq!(input["import_req"]["method"]["name"], "glance-direct");
 
     let mut back = Vec::new();
     client
@@ -218,7 +221,7 @@ fn create_with_data_picks_glance_direct_for_all_stores_and_direct_otherwise() {
 fn create_with_data_leaves_no_record_when_the_upload_fails() {
     let client = client("DEMO");
     let name = unique("import-create-fails");
-    let mut stop = |_: glance_client::Progress| ControlFlow::Break(());
+    let mut stop = |_: glance_client::image_data::Progress| ControlFlow::Break(());
     let err = client
         .create_image_with_data(
             &CreateImage {
@@ -422,7 +425,7 @@ fn a_wait_stops_when_its_callback_says_so_or_its_time_is_up() {
     let err = client
         .wait_for_import(
             &image.id,
-            WaitOptions {
+            ImportWait {
                 on_poll: Some(&mut stop),
                 ..quick()
             },
@@ -434,7 +437,7 @@ fn a_wait_stops_when_its_callback_says_so_or_its_time_is_up() {
     let err = client
         .wait_for_import(
             &image.id,
-            WaitOptions {
+            ImportWait {
                 interval: Duration::from_millis(100),
                 timeout: Some(Duration::from_millis(300)),
                 ..quick()
@@ -447,7 +450,7 @@ fn a_wait_stops_when_its_callback_says_so_or_its_time_is_up() {
     let err = client
         .wait_for_import(
             &image.id,
-            WaitOptions {
+            ImportWait {
                 interval: Duration::ZERO,
                 ..quick()
             },

@@ -9,8 +9,9 @@ mod support;
 use std::path::PathBuf;
 
 use glance_client::{
-    CreateImage, CreateWithData, DownloadOptions, Error, ImportMethod, ImportOptions, UploadData,
-    UploadMethod,
+    image_data::{DownloadOptions, UploadData},
+    import::{CreateWithData, ImportMethod, ImportOptions, UploadMethod},
+    CreateImage, Error,
 };
 use serde_json::json;
 use support::cloud::{client, unique, Cleanup};
@@ -188,7 +189,7 @@ fn find_looks_at_hidden_images_when_nothing_visible_matches() {
     // A plain listing does not show it...
     let listed = demo
         .list_all_images(&glance_client::ListOptions {
-            name: Some(glance_client::Match::Is(name.clone())),
+            name: Some(glance_client::listing::Match::Is(name.clone())),
             ..Default::default()
         })
         .unwrap();

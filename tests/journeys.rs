@@ -9,9 +9,11 @@ use std::collections::BTreeSet;
 use std::ops::ControlFlow;
 
 use glance_client::{
-    Client, ContainerImportOptions, CopyOptions, CreateImage, CreateWithData, DownloadOptions,
-    Error, ExportOptions, Image, ImportVia, ObjectUploadOptions, Phase, Progress, UploadData,
-    Visibility,
+    image_data::{DownloadOptions, Phase, Progress, UploadData},
+    import::CreateWithData,
+    object_store::ObjectUploadOptions,
+    workflows::{ContainerImportOptions, ContainerImportVia, CopyOptions, ExportOptions},
+    Client, CreateImage, Error, Image, Visibility,
 };
 use support::cloud::{catalog_client, unique, Cleanup};
 use support::swift::Containers;
@@ -145,7 +147,7 @@ fn export_to_a_container_and_import_back_gives_the_same_image() {
         .unwrap();
     let web = || ContainerImportOptions {
         name: Some(format!("{name}-web")),
-        via: ImportVia::WebDownload,
+        via: ContainerImportVia::WebDownload,
         ..Default::default()
     };
     let err = client
@@ -240,7 +242,7 @@ fn an_object_without_an_image_record_needs_its_formats() {
             ContainerImportOptions {
                 disk_format: Some("raw".into()),
                 container_format: Some("bare".into()),
-                via: ImportVia::Auto,
+                via: ContainerImportVia::Auto,
                 ..Default::default()
             },
         )
@@ -258,7 +260,7 @@ fn an_object_without_an_image_record_needs_its_formats() {
             ContainerImportOptions {
                 disk_format: Some("raw".into()),
                 container_format: Some("bare".into()),
-                via: ImportVia::WebDownload,
+                via: ContainerImportVia::WebDownload,
                 ..Default::default()
             },
         )
@@ -283,8 +285,10 @@ fn a_copy_between_regions_is_byte_identical() {
     let one = catalog_client("DEMO", "RegionOne");
     let two = catalog_client("DEMO", "RegionTwo");
     assert_ne!(
-        one.endpoint_url(glance_client::Service::Image).unwrap(),
-        two.endpoint_url(glance_client::Service::Image).unwrap(),
+        one.endpoint_url(glance_client::auth::Service::Image)
+            .unwrap(),
+        two.endpoint_url(glance_client::auth::Service::Image)
+            .unwrap(),
         "two regions, two Glances"
     );
     let mut in_one = Cleanup::new(&one);
@@ -354,9 +358,12 @@ fn images_named(client: &Client, name: &str) -> Vec<Image> {
 }
 
 /// Object names of a container (none when it does not exist).
-fn objects_in(store: &glance_client::ObjectStore, container: &str) -> Vec<String> {
+fn objects_in(store: &glance_client::object_store::ObjectStore, container: &str) -> Vec<String> {
     store
-        .list_objects(container, &glance_client::ObjectListOptions::default())
+        .list_objects(
+            container,
+            &glance_client::object_store::ObjectListOptions::default(),
+        )
         .map(|objects| objects.into_iter().map(|o| o.name).collect())
         .unwrap_or_default()
 }

@@ -12,8 +12,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use glance_client::{
-    ContainerImportOptions, CopyOptions, Error, ExportOptions, Framing, ObjectUploadOptions, Phase,
-    Progress, UploadData, UploadOptions,
+    image_data::{Framing, Phase, Progress, UploadData, UploadOptions},
+    object_store::ObjectUploadOptions,
+    workflows::{ContainerImportOptions, CopyOptions, ExportOptions},
+    Error,
 };
 use md5::{Digest, Md5};
 use serde_json::json;

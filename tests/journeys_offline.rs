@@ -6,7 +6,10 @@ mod support;
 
 use std::sync::{Arc, Mutex};
 
-use glance_client::{CopyOptions, Error, ExportOptions};
+use glance_client::{
+    workflows::{CopyOptions, ExportOptions},
+    Error,
+};
 use md5::{Digest, Md5};
 use serde_json::json;
 use sha2::Sha512;

@@ -8,7 +8,10 @@ mod support;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use glance_client::{Client, Error, ListOptions, ProxySetting, RetryPolicy};
+use glance_client::{
+    config::{ProxySetting, RetryPolicy},
+    Client, Error, ListOptions,
+};
 use log::{Level, LevelFilter, Log, Metadata, Record};
 use support::cloud::{glance_url, keystone_url, user};
 

@@ -6,7 +6,10 @@ mod support;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
-use glance_client::{Client, ClientBuilder, Error, ProxySetting, RetryPolicy};
+use glance_client::{
+    config::{ProxySetting, RetryPolicy},
+    Client, ClientBuilder, Error,
+};
 use support::tls::{client_identity, self_signed, tls_server, ServerIdentity, TlsServer};
 
 struct Files(Vec<PathBuf>);

@@ -4,7 +4,10 @@ mod support;
 
 use std::io::Read;
 
-use glance_client::{Error, LargeObject, ObjectListOptions, ObjectUploadOptions};
+use glance_client::{
+    object_store::{LargeObject, ObjectListOptions, ObjectUploadOptions},
+    Error,
+};
 use support::cloud::{token, unique, user};
 use support::swift::{storage_url, store, Containers};
 
@@ -436,7 +439,7 @@ fn put_manifest(container: &str, object: &str, points_at: &str) {
     assert_eq!(response.status().as_u16(), 201);
 }
 
-fn names(store: &glance_client::ObjectStore, container: &str) -> Vec<String> {
+fn names(store: &glance_client::object_store::ObjectStore, container: &str) -> Vec<String> {
     store
         .list_objects(container, &ObjectListOptions::default())
         .unwrap()

@@ -6,7 +6,10 @@ mod support;
 
 use std::io::Read;
 
-use glance_client::{Error, ObjectStore, ObjectUploadOptions};
+use glance_client::{
+    object_store::{ObjectStore, ObjectUploadOptions},
+    Error,
+};
 use md5::{Digest, Md5};
 use serde_json::json;
 use support::double::Double;

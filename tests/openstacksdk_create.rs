@@ -4,7 +4,11 @@
 
 mod support;
 
-use glance_client::{CreateImage, CreateWithData, DownloadOptions, Error, ImageStatus, UploadData};
+use glance_client::{
+    image_data::{DownloadOptions, UploadData},
+    import::CreateWithData,
+    CreateImage, Error, ImageStatus,
+};
 use md5::{Digest, Md5};
 use sha2::Sha256;
 use support::cloud::{client, unique, Cleanup};

@@ -7,8 +7,16 @@
 
 mod support;
 
-use glance_client::{AuthMethod, Client, Error, ProjectRef, ProxySetting, RetryPolicy};
-use glance_client::{CreateImage, Scope, UserRef, V3Password, WireEvent};
+use glance_client::{
+    auth::{AuthMethod, ProjectRef},
+    config::{ProxySetting, RetryPolicy},
+    Client, Error,
+};
+use glance_client::{
+    auth::{Scope, UserRef, V3Password},
+    config::WireEvent,
+    CreateImage,
+};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -8,7 +8,11 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use glance_client::{AuthMethod, Client, Error, ListOptions, ProxySetting, RetryPolicy, Secret};
+use glance_client::{
+    auth::AuthMethod,
+    config::{ProxySetting, RetryPolicy},
+    Client, Error, ListOptions, Secret,
+};
 use serde_json::json;
 use support::double::Double;
 use support::tls::{self_signed, tls_server, TlsServer};
@@ -355,7 +359,7 @@ fn echoing_identity() -> Double {
 /// shows in the error, however the server quotes it.
 #[test]
 fn identity_errors_never_carry_the_credentials_the_request_sent() {
-    use glance_client::{
+    use glance_client::auth::{
         ApplicationCredentialRef, ProjectRef, Scope, UserRef, V2Password, V3ApplicationCredential,
         V3Token,
     };

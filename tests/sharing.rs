@@ -5,8 +5,8 @@ mod support;
 use std::collections::BTreeSet;
 
 use glance_client::{
-    Client, CreateImage, Error, ListOptions, MemberStatus, MemberStatusFilter, Patch, SchemaName,
-    Visibility,
+    listing::MemberStatusFilter, members::MemberStatus, Client, CreateImage, Error, ListOptions,
+    Patch, SchemaName, Visibility,
 };
 use support::cloud::{catalog_client, client, unique, user, Cleanup};
 

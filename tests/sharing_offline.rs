@@ -2,7 +2,7 @@
 
 mod support;
 
-use glance_client::{Error, MemberStatus};
+use glance_client::{members::MemberStatus, Error};
 use serde_json::{json, Value};
 use support::double::Double;
 

@@ -15,7 +15,10 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use glance_client::{Client, Error, ProxySetting, RetryPolicy};
+use glance_client::{
+    config::{ProxySetting, RetryPolicy},
+    Client, Error,
+};
 use support::c_abi::{deps_dir, manifest_dir};
 use support::tls::{private_ca, tls_server};
 

@@ -8,7 +8,8 @@ use std::ops::ControlFlow;
 use std::time::Duration;
 
 use glance_client::{
-    Error, ImageStatus, ImportTask, SortDir, Task, TaskListOptions, TaskStatus, TaskType, TaskWait,
+    tasks::{Task, TaskListOptions, TaskStatus, TaskType, TaskWait, UrlImportTask},
+    Error, ImageStatus, SortDir,
 };
 use serde_json::Value;
 use support::cloud::{client, unique, Cleanup};
@@ -25,8 +26,8 @@ fn serve(data: Vec<u8>) -> Double {
     })
 }
 
-fn import(url: String, name: &str) -> ImportTask {
-    ImportTask {
+fn import(url: String, name: &str) -> UrlImportTask {
+    UrlImportTask {
         import_from: url,
         import_from_format: "raw".into(),
         image_properties: [
@@ -41,10 +42,11 @@ fn import(url: String, name: &str) -> ImportTask {
     }
 }
 
-fn quick() -> TaskWait {
+fn quick<'a>() -> TaskWait<'a> {
     TaskWait {
         interval: Duration::from_millis(200),
         timeout: Some(Duration::from_secs(120)),
+        on_poll: None,
     }
 }
 
@@ -57,19 +59,22 @@ fn an_admin_import_task_from_a_loopback_url_makes_the_image() {
     let name = unique("task-import");
 
     let created = admin
-        .create_import_task(&import(format!("{}/blob.bin", server.url()), &name))
+        .create_url_import_task(&import(format!("{}/blob.bin", server.url()), &name))
         .unwrap();
     assert_eq!(created.task_type, TaskType::Import);
     assert!(!created.is_finished() || created.status == TaskStatus::Success);
     assert_eq!(created.input.as_ref().unwrap()["import_from_format"], "raw");
 
     let mut seen = Vec::new();
-    let done = admin
-        .wait_for_task(&created.id, &quick(), |task| {
-            seen.push(task.status.clone());
-            ControlFlow::Continue(())
-        })
-        .unwrap();
+    let mut record = |task: &Task| {
+        seen.push(task.status.clone());
+        ControlFlow::Continue(())
+    };
+    let wait = TaskWait {
+        on_poll: Some(&mut record),
+        ..quick()
+    };
+    let done = admin.wait_for_task(&created.id, wait).unwrap();
     assert_eq!(done.status, TaskStatus::Success);
     assert_eq!(seen.last(), Some(&TaskStatus::Success));
     assert!(done.expires_at.is_some());
@@ -128,11 +133,9 @@ fn a_failed_task_is_an_error_carrying_its_message() {
     let server = serve(Vec::new());
     let name = unique("task-fail");
     let task = admin
-        .create_import_task(&import(format!("{}/missing.bin", server.url()), &name))
+        .create_url_import_task(&import(format!("{}/missing.bin", server.url()), &name))
         .unwrap();
-    let err = admin
-        .wait_for_task(&task.id, &quick(), |_| ControlFlow::Continue(()))
-        .unwrap_err();
+    let err = admin.wait_for_task(&task.id, quick()).unwrap_err();
     match &err {
         Error::TaskFailed {
             task_id,
@@ -158,13 +161,13 @@ fn tasks_are_admin_only_and_bad_input_fails_before_any_request() {
 
     let mut bad = import("not a url".into(), "x");
     assert!(matches!(
-        member.create_import_task(&bad),
+        member.create_url_import_task(&bad),
         Err(Error::InvalidArgument(_))
     ));
     bad.import_from = "http://127.0.0.1/x".into();
     bad.import_from_format = String::new();
     assert!(matches!(
-        member.create_import_task(&bad),
+        member.create_url_import_task(&bad),
         Err(Error::InvalidArgument(_))
     ));
     assert!(matches!(
@@ -174,11 +177,10 @@ fn tasks_are_admin_only_and_bad_input_fails_before_any_request() {
     assert!(matches!(
         member.wait_for_task(
             "t",
-            &TaskWait {
+            TaskWait {
                 interval: Duration::ZERO,
-                timeout: None
-            },
-            |_| ControlFlow::Continue(())
+                ..quick()
+            }
         ),
         Err(Error::InvalidArgument(_))
     ));

@@ -10,16 +10,20 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use glance_client::{ContainerImport, Error, TaskStatus, TaskType, TaskWait};
+use glance_client::{
+    tasks::{RackspaceImportTask, Task, TaskStatus, TaskType, TaskWait},
+    Error,
+};
 use serde_json::{json, Value};
 use support::double::{Conn, Double, Recorded};
 
 const TASK_ID: &str = "5e3a1c9f-1b7e-4c4b-9b9e-2f4d6c1a0b11";
 
-fn quick() -> TaskWait {
+fn quick<'a>() -> TaskWait<'a> {
     TaskWait {
         interval: Duration::from_millis(5),
         timeout: Some(Duration::from_secs(30)),
+        on_poll: None,
     }
 }
 
@@ -79,7 +83,7 @@ fn an_export_to_a_missing_container_fails_before_any_task_is_made() {
         .object_store_at(&format!("{}/v1/AUTH_123456", double.url()))
         .unwrap();
     let err = client
-        .create_export_task(&store, "img-1", "missing")
+        .create_rackspace_export_task(&store, "img-1", "missing")
         .unwrap_err();
     assert!(matches!(err, Error::NoSuchContainer(_)), "{err:?}");
     assert!(
@@ -106,7 +110,7 @@ fn an_export_task_is_sent_as_pyrax_sends_it_and_waited_for() {
         .object_store_at(&format!("{}/v1/AUTH_123456", double.url()))
         .unwrap();
     let created = client
-        .create_export_task(&store, "img-1", "exports")
+        .create_rackspace_export_task(&store, "img-1", "exports")
         .unwrap();
     assert_eq!(created.id, TASK_ID);
     assert_eq!(created.task_type, TaskType::Export);
@@ -128,12 +132,15 @@ fn an_export_task_is_sent_as_pyrax_sends_it_and_waited_for() {
     );
 
     let mut seen = Vec::new();
-    let done = client
-        .wait_for_task(&created.id, &quick(), |t| {
-            seen.push(t.status.clone());
-            ControlFlow::Continue(())
-        })
-        .unwrap();
+    let mut record = |t: &Task| {
+        seen.push(t.status.clone());
+        ControlFlow::Continue(())
+    };
+    let wait = TaskWait {
+        on_poll: Some(&mut record),
+        ..quick()
+    };
+    let done = client.wait_for_task(&created.id, wait).unwrap();
     assert_eq!(seen, vec![TaskStatus::Processing, TaskStatus::Success]);
     assert_eq!(done.result.unwrap()["export_location"], "exports/img-1.vhd");
     assert_eq!(done.expires_at.as_deref(), Some("2014-02-28T02:35:02Z"));
@@ -146,26 +153,24 @@ fn an_import_task_names_the_image_after_the_object_and_defaults_to_vhd() {
     let store = client
         .object_store_at(&format!("{}/v1/AUTH_123456", double.url()))
         .unwrap();
-    let import = ContainerImport {
+    let import = RackspaceImportTask {
         container: "exports".into(),
         object: "my image.vhd".into(),
         image_name: None,
         format: None,
     };
     let task = client
-        .create_container_import_task(&store, &import)
+        .create_rackspace_import_task(&store, &import)
         .unwrap();
-    let done = client
-        .wait_for_task(&task.id, &quick(), |_| ControlFlow::Continue(()))
-        .unwrap();
+    let done = client.wait_for_task(&task.id, quick()).unwrap();
     assert_eq!(done.image_id(), Some("new-image"));
 
-    let named = ContainerImport {
+    let named = RackspaceImportTask {
         image_name: Some("Renamed".into()),
         format: Some("VHD".into()),
         ..import
     };
-    client.create_container_import_task(&store, &named).unwrap();
+    client.create_rackspace_import_task(&store, &named).unwrap();
 
     let posts: Vec<Value> = double
         .requests()
@@ -187,14 +192,14 @@ fn an_import_task_names_the_image_after_the_object_and_defaults_to_vhd() {
         ]
     );
 
-    let missing = ContainerImport {
+    let missing = RackspaceImportTask {
         container: "missing".into(),
         object: "x.vhd".into(),
         image_name: None,
         format: None,
     };
     assert!(matches!(
-        client.create_container_import_task(&store, &missing),
+        client.create_rackspace_import_task(&store, &missing),
         Err(Error::NoSuchContainer(_))
     ));
     assert_eq!(
@@ -218,18 +223,16 @@ fn a_failed_task_carries_the_servers_message() {
     let store = client
         .object_store_at(&format!("{}/v1/AUTH_123456", double.url()))
         .unwrap();
-    let import = ContainerImport {
+    let import = RackspaceImportTask {
         container: "exports".into(),
         object: "broken.vhd".into(),
         image_name: None,
         format: None,
     };
     let task = client
-        .create_container_import_task(&store, &import)
+        .create_rackspace_import_task(&store, &import)
         .unwrap();
-    let err = client
-        .wait_for_task(&task.id, &quick(), |_| ControlFlow::Continue(()))
-        .unwrap_err();
+    let err = client.wait_for_task(&task.id, quick()).unwrap_err();
     assert_eq!(
         err.to_string(),
         format!(
@@ -247,22 +250,19 @@ fn a_wait_gives_up_at_its_timeout_and_says_how_the_task_stood() {
         .object_store_at(&format!("{}/v1/AUTH_123456", double.url()))
         .unwrap();
     let task = client
-        .create_export_task(&store, "img-1", "exports")
+        .create_rackspace_export_task(&store, "img-1", "exports")
         .unwrap();
     let mut polls = 0;
-    let err = client
-        .wait_for_task(
-            &task.id,
-            &TaskWait {
-                interval: Duration::from_millis(5),
-                timeout: Some(Duration::from_millis(60)),
-            },
-            |_| {
-                polls += 1;
-                ControlFlow::Continue(())
-            },
-        )
-        .unwrap_err();
+    let mut count = |_: &Task| {
+        polls += 1;
+        ControlFlow::Continue(())
+    };
+    let wait = TaskWait {
+        interval: Duration::from_millis(5),
+        timeout: Some(Duration::from_millis(60)),
+        on_poll: Some(&mut count),
+    };
+    let err = client.wait_for_task(&task.id, wait).unwrap_err();
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
     assert!(err.to_string().contains("still 'processing'"), "{err}");
     assert!(polls >= 2, "polled {polls} times");
@@ -276,19 +276,22 @@ fn a_callback_can_stop_the_wait() {
         .object_store_at(&format!("{}/v1/AUTH_123456", double.url()))
         .unwrap();
     let task = client
-        .create_export_task(&store, "img-1", "exports")
+        .create_rackspace_export_task(&store, "img-1", "exports")
         .unwrap();
     let mut polls = 0;
-    let err = client
-        .wait_for_task(&task.id, &quick(), |_| {
-            polls += 1;
-            if polls == 3 {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
-            }
-        })
-        .unwrap_err();
+    let mut stop_at_third = |_: &Task| {
+        polls += 1;
+        if polls == 3 {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    let wait = TaskWait {
+        on_poll: Some(&mut stop_at_third),
+        ..quick()
+    };
+    let err = client.wait_for_task(&task.id, wait).unwrap_err();
     assert!(matches!(err, Error::Aborted), "{err:?}");
     assert_eq!(polls, 3);
 }

@@ -7,7 +7,10 @@ mod support;
 
 use std::io::{Cursor, Read};
 
-use glance_client::{CreateImage, Framing, ImageStatus, UploadData, UploadOptions};
+use glance_client::{
+    image_data::{Framing, UploadData, UploadOptions},
+    CreateImage, ImageStatus,
+};
 use md5::Md5;
 use serde_json::json;
 use sha2::{Digest, Sha512};

@@ -9,8 +9,9 @@ mod support;
 use std::time::Duration;
 
 use glance_client::{
-    Client, CreateImage, Error, ExpectedDigest, HashAlgorithm, Image, ImageStatus, ImportMethod,
-    ImportOptions, WaitOptions,
+    digest::{ExpectedDigest, HashAlgorithm},
+    import::{ImportMethod, ImportOptions, ImportWait},
+    Client, CreateImage, Error, Image, ImageStatus,
 };
 use md5::{Digest, Md5};
 use sha2::{Sha256, Sha512};
@@ -71,7 +72,7 @@ fn import(
         .unwrap();
     let outcome = client.wait_for_import(
         &image.id,
-        WaitOptions {
+        ImportWait {
             interval: Duration::from_millis(200),
             timeout: Some(Duration::from_secs(120)),
             expected_digest: Some(expected),

@@ -7,7 +7,11 @@ mod support;
 
 use std::time::Duration;
 
-use glance_client::{Error, ExpectedDigest, HashAlgorithm, WaitOptions};
+use glance_client::{
+    digest::{ExpectedDigest, HashAlgorithm},
+    import::ImportWait,
+    Error,
+};
 use md5::{Digest, Md5};
 use serde_json::json;
 use sha2::{Sha256, Sha512};
@@ -39,7 +43,7 @@ fn glance() -> Double {
 fn wait(double: &Double, expected: ExpectedDigest) -> glance_client::Result<glance_client::Image> {
     double.client().wait_for_import(
         "img",
-        WaitOptions {
+        ImportWait {
             interval: Duration::from_millis(10),
             expected_digest: Some(expected),
             ..Default::default()

@@ -2,7 +2,7 @@
 //! (`--os-cloud`, else `OS_CLOUD`), else the `OS_*` variables, then the
 //! command line's overrides, as the `openstack` command reads them.
 
-use glance_client::{Client, ClientBuilder, Interface};
+use glance_client::{auth::Interface, Client, ClientBuilder};
 
 use crate::cli::{GlobalOptions, InterfaceArg};
 use crate::failure::Failure;

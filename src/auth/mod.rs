@@ -1,6 +1,6 @@
 //! Authentication: how the client gets a token and finds its endpoints.
 //!
-//! - [`method`]: the public description of credentials ([`AuthMethod`]);
+//! - `method`: the public description of credentials ([`AuthMethod`]);
 //! - `edit`: changing one part of a method (its user, project or domain),
 //!   for the C setters and for `settings`;
 //! - `keystone_v3`, `keystone_v2`: the token requests of each Identity API;

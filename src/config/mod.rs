@@ -1,6 +1,7 @@
 //! Where a client's settings come from: the builder every way of making a
 //! client goes through, the `OS_*` environment, and clouds.yaml with
-//! secure.yaml and vendor profiles.
+//! secure.yaml and vendor profiles; and the settings' own types (timeouts,
+//! proxy, retry policy, the wire log's event).
 
 mod builder;
 #[cfg(feature = "clouds-yaml")]
@@ -11,4 +12,6 @@ mod profiles;
 #[cfg(feature = "clouds-yaml")]
 mod yaml;
 
+pub use crate::http::{ProxySetting, RetryPolicy, Timeouts};
+pub use crate::wire_log::WireEvent;
 pub use builder::ClientBuilder;

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 /// digest of everything read is compared: on a mismatch the connection is
 /// dropped, Glance never receives a complete body, and the upload fails with
 /// [`Error::ChecksumMismatch`] (`expected` is this digest). The wait for an
-/// import given one ([`crate::WaitOptions::expected_digest`], e.g. after a
+/// import given one ([`crate::import::ImportWait::expected_digest`], e.g. after a
 /// `web-download`) checks the active image and deletes it on a mismatch.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ExpectedDigest {

@@ -10,8 +10,11 @@ use super::config::{glance_config, set};
 use super::error::glance_status;
 use crate::auth::edit::NoSuchPart;
 use crate::{
-    ApplicationCredentialRef, AuthMethod, ClientBuilder, DomainRef, ProjectRef, RackspaceApiKey,
-    Scope, UserRef, V2Password, V3ApplicationCredential, V3Token,
+    auth::{
+        ApplicationCredentialRef, AuthMethod, DomainRef, ProjectRef, RackspaceApiKey, Scope,
+        UserRef, V2Password, V3ApplicationCredential, V3Token,
+    },
+    ClientBuilder,
 };
 
 /// Hands a builder to C as a new configuration.

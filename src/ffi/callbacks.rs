@@ -10,7 +10,7 @@ use std::ops::ControlFlow;
 
 use super::boundary::{CallError, CallResult};
 use super::status::glance_status;
-use crate::{Phase, Progress, UploadData};
+use crate::image_data::{Phase, Progress, UploadData};
 
 /// What a callback returns to go on.
 pub const GLANCE_CB_CONTINUE: c_int = 0;

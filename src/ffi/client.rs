@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use super::boundary::{self, borrow, text, CallError, CallResult, Out};
 use super::error::glance_status;
-use crate::{Client, Service};
+use crate::{auth::Service, Client};
 
 /// A connection to the Image service, made by `glance_config_build`.
 ///

@@ -7,7 +7,11 @@ use super::boundary::{self, optional_text, text, CallError, Out};
 use super::client::glance_client;
 use super::error::glance_status;
 use crate::http::check_header_value;
-use crate::{ClientBuilder, Interface, ProxySetting, RetryPolicy};
+use crate::{
+    auth::Interface,
+    config::{ProxySetting, RetryPolicy},
+    ClientBuilder,
+};
 
 /// Settings for a client: where the Image service is, how to authenticate,
 /// TLS, proxy, timeouts. Made by `glance_config_new`, changed by the

@@ -8,7 +8,7 @@ use super::client::glance_client;
 use super::error::glance_status;
 use super::image::glance_image;
 use super::transfer_opts::{glance_transfer_opts, options, progress_of};
-use crate::{CopyOptions, Progress};
+use crate::{image_data::Progress, workflows::CopyOptions};
 
 /// Copies image `image_id` of `source`'s cloud into `target`'s (another
 /// region or another cloud), streamed through this process: the copy gets the

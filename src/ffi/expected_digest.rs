@@ -10,7 +10,7 @@ use super::error::glance_status;
 use super::image::glance_image;
 use super::import::{glance_import_poll_cb, wait_import};
 use super::transfer_opts::glance_transfer_opts;
-use crate::ExpectedDigest;
+use crate::digest::ExpectedDigest;
 
 /// For uploads, stages and `glance_image_create_with_data*`: the digest the
 /// data must have, e.g. the SHA-256 its publisher announced. `algorithm` is

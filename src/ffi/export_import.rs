@@ -9,7 +9,10 @@ use super::error::glance_status;
 use super::image::glance_image;
 use super::object_store::glance_object_store;
 use super::transfer_opts::{glance_transfer_opts, options, progress_of};
-use crate::{ContainerImportOptions, ExportOptions, ImportVia, Progress};
+use crate::{
+    image_data::Progress,
+    workflows::{ContainerImportOptions, ContainerImportVia, ExportOptions},
+};
 
 /// Import through this client: the object is read and uploaded to Glance.
 pub const GLANCE_IMPORT_VIA_STREAM: u32 = 0;
@@ -197,9 +200,9 @@ pub extern "C" fn glance_image_import_from_container_opts(
         let out = unsafe { Out::new(out_image, "out_image") }?;
         let opts = unsafe { options(opts) };
         let via = match via {
-            GLANCE_IMPORT_VIA_STREAM => ImportVia::Stream,
-            GLANCE_IMPORT_VIA_WEB_DOWNLOAD => ImportVia::WebDownload,
-            GLANCE_IMPORT_VIA_AUTO => ImportVia::Auto,
+            GLANCE_IMPORT_VIA_STREAM => ContainerImportVia::Stream,
+            GLANCE_IMPORT_VIA_WEB_DOWNLOAD => ContainerImportVia::WebDownload,
+            GLANCE_IMPORT_VIA_AUTO => ContainerImportVia::Auto,
             other => {
                 return Err(CallError::invalid_argument(format!(
                     "'via' must be GLANCE_IMPORT_VIA_STREAM, _WEB_DOWNLOAD or _AUTO, not {other}"

@@ -11,7 +11,10 @@ use super::client::glance_client;
 use super::error::glance_status;
 use super::image::glance_image;
 use super::transfer_opts::{glance_transfer_opts, options, progress_of};
-use crate::{Client, DownloadOptions, Image, Progress, UploadData, UploadOptions};
+use crate::{
+    image_data::{DownloadOptions, Progress, UploadData, UploadOptions},
+    Client, Image,
+};
 
 /// Runs an upload and hands the image to `out_image` (when not NULL).
 fn upload(

@@ -15,8 +15,9 @@ use super::image::glance_image;
 use super::import_opts::glance_import_opts;
 use super::transfer_opts::{glance_transfer_opts, options, progress_of};
 use crate::{
-    CreateWithData, ExpectedDigest, ImportMethod, ImportOptions, ImportState, Progress, UploadData,
-    UploadMethod, WaitOptions,
+    digest::ExpectedDigest,
+    image_data::{Progress, UploadData},
+    import::{CreateWithData, ImportMethod, ImportOptions, ImportState, ImportWait, UploadMethod},
 };
 
 /// Runs a call with a client and an image id.
@@ -181,7 +182,7 @@ pub(crate) fn wait_import(
                 }
             }
         });
-        let options = WaitOptions {
+        let options = ImportWait {
             interval: Duration::from_millis(u64::from(if interval_ms == 0 {
                 1000
             } else {
@@ -404,7 +405,7 @@ fn create_from(
                 method,
                 stores,
                 upload,
-                wait: WaitOptions::default(),
+                wait: ImportWait::default(),
             },
         )?;
         out.set(boundary::give(glance_image::new(image)));

@@ -5,7 +5,7 @@ use std::ffi::c_char;
 
 use super::boundary::{self, optional_text, text, CallError};
 use super::error::glance_status;
-use crate::{ImportMethod, ImportOptions};
+use crate::import::{ImportMethod, ImportOptions};
 
 /// An import request: its method and the stores to fill. Made by
 /// `glance_import_opts_new` (method `glance-direct`, the default store),

@@ -5,8 +5,9 @@ use std::ffi::c_char;
 use super::boundary::{self, text, text_list, CallError, CallResult};
 use super::error::glance_status;
 use crate::{
-    Compare, ImageStatus, ListOptions, Match, MemberStatus, MemberStatusFilter, SortDir,
-    StatusFilter, Visibility, VisibilityFilter,
+    listing::{Compare, Match, MemberStatusFilter, StatusFilter, VisibilityFilter},
+    members::MemberStatus,
+    ImageStatus, ListOptions, SortDir, Visibility,
 };
 
 /// What to list: filters, sorting and page size for `glance_image_list` and

@@ -6,7 +6,10 @@ use std::ffi::{c_char, CString};
 use super::boundary::{self, borrow, c_text, get, lend, text, CallResult, Out};
 use super::client::glance_client;
 use super::error::glance_status;
-use crate::{Client, Member, MemberStatus};
+use crate::{
+    members::{Member, MemberStatus},
+    Client,
+};
 
 /// One project an image is shared with, and its answer (a snapshot).
 ///

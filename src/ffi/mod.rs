@@ -27,7 +27,7 @@
 //! generates them) so cbindgen sees it.
 //!
 //! Adding a capability: put its functions in a new file named after the C
-//! "class" it serves, use [`boundary`] for the plumbing and [`callbacks`]
+//! "class" it serves, use `boundary` for the plumbing and [`callbacks`]
 //! for callbacks, and give a new [`Error`](crate::Error) variant its own
 //! status in `status.rs`. Logic a Rust user could want goes in the Rust API,
 //! not here.

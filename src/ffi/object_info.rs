@@ -6,7 +6,7 @@ use std::ffi::{c_char, CString};
 use super::boundary::{self, c_text, lend, text, Out};
 use super::error::glance_status;
 use super::object_store::{glance_object_store, on_object};
-use crate::{LargeObject, ObjectInfo};
+use crate::object_store::{LargeObject, ObjectInfo};
 
 /// What Swift says about one object (a snapshot). Immutable; strings its
 /// getters return are borrowed from it. Free it with `glance_object_info_free`.

@@ -10,8 +10,8 @@ use super::client::glance_client;
 use super::error::glance_status;
 use super::objects::glance_objects;
 use super::transfer_opts::{glance_transfer_opts, options, progress_of};
-use crate::{ObjectDownloadOptions, Progress};
-use crate::{ObjectListOptions, ObjectStore, ObjectUploadOptions};
+use crate::object_store::{ObjectListOptions, ObjectStore, ObjectUploadOptions};
+use crate::{image_data::Progress, object_store::ObjectDownloadOptions};
 
 /// The object storage of a cloud, reached with a client's token.
 ///

@@ -9,7 +9,7 @@ use super::callbacks::{glance_read_cb, glance_write_cb, CallbackReader, Callback
 use super::error::glance_status;
 use super::object_store::{glance_object_store, on_object, upload_options};
 use super::transfer_opts::{glance_transfer_opts, options, progress_of};
-use crate::{ObjectDownloadOptions, Progress};
+use crate::{image_data::Progress, object_store::ObjectDownloadOptions};
 
 /// Uploads the data `read` supplies as `container/object`, replacing any
 /// object of that name. With a `size` of 0 or more exactly that many bytes

@@ -4,7 +4,7 @@
 use std::ffi::{c_char, CString};
 
 use super::boundary::{self, c_text, lend_at};
-use crate::ObjectEntry;
+use crate::object_store::ObjectEntry;
 
 /// The objects of a container, by name, as `glance_object_list` returned
 /// them. Immutable; strings its getters return are borrowed from it. Free it

@@ -15,7 +15,7 @@ use super::client::glance_client;
 use super::error::glance_status;
 use super::object_store::glance_object_store;
 use crate::tasks::json_object;
-use crate::{ContainerImport, ImportTask, NewTask, Task, TaskType, TaskWait};
+use crate::tasks::{NewTask, RackspaceImportTask, Task, TaskType, TaskWait, UrlImportTask};
 
 /// A task as the server described it (a snapshot: fetch it again with
 /// `glance_task_get` to see it move on).
@@ -266,7 +266,7 @@ pub extern "C" fn glance_task_create_import(
         let properties = json_object(properties, "image_properties_json")?
             .into_iter()
             .collect();
-        Ok(c.create_import_task(&ImportTask {
+        Ok(c.create_url_import_task(&UrlImportTask {
             import_from: import_from.to_owned(),
             import_from_format: format.to_owned(),
             image_properties: properties,
@@ -293,7 +293,7 @@ pub extern "C" fn glance_task_create_export(
         let store = unsafe { borrow(store, "store") }?;
         let image_id = unsafe { text(image_id, "image_id") }?;
         let container = unsafe { text(container, "container") }?;
-        Ok(c.create_export_task(&store.store, image_id, container)?)
+        Ok(c.create_rackspace_export_task(&store.store, image_id, container)?)
     })
 }
 
@@ -317,13 +317,13 @@ pub extern "C" fn glance_task_create_container_import(
     with_task(client, out_task, |c| {
         // SAFETY: NULL or a live handle / NUL-terminated strings, per the C contract.
         let store = unsafe { borrow(store, "store") }?;
-        let import = ContainerImport {
+        let import = RackspaceImportTask {
             container: unsafe { text(container, "container") }?.to_owned(),
             object: unsafe { text(object, "object") }?.to_owned(),
             image_name: unsafe { optional_text(image_name, "image_name") }?.map(str::to_owned),
             format: unsafe { optional_text(format, "format") }?.map(str::to_owned),
         };
-        Ok(c.create_container_import_task(&store.store, &import)?)
+        Ok(c.create_rackspace_import_task(&store.store, &import)?)
     })
 }
 
@@ -349,11 +349,7 @@ pub extern "C" fn glance_task_wait(
     with_task(client, out_task, |c| {
         // SAFETY: NULL or a NUL-terminated string, per the C contract.
         let id = unsafe { text(id, "id") }?;
-        let wait = TaskWait {
-            interval: Duration::from_millis(interval_ms),
-            timeout: (timeout_ms > 0).then(|| Duration::from_millis(timeout_ms)),
-        };
-        Ok(c.wait_for_task(id, &wait, |task| match callback {
+        let mut on_poll = |task: &Task| match callback {
             Some(callback) => {
                 let view = glance_task::new(task.clone());
                 // SAFETY: the caller's function, called as its contract says.
@@ -364,6 +360,12 @@ pub extern "C" fn glance_task_wait(
                 }
             }
             None => ControlFlow::Continue(()),
-        })?)
+        };
+        let wait = TaskWait {
+            interval: Duration::from_millis(interval_ms),
+            timeout: (timeout_ms > 0).then(|| Duration::from_millis(timeout_ms)),
+            on_poll: Some(&mut on_poll),
+        };
+        Ok(c.wait_for_task(id, wait)?)
     })
 }

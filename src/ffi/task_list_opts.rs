@@ -5,7 +5,10 @@ use std::ffi::c_char;
 
 use super::boundary::{self, borrow_mut, text, CallResult};
 use super::error::glance_status;
-use crate::{SortDir, TaskListOptions, TaskStatus, TaskType};
+use crate::{
+    tasks::{TaskListOptions, TaskStatus, TaskType},
+    SortDir,
+};
 
 /// What to list: filters, sorting and page size for `glance_task_list` and
 /// `glance_task_iter_new`. Every field is optional; values are checked when

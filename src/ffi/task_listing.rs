@@ -9,7 +9,7 @@ use super::error::glance_status;
 use super::pager::{self, Records};
 use super::task::glance_task;
 use super::task_list_opts::glance_task_list_opts;
-use crate::TaskPage;
+use crate::tasks::TaskPage;
 
 /// One page of a task listing. Immutable; the tasks and strings it lends stay
 /// valid until it is freed with `glance_task_page_free`.

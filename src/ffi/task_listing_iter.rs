@@ -7,7 +7,7 @@ use super::error::glance_status;
 use super::pager;
 use super::task::glance_task;
 use super::task_list_opts::glance_task_list_opts;
-use crate::TaskIter;
+use crate::tasks::TaskIter;
 
 /// Iterates over every task of a listing, fetching pages as needed. Holds its
 /// own reference to the client. One thread at a time; free it with

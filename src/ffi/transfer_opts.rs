@@ -7,7 +7,10 @@ use std::ops::ControlFlow;
 use super::boundary::{self, optional_text, CallError};
 use super::callbacks::{glance_phase_progress_cb, glance_progress_cb, Reporter};
 use super::error::glance_status;
-use crate::{ExpectedDigest, Framing, HashAlgorithm, Progress, UploadOptions};
+use crate::{
+    digest::{ExpectedDigest, HashAlgorithm},
+    image_data::{Framing, Progress, UploadOptions},
+};
 
 /// How an upload's body is framed (`glance_transfer_opts_set_framing`).
 #[repr(u32)]

@@ -6,7 +6,7 @@ use std::ffi::{c_char, c_void, CString};
 use super::boundary::{self, c_text, get, lend};
 use super::config::{glance_config, set};
 use super::error::glance_status;
-use crate::WireEvent;
+use crate::config::WireEvent;
 
 /// One HTTP attempt, as the wire log reports it. Lent to the callback for
 /// the duration of the call only: read it there, never keep the pointer.

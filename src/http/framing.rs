@@ -1,7 +1,7 @@
 //! Chunked uploads and their fallback to `Content-Length`.
 //!
 //! Chunked bodies upload faster than `Content-Length` ones to Glance under
-//! gunicorn, so [`Framing::Auto`](crate::Framing::Auto) sends chunked first.
+//! gunicorn, so [`Framing::Auto`](crate::image_data::Framing::Auto) sends chunked first.
 //! Some front ends (uWSGI, Apache with mod_proxy_uwsgi) refuse chunked
 //! request bodies: they answer with an error before reading the body. Such an
 //! answer is a *framing refusal*, and the upload is sent again with
@@ -31,7 +31,7 @@
 //!
 //! # What happens after a refusal
 //!
-//! The client remembers it: its later [`Framing::Auto`](crate::Framing::Auto)
+//! The client remembers it: its later [`Framing::Auto`](crate::image_data::Framing::Auto)
 //! uploads of known size go straight to `Content-Length`. The refused upload
 //! itself is sent again with `Content-Length` when its source can rewind (a
 //! path, a buffer, a seekable reader).

@@ -35,7 +35,7 @@ const MAX_RESUMES: u32 = 8;
 /// Options of [`ObjectStore::download`] and [`ObjectStore::download_to_file`].
 #[derive(Default)]
 pub struct ObjectDownloadOptions<'a> {
-    /// Called as data moves ([`Phase::Transfer`](crate::Phase::Transfer)), at
+    /// Called as data moves ([`Phase::Transfer`](crate::image_data::Phase::Transfer)), at
     /// the rate of image transfers; returning `Break` stops the download with
     /// [`Error::Aborted`] (a download to a file then leaves no file).
     pub progress: Option<&'a mut ProgressFn<'a>>,

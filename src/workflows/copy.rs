@@ -16,7 +16,7 @@ use crate::images::check_id;
 pub struct CopyOptions<'a> {
     /// The copy's name; default the source's.
     pub name: Option<String>,
-    /// Called as the data moves ([`Phase::Moving`](crate::Phase::Moving):
+    /// Called as the data moves ([`Phase::Moving`](crate::image_data::Phase::Moving):
     /// bytes that reached the target, of the image's size), at the rate of
     /// image transfers; returning `Break` stops the copy with
     /// [`Error::Aborted`], leaving no image in the target.

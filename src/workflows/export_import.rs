@@ -20,7 +20,7 @@ use crate::image_data::{
     UploadOptions,
 };
 use crate::images::check_id;
-use crate::import::{ImportMethod, ImportOptions, ImportState, WaitOptions};
+use crate::import::{ImportMethod, ImportOptions, ImportState, ImportWait};
 use crate::object_store::{check_object, ObjectStore, ObjectUploadOptions};
 use crate::pipe::{pipe, PipeReader};
 
@@ -75,7 +75,7 @@ pub struct ExportedImage {
 
 /// How [`Client::import_image_from_container`] moves the data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ImportVia {
+pub enum ContainerImportVia {
     /// Through this client: read from object storage, uploaded to Glance.
     #[default]
     Stream,
@@ -96,7 +96,7 @@ pub struct ContainerImportOptions<'a> {
     /// Container format for an object that carries no image description.
     pub container_format: Option<String>,
     /// How the data moves.
-    pub via: ImportVia,
+    pub via: ContainerImportVia,
     /// How long a temporary URL for `web-download` stays valid. Default 1 hour.
     pub temp_url_lifetime: Duration,
     /// Called as the data moves ([`Phase::Moving`]) and, with
@@ -112,7 +112,7 @@ impl Default for ContainerImportOptions<'_> {
             name: None,
             disk_format: None,
             container_format: None,
-            via: ImportVia::Stream,
+            via: ContainerImportVia::Stream,
             temp_url_lifetime: Duration::from_secs(3600),
             progress: None,
         }
@@ -405,11 +405,11 @@ impl Client {
         record.size.get_or_insert(info.size);
 
         let web_download = match options.via {
-            ImportVia::Stream => None,
-            ImportVia::WebDownload => {
+            ContainerImportVia::Stream => None,
+            ContainerImportVia::WebDownload => {
                 Some(self.temp_url_for_import(store, container, object, &options)?)
             }
-            ImportVia::Auto => self
+            ContainerImportVia::Auto => self
                 .temp_url_for_import(store, container, object, &options)
                 .ok(),
         };
@@ -479,7 +479,7 @@ impl Client {
         };
         self.wait_for_import(
             id,
-            WaitOptions {
+            ImportWait {
                 on_poll: Some(&mut on_poll),
                 ..Default::default()
             },

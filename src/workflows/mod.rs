@@ -9,6 +9,6 @@ mod portable;
 mod sidecar;
 
 pub use copy::CopyOptions;
-pub use export_import::{ContainerImportOptions, ExportOptions, ExportedImage, ImportVia};
+pub use export_import::{ContainerImportOptions, ContainerImportVia, ExportOptions, ExportedImage};
 pub use openstacksdk::{OPENSTACK_MD5, OPENSTACK_OBJECT, OPENSTACK_SHA256};
 pub use portable::PortableImage;

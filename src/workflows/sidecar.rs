@@ -17,7 +17,7 @@ use crate::object_store::{check_object, ObjectStore, ObjectUploadOptions};
 
 /// The data object's metadata header naming the sidecar's MD5.
 const HEADER: &str = "X-Object-Meta-Glance-Image-Sidecar-Md5";
-/// The same, as [`crate::ObjectInfo::metadata`] keys it.
+/// The same, as [`crate::object_store::ObjectInfo::metadata`] keys it.
 const KEY: &str = "glance-image-sidecar-md5";
 /// A description larger than this is not one this library wrote.
 const MAX_SIZE: u64 = 16 << 20;

@@ -80,7 +80,7 @@ pub fn client(which: &str) -> Client {
     Client::builder()
         .endpoint(glance_url())
         .token(token(&user(which)))
-        .proxy(glance_client::ProxySetting::None)
+        .proxy(glance_client::config::ProxySetting::None)
         .build()
         .expect("client builds")
 }
@@ -92,7 +92,7 @@ pub fn catalog_client(which: &str, region: &str) -> Client {
     Client::builder()
         .password(keystone_url(), u.name, u.password, u.project)
         .region(region)
-        .proxy(glance_client::ProxySetting::None)
+        .proxy(glance_client::config::ProxySetting::None)
         .build()
         .expect("client builds")
 }

@@ -172,7 +172,7 @@ impl Double {
         glance_client::Client::builder()
             .endpoint(self.url())
             .token("secret-token")
-            .proxy(glance_client::ProxySetting::None)
+            .proxy(glance_client::config::ProxySetting::None)
             .build()
             .expect("a client of the test double")
     }

@@ -1,7 +1,7 @@
 //! The local cloud's object storage, for tests: a handle per test user and a
 //! guard that empties and deletes the containers a test made.
 
-use glance_client::{ObjectListOptions, ObjectStore};
+use glance_client::object_store::{ObjectListOptions, ObjectStore};
 
 use super::cloud::{client, user};
 

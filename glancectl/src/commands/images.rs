@@ -1,9 +1,11 @@
 //! `list`, `show`, `create`, `set`, `unset`, `delete`, `save`.
 
 use glance_client::{
-    Client, CreateImage, CreateWithData, DownloadOptions, Error, Image, ImageStatus, ImportOptions,
-    ListOptions, Match, MemberStatus, MemberStatusFilter, Patch, SortDir, UploadData, UploadMethod,
-    UploadOptions, Visibility, VisibilityFilter,
+    image_data::{DownloadOptions, UploadData, UploadOptions},
+    import::{CreateWithData, ImportOptions, UploadMethod},
+    listing::{Match, MemberStatusFilter, VisibilityFilter},
+    members::MemberStatus,
+    Client, CreateImage, Error, Image, ImageStatus, ListOptions, Patch, SortDir, Visibility,
 };
 use serde_json::Value;
 use std::collections::BTreeMap;

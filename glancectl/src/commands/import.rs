@@ -3,7 +3,9 @@
 use std::ops::ControlFlow;
 
 use glance_client::{
-    Client, Error, ImportMethod, ImportOptions, UploadData, UploadOptions, WaitOptions,
+    image_data::{UploadData, UploadOptions},
+    import::{ImportMethod, ImportOptions, ImportWait},
+    Client, Error,
 };
 use serde_json::Value;
 
@@ -95,7 +97,7 @@ pub fn import(client: &Client, args: &ImportArgs, format: &FormatOptions) -> Res
     client.import_image(&image.id, &method, &options)?;
     let image = if args.wait {
         let transfer = Transfer::waiting("importing")?;
-        let mut on_poll = |state: &glance_client::ImportState| {
+        let mut on_poll = |state: &glance_client::import::ImportState| {
             let left = state.importing_to_stores.len();
             transfer.set_message(format!(
                 "importing ({}, {left} stores to go)",
@@ -109,7 +111,7 @@ pub fn import(client: &Client, args: &ImportArgs, format: &FormatOptions) -> Res
         };
         let waited = client.wait_for_import(
             &image.id,
-            WaitOptions {
+            ImportWait {
                 on_poll: Some(&mut on_poll),
                 ..Default::default()
             },

@@ -3,7 +3,10 @@
 //! `copy` to another region or cloud.
 
 use glance_client::{
-    Client, ContainerImportOptions, CopyOptions, ExportOptions, ExportedImage, ImportVia,
+    workflows::{
+        ContainerImportOptions, ContainerImportVia, CopyOptions, ExportOptions, ExportedImage,
+    },
+    Client,
 };
 use serde_json::Value;
 
@@ -60,9 +63,9 @@ pub fn from_container(
             disk_format: args.disk_format.clone(),
             container_format: args.container_format.clone(),
             via: match args.via {
-                ViaArg::Stream => ImportVia::Stream,
-                ViaArg::WebDownload => ImportVia::WebDownload,
-                ViaArg::Auto => ImportVia::Auto,
+                ViaArg::Stream => ContainerImportVia::Stream,
+                ViaArg::WebDownload => ContainerImportVia::WebDownload,
+                ViaArg::Auto => ContainerImportVia::Auto,
             },
             progress: Some(&mut progress),
             ..Default::default()

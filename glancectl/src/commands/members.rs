@@ -1,6 +1,6 @@
 //! `add project`, `remove project`, `member list`.
 
-use glance_client::{Client, Member};
+use glance_client::{members::Member, Client};
 use serde_json::Value;
 
 use crate::cli::{FormatOptions, ImageArg, ProjectArgs};

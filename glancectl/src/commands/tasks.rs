@@ -1,6 +1,9 @@
 //! `task list`, `task show`.
 
-use glance_client::{Client, SortDir, Task, TaskListOptions, TaskStatus, TaskType};
+use glance_client::{
+    tasks::{Task, TaskListOptions, TaskStatus, TaskType},
+    Client, SortDir,
+};
 use serde_json::Value;
 
 use crate::cli::{FormatOptions, SortDirArg, TaskListArgs, TaskShowArgs};
