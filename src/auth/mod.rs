@@ -2,12 +2,10 @@
 //!
 //! - `method`: the public description of credentials ([`AuthMethod`]);
 //! - `edit`: changing one part of a method (its user, project or domain),
-//!   for the C setters and for `settings`;
+//!   for the C setters and for the settings reader in `src/config/`;
 //! - `keystone_v3`, `keystone_v2`: the token requests of each Identity API;
 //! - `catalog`: endpoint selection by service type, region and interface;
-//! - `session`: the shared token cache, renewal before expiry and after a 401;
-//! - `settings`: openstacksdk-style settings (from the environment or
-//!   clouds.yaml, read in `src/config/`) turned into a builder.
+//! - `session`: the shared token cache, renewal before expiry and after a 401.
 
 mod catalog;
 pub(crate) mod edit;
@@ -15,7 +13,6 @@ pub(crate) mod keystone_v2;
 pub(crate) mod keystone_v3;
 pub(crate) mod method;
 mod session;
-pub(crate) mod settings;
 
 use std::fmt;
 use std::str::FromStr;

@@ -101,6 +101,7 @@ fn renewal_delay(
 }
 
 /// Everything a [`Session`] is made from.
+#[derive(Clone, Default)]
 pub(crate) struct SessionSettings {
     pub(crate) method: AuthMethod,
     pub(crate) region: Option<String>,

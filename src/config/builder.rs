@@ -31,20 +31,10 @@ impl Client {
 /// ```
 #[derive(Clone, Default)]
 pub struct ClientBuilder {
-    pub(crate) auth: AuthMethod,
-    pub(crate) endpoint_override: Option<String>,
-    pub(crate) object_store_endpoint_override: Option<String>,
-    pub(crate) region: Option<String>,
-    pub(crate) interface: Interface,
-    pub(crate) timeouts: Timeouts,
-    pub(crate) ca_file: Option<PathBuf>,
-    pub(crate) client_cert: Option<PathBuf>,
-    pub(crate) client_key: Option<PathBuf>,
-    pub(crate) insecure: bool,
-    pub(crate) proxy: ProxySetting,
-    pub(crate) user_agent_suffix: Option<String>,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) wire_log: Option<WireLog>,
+    /// What the HTTP layer is made from.
+    pub(crate) http: HttpSettings,
+    /// What the session (authentication, catalog) is made from.
+    pub(crate) session: SessionSettings,
 }
 
 /// URLs may carry `user:password@`: `{:?}` masks it as the wire log does.
@@ -52,23 +42,23 @@ impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let url = |u: &Option<String>| u.as_deref().map(loggable_url);
         f.debug_struct("ClientBuilder")
-            .field("auth", &self.auth)
-            .field("endpoint_override", &url(&self.endpoint_override))
+            .field("auth", &self.session.method)
+            .field("endpoint_override", &url(&self.session.image_endpoint))
             .field(
                 "object_store_endpoint_override",
-                &url(&self.object_store_endpoint_override),
+                &url(&self.session.object_store_endpoint),
             )
-            .field("region", &self.region)
-            .field("interface", &self.interface)
-            .field("timeouts", &self.timeouts)
-            .field("ca_file", &self.ca_file)
-            .field("client_cert", &self.client_cert)
-            .field("client_key", &self.client_key)
-            .field("insecure", &self.insecure)
-            .field("proxy", &self.proxy)
-            .field("user_agent_suffix", &self.user_agent_suffix)
-            .field("retry", &self.retry)
-            .field("wire_log", &self.wire_log)
+            .field("region", &self.session.region)
+            .field("interface", &self.session.interface)
+            .field("timeouts", &self.http.timeouts)
+            .field("ca_file", &self.http.ca_file)
+            .field("client_cert", &self.http.client_cert)
+            .field("client_key", &self.http.client_key)
+            .field("insecure", &self.http.insecure)
+            .field("proxy", &self.http.proxy)
+            .field("user_agent_suffix", &self.http.user_agent_suffix)
+            .field("retry", &self.http.retry)
+            .field("wire_log", &self.http.wire_log)
             .finish()
     }
 }
@@ -77,14 +67,14 @@ impl ClientBuilder {
     /// The Image service URL, e.g. `http://127.0.0.1:9292` (with or without
     /// `/v2`); skips the service catalog.
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
-        self.endpoint_override = Some(url.into());
+        self.session.image_endpoint = Some(url.into());
         self
     }
 
     /// The Object Storage (Swift) URL including its account, e.g.
     /// `http://127.0.0.1:8080/v1/AUTH_<project>`; skips the service catalog.
     pub fn object_store_endpoint(mut self, url: impl Into<String>) -> Self {
-        self.object_store_endpoint_override = Some(url.into());
+        self.session.object_store_endpoint = Some(url.into());
         self
     }
 
@@ -109,49 +99,49 @@ impl ClientBuilder {
     /// An existing token, sent as `X-Auth-Token`. Needs [`endpoint`](Self::endpoint)
     /// unless the authentication method provides a catalog.
     pub fn token(mut self, token: impl Into<Secret>) -> Self {
-        self.auth = AuthMethod::Token(token.into());
+        self.session.method = AuthMethod::Token(token.into());
         self
     }
 
     /// How to authenticate (Keystone password, application credential, ...).
     pub fn auth(mut self, method: AuthMethod) -> Self {
-        self.auth = method;
+        self.session.method = method;
         self
     }
 
     /// The region whose endpoints to use (matched without regard to case).
     pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
+        self.session.region = Some(region.into());
         self
     }
 
     /// Which catalog interface to use (public by default).
     pub fn interface(mut self, interface: Interface) -> Self {
-        self.interface = interface;
+        self.session.interface = interface;
         self
     }
 
     /// All timeouts at once.
     pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.timeouts = timeouts;
+        self.http.timeouts = timeouts;
         self
     }
 
     /// Connection timeout (TLS handshake included).
     pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.timeouts.connect = timeout;
+        self.http.timeouts.connect = timeout;
         self
     }
 
     /// Stall timeout: the longest silence on a connection.
     pub fn stall_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.timeouts.stall = timeout;
+        self.http.timeouts.stall = timeout;
         self
     }
 
     /// Overall deadline of calls that do not transfer image data.
     pub fn request_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.timeouts.request = timeout;
+        self.http.timeouts.request = timeout;
         self
     }
 
@@ -160,7 +150,7 @@ impl ClientBuilder {
     /// do). Without it, the roots come from the system store, honouring
     /// `SSL_CERT_FILE` and `SSL_CERT_DIR`.
     pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.ca_file = Some(path.into());
+        self.http.ca_file = Some(path.into());
         self
     }
 
@@ -170,21 +160,21 @@ impl ClientBuilder {
     /// key from the PEM file `key`, or from `cert` itself when `None`. The
     /// files are read by [`ClientBuilder::build`].
     pub fn client_certificate(mut self, cert: impl Into<PathBuf>, key: Option<PathBuf>) -> Self {
-        self.client_cert = Some(cert.into());
-        self.client_key = key;
+        self.http.client_cert = Some(cert.into());
+        self.http.client_key = key;
         self
     }
 
     /// Skips TLS certificate verification. Only for tests: anyone on the path
     /// can then read the token.
     pub fn danger_accept_invalid_certs(mut self, insecure: bool) -> Self {
-        self.insecure = insecure;
+        self.http.insecure = insecure;
         self
     }
 
     /// Proxy choice (the environment's by default).
     pub fn proxy(mut self, proxy: ProxySetting) -> Self {
-        self.proxy = proxy;
+        self.http.proxy = proxy;
         self
     }
 
@@ -192,13 +182,13 @@ impl ClientBuilder {
     /// A suffix holding a control character (CR, LF, ...) makes
     /// [`build`](Self::build) fail with [`Error::InvalidArgument`](crate::Error::InvalidArgument).
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
-        self.user_agent_suffix = Some(suffix.into());
+        self.http.user_agent_suffix = Some(suffix.into());
         self
     }
 
     /// Retry policy for idempotent requests.
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
+        self.http.retry = retry;
         self
     }
 
@@ -208,32 +198,14 @@ impl ClientBuilder {
     /// authentication are reported once it has finished (the session lock is
     /// released), so such a call never waits on its own thread.
     pub fn wire_log(mut self, callback: impl Fn(&WireEvent) + Send + Sync + 'static) -> Self {
-        self.wire_log = Some(WireLog::new(callback));
+        self.http.wire_log = Some(WireLog::new(callback));
         self
     }
 
     /// Makes the client. Settings are checked here; no request is sent until
     /// the first call (authentication happens then).
     pub fn build(self) -> Result<Client> {
-        let http = HttpSettings {
-            timeouts: self.timeouts,
-            ca_file: self.ca_file,
-            client_cert: self.client_cert,
-            client_key: self.client_key,
-            insecure: self.insecure,
-            proxy: self.proxy,
-            user_agent_suffix: self.user_agent_suffix,
-            retry: self.retry,
-            wire_log: self.wire_log,
-        };
-        let session = SessionSettings {
-            method: self.auth,
-            region: self.region,
-            interface: self.interface,
-            image_endpoint: self.endpoint_override,
-            object_store_endpoint: self.object_store_endpoint_override,
-        };
-        Client::new(http, session)
+        Client::new(self.http, self.session)
     }
 }
 

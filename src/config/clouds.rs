@@ -18,9 +18,9 @@ use std::path::PathBuf;
 use serde_norway::{Mapping, Value};
 
 use super::profiles;
+use super::settings::{Origin, Settings};
 use super::yaml::{merge, read_yaml};
 use super::ClientBuilder;
-use crate::auth::settings::{Origin, Settings};
 use crate::client::Client;
 use crate::error::{Error, Result};
 
@@ -273,9 +273,9 @@ clouds:
         assert_eq!(settings.values["region_name"], "RegionTwo");
         assert_eq!(settings.values["identity_api_version"], "3");
         let builder = settings.to_builder().unwrap();
-        assert!(matches!(builder.auth, AuthMethod::V3Password(_)));
-        assert_eq!(builder.interface, Interface::Internal);
-        assert!(builder.insecure);
+        assert!(matches!(builder.session.method, AuthMethod::V3Password(_)));
+        assert_eq!(builder.session.interface, Interface::Internal);
+        assert!(builder.http.insecure);
         assert!(!format!("{builder:?}").contains("hunter2"));
     }
 
@@ -315,7 +315,7 @@ public-clouds:
             public: vec![dir.0.join("absent.yaml"), public],
         };
         let rax = load_cloud("rax", &files).unwrap().to_builder().unwrap();
-        match &rax.auth {
+        match &rax.session.method {
             AuthMethod::RackspaceApiKey(key) => {
                 assert_eq!(
                     key.auth_url,
@@ -325,7 +325,7 @@ public-clouds:
             }
             other => panic!("{other:?}"),
         }
-        assert_eq!(rax.region.as_deref(), Some("IAD"));
+        assert_eq!(rax.session.region.as_deref(), Some("IAD"));
 
         let acme = load_cloud("acme-internal", &files).unwrap();
         assert_eq!(acme.values["auth_url"], "https://keystone.acme.example/v3");
@@ -333,7 +333,10 @@ public-clouds:
             acme.values["region_name"], "B",
             "the cloud's own value wins"
         );
-        assert_eq!(acme.to_builder().unwrap().interface, Interface::Internal);
+        assert_eq!(
+            acme.to_builder().unwrap().session.interface,
+            Interface::Internal
+        );
 
         let e = load_cloud("nowhere", &files).unwrap_err().to_string();
         assert!(
@@ -355,7 +358,7 @@ public-clouds:
         let settings = load_cloud("regions", &files).unwrap();
         assert_eq!(settings.values["region_name"], "RegionTwo");
         assert!(matches!(
-            settings.to_builder().unwrap().auth,
+            settings.to_builder().unwrap().session.method,
             AuthMethod::V3Token(_)
         ));
     }
@@ -414,9 +417,9 @@ public-clouds:
             public: vec![],
         };
         let builder = load_cloud("j", &files).unwrap().to_builder().unwrap();
-        assert!(matches!(builder.auth, AuthMethod::Token(_)));
+        assert!(matches!(builder.session.method, AuthMethod::Token(_)));
         assert_eq!(
-            builder.endpoint_override.as_deref(),
+            builder.session.image_endpoint.as_deref(),
             Some("http://g:9292/v2")
         );
     }

@@ -1,8 +1,8 @@
 //! `Client::from_env()`: the `OS_*` variables openstacksdk and the
 //! `openstack` command read, with the same meaning.
 
+use super::settings::{Origin, Settings};
 use super::ClientBuilder;
-use crate::auth::settings::{Origin, Settings};
 use crate::client::Client;
 use crate::error::Result;
 
@@ -89,9 +89,9 @@ mod tests {
         ]))
         .to_builder()
         .unwrap();
-        assert!(matches!(builder.auth, AuthMethod::V3Password(_)));
-        assert_eq!(builder.region.as_deref(), Some("RegionOne"));
-        assert_eq!(builder.interface, Interface::Public);
+        assert!(matches!(builder.session.method, AuthMethod::V3Password(_)));
+        assert_eq!(builder.session.region.as_deref(), Some("RegionOne"));
+        assert_eq!(builder.session.interface, Interface::Public);
         let shown = format!("{builder:?}");
         assert!(!shown.contains("demo-secret"), "{shown}");
     }

@@ -1,6 +1,7 @@
 //! Where a client's settings come from: the builder every way of making a
 //! client goes through, the `OS_*` environment, and clouds.yaml with
-//! secure.yaml and vendor profiles; and the settings' own types (timeouts,
+//! secure.yaml and vendor profiles (both read as openstacksdk's settings,
+//! `settings`, then turned into a builder); and the settings' own types (timeouts,
 //! proxy, retry policy, the wire log's event).
 
 mod builder;
@@ -9,6 +10,7 @@ mod clouds;
 mod env;
 #[cfg(feature = "clouds-yaml")]
 mod profiles;
+mod settings;
 #[cfg(feature = "clouds-yaml")]
 mod yaml;
 

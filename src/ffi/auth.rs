@@ -284,7 +284,7 @@ fn refine(
     set(config, |c| {
         // SAFETY: NULL or a NUL-terminated string, per the C contract.
         let value = unsafe { text(value, name) }?;
-        apply(&mut c.builder.auth, value).map_err(|e| CallError::invalid_argument(e.0))
+        apply(&mut c.builder.session.method, value).map_err(|e| CallError::invalid_argument(e.0))
     })
 }
 

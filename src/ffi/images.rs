@@ -32,16 +32,16 @@ fn with_image(
 }
 
 /// Runs a call that takes a client and an image id and gives back nothing.
-fn on_image(
+pub(crate) fn on_image(
     client: *const glance_client,
     id: *const c_char,
-    call: impl FnOnce(&Client, &str) -> crate::Result<()>,
+    call: impl FnOnce(&Client, &str) -> CallResult,
 ) -> glance_status {
     boundary::run(|| {
         // SAFETY: NULL or live handles / strings, per the C contract.
         let client = unsafe { borrow(client, "client") }?;
         let id = unsafe { text(id, "id") }?;
-        Ok(call(&client.client, id)?)
+        call(&client.client, id)
     })
 }
 
@@ -181,7 +181,7 @@ pub extern "C" fn glance_image_delete(
     client: *const glance_client,
     id: *const c_char,
 ) -> glance_status {
-    on_image(client, id, |c, id| c.delete_image(id))
+    on_image(client, id, |c, id| Ok(c.delete_image(id)?))
 }
 
 /// Deactivates an image: its data can no longer be downloaded (by anyone but
@@ -194,7 +194,7 @@ pub extern "C" fn glance_image_deactivate(
     client: *const glance_client,
     id: *const c_char,
 ) -> glance_status {
-    on_image(client, id, |c, id| c.deactivate_image(id))
+    on_image(client, id, |c, id| Ok(c.deactivate_image(id)?))
 }
 
 /// Reactivates a deactivated image.
@@ -205,5 +205,5 @@ pub extern "C" fn glance_image_reactivate(
     client: *const glance_client,
     id: *const c_char,
 ) -> glance_status {
-    on_image(client, id, |c, id| c.reactivate_image(id))
+    on_image(client, id, |c, id| Ok(c.reactivate_image(id)?))
 }

@@ -12,6 +12,7 @@ use super::client::{give_text, glance_client};
 use super::create_opts::glance_image_create_opts;
 use super::error::glance_status;
 use super::image::glance_image;
+use super::images::on_image;
 use super::import_opts::glance_import_opts;
 use super::transfer_opts::{glance_transfer_opts, options, progress_of};
 use crate::{
@@ -19,20 +20,6 @@ use crate::{
     image_data::{Progress, UploadData},
     import::{CreateWithData, ImportMethod, ImportOptions, ImportState, ImportWait, UploadMethod},
 };
-
-/// Runs a call with a client and an image id.
-fn on_image(
-    client: *const glance_client,
-    id: *const c_char,
-    call: impl FnOnce(&crate::Client, &str) -> CallResult,
-) -> glance_status {
-    boundary::run(|| {
-        // SAFETY: NULL or live handles / strings, per the C contract.
-        let client = unsafe { borrow(client, "client") }?;
-        let id = unsafe { text(id, "id") }?;
-        call(&client.client, id)
-    })
-}
 
 fn json_text<T: serde::Serialize>(value: &T) -> CallResult<String> {
     serde_json::to_string(value)

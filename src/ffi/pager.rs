@@ -90,10 +90,7 @@ fn read<T, H, R: Copy>(
     records: impl FnOnce(&T) -> &Records<H>,
     f: impl FnOnce(&Records<H>) -> R,
 ) -> R {
-    boundary::value(fallback, || {
-        // SAFETY: NULL or a live page, per the C contract.
-        unsafe { page.as_ref() }.map_or(fallback, |p| f(records(p)))
-    })
+    boundary::get(page, fallback, |p| f(records(p)))
 }
 
 /// The number of records on the page; 0 when `page` is NULL.

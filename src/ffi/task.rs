@@ -72,14 +72,6 @@ impl glance_task {
 pub type glance_task_wait_cb =
     Option<unsafe extern "C" fn(userdata: *mut c_void, task: *const glance_task) -> c_int>;
 
-/// Runs a getter on a task: `fallback` when `task` is NULL.
-fn get<T: Copy>(task: *const glance_task, fallback: T, f: impl FnOnce(&glance_task) -> T) -> T {
-    boundary::value(fallback, || {
-        // SAFETY: NULL or a live task, per the C contract.
-        unsafe { task.as_ref() }.map_or(fallback, f)
-    })
-}
-
 /// Runs a call that gives back a task.
 fn with_task(
     client: *const glance_client,
@@ -102,84 +94,84 @@ fn with_task(
 /// task (or its page) is freed; never free it.
 #[no_mangle]
 pub extern "C" fn glance_task_id(task: *const glance_task) -> *const c_char {
-    get(task, std::ptr::null(), |t| lend(&t.id))
+    boundary::get(task, std::ptr::null(), |t| lend(&t.id))
 }
 
 /// The type: `import`, `export`, `api_image_import`, `location_import`, or
 /// whatever else the server says.
 #[no_mangle]
 pub extern "C" fn glance_task_type(task: *const glance_task) -> *const c_char {
-    get(task, std::ptr::null(), |t| lend(&t.task_type))
+    boundary::get(task, std::ptr::null(), |t| lend(&t.task_type))
 }
 
 /// The status: `pending`, `processing`, `success`, `failure`, or whatever
 /// else the server says.
 #[no_mangle]
 pub extern "C" fn glance_task_status(task: *const glance_task) -> *const c_char {
-    get(task, std::ptr::null(), |t| lend(&t.status))
+    boundary::get(task, std::ptr::null(), |t| lend(&t.status))
 }
 
 /// Whether the task has succeeded or failed; false when `task` is NULL.
 #[no_mangle]
 pub extern "C" fn glance_task_is_finished(task: *const glance_task) -> bool {
-    get(task, false, |t| t.task.is_finished())
+    boundary::get(task, false, |t| t.task.is_finished())
 }
 
 /// Why the task failed; NULL when absent (listings leave it out), empty
 /// while it has not failed.
 #[no_mangle]
 pub extern "C" fn glance_task_message(task: *const glance_task) -> *const c_char {
-    get(task, std::ptr::null(), |t| lend(&t.message))
+    boundary::get(task, std::ptr::null(), |t| lend(&t.message))
 }
 
 /// The project that created the task; NULL when absent.
 #[no_mangle]
 pub extern "C" fn glance_task_owner(task: *const glance_task) -> *const c_char {
-    get(task, std::ptr::null(), |t| lend(&t.owner))
+    boundary::get(task, std::ptr::null(), |t| lend(&t.owner))
 }
 
 /// The image the task made or worked on (`result.image_id`, else the task's
 /// `image_id`); NULL when there is none yet.
 #[no_mangle]
 pub extern "C" fn glance_task_image_id(task: *const glance_task) -> *const c_char {
-    get(task, std::ptr::null(), |t| lend(&t.image_id))
+    boundary::get(task, std::ptr::null(), |t| lend(&t.image_id))
 }
 
 /// When the server will forget the finished task, ISO 8601; NULL before.
 #[no_mangle]
 pub extern "C" fn glance_task_expires_at(task: *const glance_task) -> *const c_char {
-    get(task, std::ptr::null(), |t| lend(&t.expires_at))
+    boundary::get(task, std::ptr::null(), |t| lend(&t.expires_at))
 }
 
 /// The creation time, ISO 8601; NULL when absent.
 #[no_mangle]
 pub extern "C" fn glance_task_created_at(task: *const glance_task) -> *const c_char {
-    get(task, std::ptr::null(), |t| lend(&t.created_at))
+    boundary::get(task, std::ptr::null(), |t| lend(&t.created_at))
 }
 
 /// The last update time, ISO 8601; NULL when absent.
 #[no_mangle]
 pub extern "C" fn glance_task_updated_at(task: *const glance_task) -> *const c_char {
-    get(task, std::ptr::null(), |t| lend(&t.updated_at))
+    boundary::get(task, std::ptr::null(), |t| lend(&t.updated_at))
 }
 
 /// The task's input as compact JSON; NULL when absent (listings leave it out).
 #[no_mangle]
 pub extern "C" fn glance_task_input(task: *const glance_task) -> *const c_char {
-    get(task, std::ptr::null(), |t| lend(&t.input))
+    boundary::get(task, std::ptr::null(), |t| lend(&t.input))
 }
 
 /// The task's result as compact JSON (e.g. `{"image_id":"..."}`); NULL until
 /// there is one.
 #[no_mangle]
 pub extern "C" fn glance_task_result(task: *const glance_task) -> *const c_char {
-    get(task, std::ptr::null(), |t| lend(&t.result))
+    boundary::get(task, std::ptr::null(), |t| lend(&t.result))
 }
 
 /// Copies a task; NULL when `task` is NULL. The copy belongs to the caller.
 #[no_mangle]
 pub extern "C" fn glance_task_clone(task: *const glance_task) -> *mut glance_task {
-    get(task, std::ptr::null_mut(), |t| {
+    boundary::get(task, std::ptr::null_mut(), |t| {
         boundary::give(glance_task::new(t.task.clone()))
     })
 }

@@ -3,7 +3,7 @@
 
 use std::ffi::c_char;
 
-use super::boundary::{self, borrow_mut, text, CallResult};
+use super::boundary::{self, text};
 use super::error::glance_status;
 use crate::{
     tasks::{TaskListOptions, TaskStatus, TaskType},
@@ -39,25 +39,14 @@ pub extern "C" fn glance_task_list_opts_free(opts: *mut glance_task_list_opts) {
     boundary::value((), || unsafe { boundary::free(opts) })
 }
 
-fn set(
-    opts: *mut glance_task_list_opts,
-    apply: impl FnOnce(&mut TaskListOptions) -> CallResult,
-) -> glance_status {
-    boundary::run(|| {
-        // SAFETY: NULL or live options used by this thread only, per the docs.
-        let opts = unsafe { borrow_mut(opts, "opts") }?;
-        apply(&mut opts.options)
-    })
-}
-
 /// Page size (1 or more; checked when the listing starts).
 #[no_mangle]
 pub extern "C" fn glance_task_list_opts_set_limit(
     opts: *mut glance_task_list_opts,
     limit: u32,
 ) -> glance_status {
-    set(opts, |o| {
-        o.limit = Some(limit);
+    boundary::change(opts, "opts", |o| {
+        o.options.limit = Some(limit);
         Ok(())
     })
 }
@@ -68,9 +57,9 @@ pub extern "C" fn glance_task_list_opts_set_marker(
     opts: *mut glance_task_list_opts,
     marker: *const c_char,
 ) -> glance_status {
-    set(opts, |o| {
+    boundary::change(opts, "opts", |o| {
         // SAFETY: NULL or a NUL-terminated string, per the C contract.
-        o.marker = Some(unsafe { text(marker, "marker") }?.to_owned());
+        o.options.marker = Some(unsafe { text(marker, "marker") }?.to_owned());
         Ok(())
     })
 }
@@ -81,9 +70,9 @@ pub extern "C" fn glance_task_list_opts_set_type(
     opts: *mut glance_task_list_opts,
     r#type: *const c_char,
 ) -> glance_status {
-    set(opts, |o| {
+    boundary::change(opts, "opts", |o| {
         // SAFETY: NULL or a NUL-terminated string, per the C contract.
-        o.task_type = Some(TaskType::from(unsafe { text(r#type, "type") }?));
+        o.options.task_type = Some(TaskType::from(unsafe { text(r#type, "type") }?));
         Ok(())
     })
 }
@@ -94,9 +83,9 @@ pub extern "C" fn glance_task_list_opts_set_status(
     opts: *mut glance_task_list_opts,
     status: *const c_char,
 ) -> glance_status {
-    set(opts, |o| {
+    boundary::change(opts, "opts", |o| {
         // SAFETY: NULL or a NUL-terminated string, per the C contract.
-        o.status = Some(TaskStatus::from(unsafe { text(status, "status") }?));
+        o.options.status = Some(TaskStatus::from(unsafe { text(status, "status") }?));
         Ok(())
     })
 }
@@ -109,12 +98,12 @@ pub extern "C" fn glance_task_list_opts_set_sort(
     key: *const c_char,
     dir: *const c_char,
 ) -> glance_status {
-    set(opts, |o| {
+    boundary::change(opts, "opts", |o| {
         // SAFETY: NULL or NUL-terminated strings, per the C contract.
         let key = unsafe { text(key, "key") }?;
         let dir: SortDir = unsafe { text(dir, "dir") }?.parse()?;
-        o.sort_key = Some(key.to_owned());
-        o.sort_dir = Some(dir);
+        o.options.sort_key = Some(key.to_owned());
+        o.options.sort_dir = Some(dir);
         Ok(())
     })
 }

@@ -86,6 +86,7 @@ impl Default for RetryPolicy {
 }
 
 /// Everything [`Http`](super::Http) is made from.
+#[derive(Clone, Default)]
 pub(crate) struct HttpSettings {
     pub(crate) timeouts: Timeouts,
     pub(crate) ca_file: Option<PathBuf>,

@@ -11,11 +11,11 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::ClientBuilder;
 use crate::auth::method::{
     ApplicationCredentialRef, AuthMethod, DomainRef, ProjectRef, RackspaceApiKey, Scope, UserRef,
     V2Password, V3ApplicationCredential, V3Password, V3Token,
 };
-use crate::config::ClientBuilder;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
@@ -593,21 +593,21 @@ mod tests {
             ("api_timeout", "2.5"),
         ])
         .unwrap();
-        assert_eq!(b.region.as_deref(), Some("RegionTwo"));
-        assert_eq!(b.interface, Interface::Internal);
-        assert!(b.insecure);
-        assert_eq!(b.ca_file, Some(PathBuf::from("/ca.pem")));
-        assert_eq!(b.endpoint_override.as_deref(), Some("http://g:9292"));
-        assert_eq!(b.timeouts.request, Some(Duration::from_millis(2500)));
+        assert_eq!(b.session.region.as_deref(), Some("RegionTwo"));
+        assert_eq!(b.session.interface, Interface::Internal);
+        assert!(b.http.insecure);
+        assert_eq!(b.http.ca_file, Some(PathBuf::from("/ca.pem")));
+        assert_eq!(b.session.image_endpoint.as_deref(), Some("http://g:9292"));
+        assert_eq!(b.http.timeouts.request, Some(Duration::from_millis(2500)));
         let mtls = with(&[("cert", "/client.pem"), ("key", "/client.key")]).unwrap();
-        assert_eq!(mtls.client_cert, Some(PathBuf::from("/client.pem")));
-        assert_eq!(mtls.client_key, Some(PathBuf::from("/client.key")));
+        assert_eq!(mtls.http.client_cert, Some(PathBuf::from("/client.pem")));
+        assert_eq!(mtls.http.client_key, Some(PathBuf::from("/client.key")));
         let combined = with(&[("cert", "/both.pem")]).unwrap();
-        assert_eq!(combined.client_key, None);
+        assert_eq!(combined.http.client_key, None);
         let e = with(&[("key", "/client.key")]).unwrap_err().to_string();
         assert!(e.contains("OS_KEY") && e.contains("OS_CERT"), "{e}");
-        assert!(!with(&[("verify", "true")]).unwrap().insecure);
-        assert!(with(&[("verify", "false")]).unwrap().insecure);
+        assert!(!with(&[("verify", "true")]).unwrap().http.insecure);
+        assert!(with(&[("verify", "false")]).unwrap().http.insecure);
         let e = with(&[("image_api_version", "1")]).unwrap_err().to_string();
         assert!(e.contains("OS_IMAGE_API_VERSION is 1"), "{e}");
         assert!(with(&[("interface", "sideways")]).is_err());
