@@ -42,6 +42,7 @@ impl Http {
     pub(crate) fn new(settings: HttpSettings) -> Result<Http> {
         let trust = Trust::new(settings.ca_file.as_deref());
         let mut tls = TlsConfig::builder()
+            .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
             .disable_verification(settings.insecure)
             .root_certs(trust.root_certs()?);
         if let Some(cert) = &settings.client_cert {
