@@ -41,7 +41,7 @@ impl AuthMethod {
     /// scoped to a project of the same domain: the common case.
     ///
     /// ```
-    /// use glance_client::AuthMethod;
+    /// use glance_client::auth::AuthMethod;
     /// let auth = AuthMethod::password("http://127.0.0.1:5000/v3", "demo", "s3cret", "demo");
     /// assert!(!format!("{auth:?}").contains("s3cret"));
     /// ```

@@ -488,7 +488,7 @@ impl Client {
     ///
     /// ```no_run
     /// # let client: glance_client::Client = unimplemented!();
-    /// use glance_client::{UploadData, UploadOptions};
+    /// use glance_client::image_data::{UploadData, UploadOptions};
     /// let image = client.upload_image("1bea47ed-...", UploadData::file("disk.raw"),
     ///     UploadOptions { store: Some("fs2".into()), ..Default::default() })?;
     /// println!("{} is {:?}", image.id, image.status);
