@@ -74,7 +74,17 @@ pub enum Compare {
 }
 
 impl Compare {
-    fn as_str(self) -> &'static str {
+    const ALL: [Compare; 6] = [
+        Compare::Gt,
+        Compare::Gte,
+        Compare::Lt,
+        Compare::Lte,
+        Compare::Eq,
+        Compare::Neq,
+    ];
+
+    /// The operator as the API spells it (`gt`, `gte`, ...).
+    pub fn as_str(self) -> &'static str {
         match self {
             Compare::Gt => "gt",
             Compare::Gte => "gte",
@@ -83,6 +93,22 @@ impl Compare {
             Compare::Eq => "eq",
             Compare::Neq => "neq",
         }
+    }
+}
+
+impl std::str::FromStr for Compare {
+    type Err = Error;
+
+    /// Parses the API's spelling; anything else is [`Error::InvalidArgument`].
+    fn from_str(op: &str) -> Result<Compare> {
+        Compare::ALL
+            .into_iter()
+            .find(|c| c.as_str() == op)
+            .ok_or_else(|| {
+                Error::invalid_argument(format!(
+                    "comparison must be gt, gte, lt, lte, eq or neq, not '{op}'"
+                ))
+            })
     }
 }
 
@@ -392,6 +418,16 @@ mod tests {
 
     fn query(o: &ListOptions) -> String {
         o.to_query().unwrap().append_to("")
+    }
+
+    #[test]
+    fn comparisons_parse_as_the_api_spells_them() {
+        for op in Compare::ALL {
+            assert_eq!(op.as_str().parse::<Compare>().unwrap(), op);
+        }
+        let err = "ge".parse::<Compare>().unwrap_err();
+        assert!(matches!(err, Error::InvalidArgument(_)), "{err:?}");
+        assert!(err.to_string().contains("not 'ge'"), "{err}");
     }
 
     #[test]

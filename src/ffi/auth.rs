@@ -9,6 +9,7 @@ use super::boundary::{self, text, CallError, CallResult, Out};
 use super::config::{glance_config, set};
 use super::error::glance_status;
 use crate::auth::edit::NoSuchPart;
+use crate::config::builder_of_cloud;
 use crate::{
     auth::{
         ApplicationCredentialRef, AuthMethod, DomainRef, ProjectRef, RackspaceApiKey, Scope,
@@ -71,37 +72,8 @@ pub extern "C" fn glance_config_from_cloud(
     give_config(out_config, || {
         // SAFETY: NULL or a NUL-terminated string, per the C contract.
         let name = unsafe { text(name, "name") }?;
-        Ok(from_cloud(name)?)
+        Ok(builder_of_cloud(Some(name))?)
     })
-}
-
-#[cfg(feature = "clouds-yaml")]
-fn from_cloud(name: &str) -> crate::Result<ClientBuilder> {
-    ClientBuilder::from_cloud(name)
-}
-
-#[cfg(feature = "clouds-yaml")]
-fn from_default_cloud() -> crate::Result<ClientBuilder> {
-    ClientBuilder::from_default_cloud()
-}
-
-// The C header is the same whatever the features, so a library built without
-// clouds.yaml support keeps these symbols and says why they cannot work.
-#[cfg(not(feature = "clouds-yaml"))]
-fn from_cloud(_name: &str) -> crate::Result<ClientBuilder> {
-    Err(no_clouds_yaml())
-}
-
-#[cfg(not(feature = "clouds-yaml"))]
-fn from_default_cloud() -> crate::Result<ClientBuilder> {
-    Err(no_clouds_yaml())
-}
-
-#[cfg(not(feature = "clouds-yaml"))]
-fn no_clouds_yaml() -> crate::Error {
-    crate::Error::Config(
-        "this build of glance-client has no clouds.yaml support (feature `clouds-yaml`)".into(),
-    )
 }
 
 /// `glance_config_from_cloud` with the cloud named by `OS_CLOUD`
@@ -110,7 +82,7 @@ fn no_clouds_yaml() -> crate::Error {
 pub extern "C" fn glance_config_from_default_cloud(
     out_config: *mut *mut glance_config,
 ) -> glance_status {
-    give_config(out_config, || Ok(from_default_cloud()?))
+    give_config(out_config, || Ok(builder_of_cloud(None)?))
 }
 
 /// Runs an authentication setter that reads some strings and picks a method.

@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use super::boundary::{self, text, text_list, CallError, CallResult};
+use super::boundary::{self, text, text_list, CallResult};
 use super::error::glance_status;
 use crate::{
     listing::{Compare, Match, MemberStatusFilter, StatusFilter, VisibilityFilter},
@@ -63,26 +63,6 @@ fn set_list(
     })
 }
 
-fn sort_dir(dir: &str) -> CallResult<SortDir> {
-    dir.parse::<SortDir>().map_err(CallError::from)
-}
-
-fn compare(op: &str) -> CallResult<Compare> {
-    Ok(match op {
-        "gt" => Compare::Gt,
-        "gte" => Compare::Gte,
-        "lt" => Compare::Lt,
-        "lte" => Compare::Lte,
-        "eq" => Compare::Eq,
-        "neq" => Compare::Neq,
-        other => {
-            return Err(CallError::invalid_argument(format!(
-                "comparison must be gt, gte, lt, lte, eq or neq, not '{other}'"
-            )))
-        }
-    })
-}
-
 /// Adds a time comparison to `created_at` or `updated_at`.
 fn add_time(
     opts: *mut glance_list_opts,
@@ -92,7 +72,7 @@ fn add_time(
 ) -> glance_status {
     set(opts, |options| {
         // SAFETY: NULL or NUL-terminated strings, per the C contract.
-        let op = compare(unsafe { text(op, "op") }?)?;
+        let op = unsafe { text(op, "op") }?.parse::<Compare>()?;
         let time = unsafe { text(time, "time") }?;
         field(options).push((op, time.to_owned()));
         Ok(())
@@ -315,7 +295,7 @@ pub extern "C" fn glance_list_opts_set_sort_dir(
     dir: *const c_char,
 ) -> glance_status {
     set_text(opts, dir, "dir", |o, v| {
-        o.sort_dir = Some(sort_dir(v)?);
+        o.sort_dir = Some(v.parse::<SortDir>()?);
         Ok(())
     })
 }
@@ -331,7 +311,7 @@ pub extern "C" fn glance_list_opts_add_sort(
     set(opts, |o| {
         // SAFETY: NULL or NUL-terminated strings, per the C contract.
         let key = unsafe { text(key, "key") }?;
-        let dir = sort_dir(unsafe { text(dir, "dir") }?)?;
+        let dir = unsafe { text(dir, "dir") }?.parse::<SortDir>()?;
         o.sort.push((key.to_owned(), dir));
         Ok(())
     })
